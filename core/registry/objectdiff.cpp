@@ -1,0 +1,104 @@
+#include "registry/objectdiff.h"
+
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/message_differencer.h>
+
+namespace meridian::registry {
+namespace {
+
+using google::protobuf::Message;
+using google::protobuf::util::MessageDifferencer;
+
+std::string pathOf(const std::vector<MessageDifferencer::SpecificField>& path) {
+    std::string out;
+    for (const auto& f : path) {
+        if (!out.empty()) out += '.';
+        out += f.field ? f.field->name() : std::to_string(f.unknown_field_number);
+        if (f.field && f.field->is_repeated() && f.index >= 0 && !f.field->is_map())
+            out += "[" + std::to_string(f.index) + "]";
+        if (f.field && f.field->is_repeated() && f.new_index >= 0 && f.index < 0 && !f.field->is_map())
+            out += "[" + std::to_string(f.new_index) + "]";
+    }
+    return out;
+}
+
+std::string render(const Message& message, const std::vector<MessageDifferencer::SpecificField>& path,
+                   bool useNewIndex) {
+    const auto& last = path.back();
+    const Message* owner = &message;
+    const auto* refl = owner->GetReflection();
+    // Walk down to the message that holds the last field.
+    for (size_t i = 0; i + 1 < path.size(); ++i) {
+        const auto& f = path[i];
+        refl = owner->GetReflection();
+        const int index = useNewIndex && f.new_index >= 0 ? f.new_index : f.index;
+        owner = f.field->is_repeated() ? &refl->GetRepeatedMessage(*owner, f.field, index)
+                                       : &refl->GetMessage(*owner, f.field);
+    }
+    refl = owner->GetReflection();
+    const auto* field = last.field;
+    if (!field) return {};
+    const int index = useNewIndex && last.new_index >= 0 ? last.new_index : last.index;
+    std::string out;
+    if (field->is_repeated()) {
+        if (index < 0 || index >= refl->FieldSize(*owner, field)) return {};
+        google::protobuf::TextFormat::PrintFieldValueToString(*owner, field, index, &out);
+    } else {
+        google::protobuf::TextFormat::PrintFieldValueToString(*owner, field, -1, &out);
+    }
+    return out;
+}
+
+class Collector : public MessageDifferencer::Reporter {
+public:
+    Collector(const Message& before, const Message& after, std::vector<FieldChange>& out)
+        : m_before(before), m_after(after), m_out(out) {}
+
+    void ReportAdded(const Message&, const Message&,
+                     const std::vector<MessageDifferencer::SpecificField>& path) override {
+        m_out.push_back({FieldChange::Kind::Added, pathOf(path), {}, render(m_after, path, true)});
+    }
+    void ReportDeleted(const Message&, const Message&,
+                       const std::vector<MessageDifferencer::SpecificField>& path) override {
+        m_out.push_back({FieldChange::Kind::Removed, pathOf(path), render(m_before, path, false), {}});
+    }
+    void ReportModified(const Message&, const Message&,
+                        const std::vector<MessageDifferencer::SpecificField>& path) override {
+        if (path.back().field && path.back().field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE)
+            return;  // the nested fields are reported one by one
+        m_out.push_back({FieldChange::Kind::Modified, pathOf(path), render(m_before, path, false),
+                         render(m_after, path, true)});
+    }
+
+private:
+    const Message& m_before;
+    const Message& m_after;
+    std::vector<FieldChange>& m_out;
+};
+
+}  // namespace
+
+std::vector<FieldChange> diffObjects(const v1::RegistryObject& before,
+                                     const v1::RegistryObject& after) {
+    v1::RegistryObject a = before;
+    v1::RegistryObject b = after;
+    a.clear_meta();
+    b.clear_meta();
+    std::vector<FieldChange> out;
+    Collector collector(a, b, out);
+    MessageDifferencer differ;
+    differ.set_report_matches(false);
+    differ.set_report_moves(false);
+    differ.ReportDifferencesTo(&collector);
+    // Features and join keys are identified by name, not position.
+    const auto* fv = v1::FeatureView::descriptor();
+    differ.TreatAsMapWithMultipleFieldsAsKey(fv->FindFieldByName("features"),
+                                             {v1::Field::descriptor()->FindFieldByName("name")});
+    differ.TreatAsSet(v1::ReplicationPolicy::descriptor()->FindFieldByName("regions"));
+    differ.TreatAsSet(fv->FindFieldByName("entities"));
+    differ.TreatAsSet(fv->FindFieldByName("sources"));
+    differ.Compare(a, b);
+    return out;
+}
+
+}  // namespace meridian::registry

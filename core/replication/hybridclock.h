@@ -1,0 +1,41 @@
+#pragma once
+// A hybrid logical clock: physical milliseconds in the high 48 bits and a logical counter in
+// the low 16, advanced on every local change and every change received from a peer, so clock
+// values order causally related changes even across skewed wall clocks.
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+
+namespace meridian::replication {
+
+class HybridClock {
+public:
+    using WallClock = std::function<int64_t()>;  // ms since epoch
+
+    explicit HybridClock(WallClock wall = {});
+
+    // A fresh value for a local change, greater than every value seen so far.
+    uint64_t tick();
+    // Folds in a value received from a peer; returns the clock afterwards.
+    uint64_t observe(uint64_t remote);
+    // The latest value handed out or observed.
+    uint64_t current() const;
+    // Raise the clock to at least `value` (after a restart, from the log).
+    void restore(uint64_t value);
+
+    static int64_t physicalMs(uint64_t hlc) { return static_cast<int64_t>(hlc >> 16); }
+    static uint16_t logical(uint64_t hlc) { return static_cast<uint16_t>(hlc & 0xffff); }
+    static uint64_t make(int64_t ms, uint16_t logical) {
+        return (static_cast<uint64_t>(ms) << 16) | logical;
+    }
+
+private:
+    WallClock m_wall;
+    mutable std::mutex m_mutex;
+    uint64_t m_last = 0;
+};
+
+int64_t wallClockMs();
+
+}  // namespace meridian::replication

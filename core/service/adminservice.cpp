@@ -1,0 +1,131 @@
+#include <chrono>
+#include <thread>
+
+#include "replication/hybridclock.h"
+#include "service/regionservices.h"
+#include "service/statusmap.h"
+#include "storage/changelogtable.h"
+#include "storage/offlinetable.h"
+#include "storage/onlinetable.h"
+
+namespace meridian::service {
+namespace {
+
+constexpr int64_t kCountsMaxAgeMs = 5000;
+
+}  // namespace
+
+grpc::Status AdminServiceImpl::Health(grpc::ServerContext*, const v1::HealthRequest*,
+                                      v1::HealthResponse* response) {
+    response->set_status(v1::HealthResponse::SERVING);
+    response->set_region(m_region.name());
+    response->set_cloud(m_identity.cloud);
+    response->set_provider_region(m_identity.providerRegion);
+    response->set_version(m_identity.version);
+    response->set_started_at(m_identity.startedAtMs);
+    response->set_hlc_now(m_region.clock().current());
+    response->set_role(m_identity.role);
+    response->set_control_region(m_region.registry().controlRegion());
+    return grpc::Status::OK;
+}
+
+absl::Status AdminServiceImpl::refreshRowCounts() {
+    std::lock_guard lock(m_countsMutex);
+    const int64_t now = replication::wallClockMs();
+    if (now - m_countsAtMs < kCountsMaxAgeMs && m_countsAtMs != 0) return absl::OkStatus();
+    auto reader = m_region.database().read();
+    if (!reader.ok()) return reader.status();
+    std::vector<v1::ViewStats> counts;
+    const auto catalog = m_region.registry().catalog();
+    for (const auto* o : catalog->ofKind(v1::FEATURE_VIEW)) {
+        const auto& view = o->feature_view();
+        v1::ViewStats vs;
+        vs.set_project(view.project());
+        vs.set_feature_view(view.name());
+        auto id = m_region.viewIds().find(**reader, view.project(), view.name());
+        if (!id.ok()) return id.status();
+        if (*id) {
+            auto online = storage::OnlineTable(**reader).count(**id);
+            if (!online.ok()) return online.status();
+            auto offline = storage::OfflineTable(**reader).count(**id);
+            if (!offline.ok()) return offline.status();
+            vs.set_online_rows(*online);
+            vs.set_offline_rows(*offline);
+        }
+        counts.push_back(std::move(vs));
+    }
+    m_viewCounts = std::move(counts);
+    m_countsAtMs = now;
+    return absl::OkStatus();
+}
+
+absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out) {
+    out.set_region(m_region.name());
+    out.set_at(replication::wallClockMs());
+    out.set_hlc_now(m_region.clock().current());
+    for (const auto& [name, m] : m_metrics.methods()) {
+        auto* ms = out.add_methods();
+        ms->set_method(name);
+        ms->set_requests(m->requests.load());
+        ms->set_errors(m->errors.load());
+        ms->set_p50_ms(m->latency.quantileMs(0.5));
+        ms->set_p99_ms(m->latency.quantileMs(0.99));
+        if (name == "GetOnlineFeatures") {
+            out.set_serving_p50_ms(ms->p50_ms());
+            out.set_serving_p99_ms(ms->p99_ms());
+        }
+    }
+    const int64_t now = steadySeconds();
+    out.set_write_rate(m_metrics.writes.perSecond(now));
+    out.set_read_rate(m_metrics.reads.perSecond(now));
+    if (auto st = refreshRowCounts(); !st.ok()) return st;
+    {
+        std::lock_guard lock(m_countsMutex);
+        for (const auto& vs : m_viewCounts) {
+            *out.add_views() = vs;
+            out.set_online_rows(out.online_rows() + vs.online_rows());
+            out.set_offline_rows(out.offline_rows() + vs.offline_rows());
+        }
+    }
+    out.set_registry_objects(static_cast<int64_t>(m_region.registry().catalog()->size()));
+    out.set_db_bytes(m_region.database().sizeBytes());
+    auto reader = m_region.database().read();
+    if (!reader.ok()) return reader.status();
+    auto seq = storage::ChangelogTable(**reader).lastSeq();
+    if (!seq.ok()) return seq.status();
+    out.set_changelog_seq(static_cast<int64_t>(*seq));
+    if (m_extension) m_extension(out);
+    return absl::OkStatus();
+}
+
+grpc::Status AdminServiceImpl::Stats(grpc::ServerContext*, const v1::StatsRequest*,
+                                     v1::StatsResponse* response) {
+    return toGrpc(fillStats(*response));
+}
+
+grpc::Status AdminServiceImpl::WatchStats(grpc::ServerContext* context,
+                                          const v1::WatchStatsRequest* request,
+                                          grpc::ServerWriter<v1::StatsResponse>* writer) {
+    const int64_t interval = request->interval_ms() > 0 ? std::max<int64_t>(request->interval_ms(), 100) : 1000;
+    auto next = std::chrono::steady_clock::now();
+    while (!context->IsCancelled()) {
+        v1::StatsResponse stats;
+        if (auto st = fillStats(stats); !st.ok()) return toGrpc(st);
+        if (!writer->Write(stats)) break;
+        next += std::chrono::milliseconds(interval);
+        // Wake often enough to notice a cancelled call promptly.
+        while (!context->IsCancelled() && std::chrono::steady_clock::now() < next)
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(interval, 50)));
+    }
+    return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::Echo(grpc::ServerContext*, const v1::EchoRequest* request,
+                                    v1::EchoResponse* response) {
+    if (request->response_bytes() < 0 || request->response_bytes() > 16 * 1024 * 1024)
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "response_bytes must be within 0..16 MiB");
+    response->mutable_payload()->assign(static_cast<size_t>(request->response_bytes()), 'x');
+    return grpc::Status::OK;
+}
+
+}  // namespace meridian::service

@@ -1,0 +1,100 @@
+#pragma once
+// The gRPC face of one region: Registry, Serving and Admin services over a serving::Region.
+// Thin by design: check the request, call the core, map the status.
+
+#include <grpcpp/server_context.h>
+
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "meridian/v1/admin.grpc.pb.h"
+#include "meridian/v1/registry.grpc.pb.h"
+#include "meridian/v1/serving.grpc.pb.h"
+#include "service/servicemetrics.h"
+#include "serving/region.h"
+
+namespace meridian::service {
+
+struct RegionIdentity {
+    std::string cloud;
+    std::string providerRegion;
+    std::string role = "standalone";
+    std::string version;
+    int64_t startedAtMs = 0;
+};
+
+// Who is calling: the x-meridian-principal header, else the peer address.
+std::string principalOf(const grpc::ServerContext& context);
+
+class RegistryServiceImpl final : public v1::Registry::Service {
+public:
+    RegistryServiceImpl(serving::Region& region, ServiceMetrics& metrics)
+        : m_region(region), m_metrics(metrics) {}
+
+    grpc::Status Apply(grpc::ServerContext*, const v1::ApplyRequest*, v1::ApplyResponse*) override;
+    grpc::Status ListObjects(grpc::ServerContext*, const v1::ListObjectsRequest*,
+                             v1::ListObjectsResponse*) override;
+    grpc::Status GetObject(grpc::ServerContext*, const v1::GetObjectRequest*,
+                           v1::RegistryObject*) override;
+    grpc::Status GetHistory(grpc::ServerContext*, const v1::GetHistoryRequest*,
+                            v1::GetHistoryResponse*) override;
+    grpc::Status DeleteObject(grpc::ServerContext*, const v1::DeleteObjectRequest*,
+                              v1::DeleteObjectResponse*) override;
+    grpc::Status GetLineage(grpc::ServerContext*, const v1::LineageRequest*,
+                            v1::LineageResponse*) override;
+
+private:
+    serving::Region& m_region;
+    ServiceMetrics& m_metrics;
+};
+
+class ServingServiceImpl final : public v1::Serving::Service {
+public:
+    ServingServiceImpl(serving::Region& region, ServiceMetrics& metrics)
+        : m_region(region), m_metrics(metrics) {}
+
+    grpc::Status GetOnlineFeatures(grpc::ServerContext*, const v1::GetOnlineFeaturesRequest*,
+                                   v1::GetOnlineFeaturesResponse*) override;
+    grpc::Status WriteFeatures(grpc::ServerContext*, const v1::WriteFeaturesRequest*,
+                               v1::WriteFeaturesResponse*) override;
+    grpc::Status GetHistoricalFeatures(grpc::ServerContext*, const v1::GetHistoricalFeaturesRequest*,
+                                       v1::GetHistoricalFeaturesResponse*) override;
+    grpc::Status Materialize(grpc::ServerContext*, const v1::MaterializeRequest*,
+                             grpc::ServerWriter<v1::MaterializeProgress>*) override;
+
+private:
+    serving::Region& m_region;
+    ServiceMetrics& m_metrics;
+};
+
+class AdminServiceImpl final : public v1::Admin::Service {
+public:
+    // Adds replication figures (links, lag) to a stats answer; set by the replication layer.
+    using StatsExtension = std::function<void(v1::StatsResponse&)>;
+
+    AdminServiceImpl(serving::Region& region, ServiceMetrics& metrics, RegionIdentity identity)
+        : m_region(region), m_metrics(metrics), m_identity(std::move(identity)) {}
+    void setStatsExtension(StatsExtension extension) { m_extension = std::move(extension); }
+
+    grpc::Status Health(grpc::ServerContext*, const v1::HealthRequest*, v1::HealthResponse*) override;
+    grpc::Status Stats(grpc::ServerContext*, const v1::StatsRequest*, v1::StatsResponse*) override;
+    grpc::Status WatchStats(grpc::ServerContext*, const v1::WatchStatsRequest*,
+                            grpc::ServerWriter<v1::StatsResponse>*) override;
+    grpc::Status Echo(grpc::ServerContext*, const v1::EchoRequest*, v1::EchoResponse*) override;
+
+    absl::Status fillStats(v1::StatsResponse& out);
+
+private:
+    absl::Status refreshRowCounts();
+
+    serving::Region& m_region;
+    ServiceMetrics& m_metrics;
+    RegionIdentity m_identity;
+    StatsExtension m_extension;
+    std::mutex m_countsMutex;
+    int64_t m_countsAtMs = 0;
+    std::vector<v1::ViewStats> m_viewCounts;
+};
+
+}  // namespace meridian::service

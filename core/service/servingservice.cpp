@@ -1,0 +1,60 @@
+#include "replication/hybridclock.h"
+#include "service/regionservices.h"
+#include "service/statusmap.h"
+
+namespace meridian::service {
+
+grpc::Status ServingServiceImpl::GetOnlineFeatures(grpc::ServerContext*,
+                                                   const v1::GetOnlineFeaturesRequest* request,
+                                                   v1::GetOnlineFeaturesResponse* response) {
+    CallTimer timer(m_metrics.method("GetOnlineFeatures"));
+    auto result = m_region.online().read(*request, replication::wallClockMs());
+    if (!result.ok()) {
+        timer.failed();
+        return toGrpc(result.status());
+    }
+    m_metrics.reads.add(request->entities_size(), steadySeconds());
+    *response = std::move(*result);
+    return grpc::Status::OK;
+}
+
+grpc::Status ServingServiceImpl::WriteFeatures(grpc::ServerContext*,
+                                               const v1::WriteFeaturesRequest* request,
+                                               v1::WriteFeaturesResponse* response) {
+    CallTimer timer(m_metrics.method("WriteFeatures"));
+    auto result = m_region.writer().write(*request);
+    if (!result.ok()) {
+        timer.failed();
+        return toGrpc(result.status());
+    }
+    m_metrics.writes.add(request->rows_size(), steadySeconds());
+    *response = std::move(*result);
+    return grpc::Status::OK;
+}
+
+grpc::Status ServingServiceImpl::GetHistoricalFeatures(grpc::ServerContext*,
+                                                       const v1::GetHistoricalFeaturesRequest* request,
+                                                       v1::GetHistoricalFeaturesResponse* response) {
+    CallTimer timer(m_metrics.method("GetHistoricalFeatures"));
+    auto result = m_region.historical().read(*request);
+    if (!result.ok()) {
+        timer.failed();
+        return toGrpc(result.status());
+    }
+    *response = std::move(*result);
+    return grpc::Status::OK;
+}
+
+grpc::Status ServingServiceImpl::Materialize(grpc::ServerContext* context,
+                                             const v1::MaterializeRequest* request,
+                                             grpc::ServerWriter<v1::MaterializeProgress>* writer) {
+    CallTimer timer(m_metrics.method("Materialize"));
+    auto st = m_region.materializer().run(*request, [&](const v1::MaterializeProgress& p) {
+        if (context->IsCancelled()) return false;
+        return writer->Write(p);
+    });
+    if (!st.ok()) timer.failed();
+    return toGrpc(st);
+}
+
+}  // namespace meridian::service

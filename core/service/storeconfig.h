@@ -1,0 +1,39 @@
+#pragma once
+// How a meridian-store process is configured: a YAML file and/or command-line flags (flags
+// win), completed from the deployment file when the region is listed there.
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "deployment/deployment.h"
+#include "storage/database.h"
+
+namespace meridian::service {
+
+struct StoreConfig {
+    std::string region;
+    std::string cloud;
+    std::string providerRegion;
+    std::string listen;          // host:port; port 0 picks a free one
+    std::string dataDir;
+    std::string deploymentPath;  // optional
+    storage::Durability durability = storage::Durability::Full;
+    std::string portFile;        // optional: the bound port is written here once serving
+};
+
+// Reads the keys of a store config file into `config` (only keys present are set).
+absl::Status readStoreConfigFile(const std::string& path, StoreConfig& config);
+
+struct ResolvedStore {
+    StoreConfig config;
+    std::optional<deployment::Deployment> deployment;
+};
+
+// Loads the deployment (if any), fills cloud, endpoint and data directory from it, and
+// checks that what remains is complete.
+absl::StatusOr<ResolvedStore> resolveStoreConfig(StoreConfig config);
+
+std::optional<storage::Durability> durabilityFromName(const std::string& name);
+
+}  // namespace meridian::service

@@ -1,0 +1,154 @@
+#include "serving/featurewriter.h"
+
+#include "absl/strings/str_join.h"
+#include "serving/featureselection.h"
+#include "serving/limits.h"
+#include "serving/rowcodec.h"
+#include "storage/changelogtable.h"
+#include "storage/offlinetable.h"
+#include "storage/onlinetable.h"
+
+namespace meridian::serving {
+namespace {
+
+struct PreparedRow {
+    std::string key;
+    int64_t eventTs = 0;
+    v1::RowValues values;
+};
+
+}  // namespace
+
+absl::Status checkWritableHere(const v1::FeatureView& view, const std::string& region,
+                               const registry::RegionSet& regions) {
+    const auto& r = view.replication();
+    const std::string name = "feature view '" + view.name() + "'";
+    if (!regions.allowedRegions(view.residency()).count(region))
+        return absl::FailedPreconditionError(name + " may not store data in region '" + region +
+                                             "' (residency)");
+    switch (r.mode()) {
+        case v1::ReplicationPolicy::HUB_SPOKE:
+            if (r.hub() != region)
+                return absl::FailedPreconditionError(name + " is hub-and-spoke: write to its hub '" +
+                                                     r.hub() + "', not '" + region + "'");
+            break;
+        case v1::ReplicationPolicy::ACTIVE_ACTIVE:
+            if (std::find(r.regions().begin(), r.regions().end(), region) == r.regions().end())
+                return absl::FailedPreconditionError(name + " is active-active in [" +
+                                                     absl::StrJoin(r.regions(), ", ") +
+                                                     "], which does not include '" + region + "'");
+            break;
+        default:
+            if (view.owner_region() != region)
+                return absl::FailedPreconditionError(name + " is written in its owner region '" +
+                                                     view.owner_region() + "', not '" + region + "'");
+            break;
+    }
+    return absl::OkStatus();
+}
+
+FeatureWriter::FeatureWriter(storage::Database& db, storage::ViewIds& viewIds,
+                             replication::HybridClock& clock, RegistryStore& registry)
+    : m_db(db), m_viewIds(viewIds), m_clock(clock), m_registry(registry) {}
+
+absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
+    const v1::WriteFeaturesRequest& request) {
+    const auto catalog = m_registry.catalog();
+    if (request.project().empty()) return absl::InvalidArgumentError("project is missing");
+    if (request.feature_view().empty()) return absl::InvalidArgumentError("feature_view is missing");
+    const auto* view = catalog->featureView(request.project(), request.feature_view());
+    if (!view)
+        return absl::NotFoundError("feature view '" + request.feature_view() +
+                                   "' not found in project '" + request.project() + "'");
+    if (request.rows().empty()) return absl::InvalidArgumentError("no rows to write");
+    if (request.rows_size() > kMaxRowsPerWrite)
+        return absl::InvalidArgumentError("request has " + std::to_string(request.rows_size()) +
+                                          " rows; at most " + std::to_string(kMaxRowsPerWrite) +
+                                          " per write");
+    if (auto st = checkWritableHere(*view, m_registry.region(), m_registry.regions()); !st.ok())
+        return st;
+
+    const auto target = request.target() == v1::WRITE_TARGET_UNSPECIFIED ? v1::ONLINE_AND_OFFLINE
+                                                                         : request.target();
+    const bool explicitOnline = request.target() == v1::ONLINE;
+    const bool explicitOffline = request.target() == v1::OFFLINE;
+    if (explicitOnline && !view->online())
+        return absl::InvalidArgumentError("feature view '" + view->name() + "' has no online store");
+    if (explicitOffline && !view->offline())
+        return absl::InvalidArgumentError("feature view '" + view->name() + "' has no offline store");
+    const bool toOnline = view->online() && (target == v1::ONLINE || target == v1::ONLINE_AND_OFFLINE);
+    const bool toOffline = view->offline() && (target == v1::OFFLINE || target == v1::ONLINE_AND_OFFLINE);
+
+    auto joinKeys = joinKeysOf(*catalog, *view);
+    if (!joinKeys.ok()) return joinKeys.status();
+
+    // Check every row before touching the database: a bad row rejects the whole request.
+    std::vector<PreparedRow> rows;
+    rows.reserve(request.rows_size());
+    for (int i = 0; i < request.rows_size(); ++i) {
+        const auto& row = request.rows(i);
+        auto fail = [&](const absl::Status& st) {
+            return absl::InvalidArgumentError("row " + std::to_string(i + 1) + ": " +
+                                              std::string(st.message()));
+        };
+        auto key = entityKeyFor(*joinKeys, row.keys());
+        if (!key.ok()) return fail(key.status());
+        if (row.event_timestamp() <= 0)
+            return fail(absl::InvalidArgumentError("event_timestamp is missing"));
+        auto values = rowValuesFor(*view, row.values());
+        if (!values.ok()) return fail(values.status());
+        rows.push_back({std::move(*key), row.event_timestamp(), std::move(*values)});
+    }
+
+    v1::WriteFeaturesResponse response;
+    const std::string& region = m_registry.region();
+    auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
+        auto viewId = m_viewIds.obtain(conn, view->project(), view->name());
+        if (!viewId.ok()) return viewId.status();
+        storage::OnlineTable online(conn);
+        storage::OfflineTable offline(conn);
+        storage::ChangelogTable log(conn);
+        const int64_t commitMs = replication::wallClockMs();
+        int64_t applied = 0, stale = 0, appended = 0;
+        for (auto& row : rows) {
+            const uint64_t hlc = m_clock.tick();
+            const std::string vals = row.values.SerializeAsString();
+            if (toOnline) {
+                auto changed = online.upsert(*viewId, row.key, {row.eventTs, hlc, region, false, vals});
+                if (!changed.ok()) return changed.status();
+                (*changed ? applied : stale)++;
+            }
+            if (toOffline) {
+                if (auto s = offline.append(*viewId, {row.key, row.eventTs, hlc, region, vals}); !s.ok())
+                    return s;
+                ++appended;
+            }
+            v1::Change change;
+            change.set_kind(v1::Change::FEATURE_ROW);
+            change.set_hlc(hlc);
+            change.set_origin(region);
+            change.set_project(view->project());
+            change.set_feature_view(view->name());
+            change.set_entity_key(row.key);
+            change.set_event_timestamp(row.eventTs);
+            change.set_target(toOnline && toOffline ? v1::ONLINE_AND_OFFLINE
+                                                    : (toOnline ? v1::ONLINE : v1::OFFLINE));
+            change.set_commit_ms(commitMs);
+            *change.mutable_values() = std::move(row.values);
+            if (auto s = log.append(change); !s.ok()) return s;
+            response.set_version(hlc);
+        }
+        response.set_online_applied(applied);
+        response.set_online_stale(stale);
+        response.set_offline_appended(appended);
+        response.set_rows_written(applied + appended);
+        return absl::OkStatus();
+    });
+    if (!st.ok()) {
+        m_viewIds.forget(view->project(), view->name());
+        return st;
+    }
+    return response;
+}
+
+}  // namespace meridian::serving

@@ -1,0 +1,123 @@
+#include "serving/historicalreader.h"
+
+#include <limits>
+#include <unordered_map>
+
+#include "registry/valuetypes.h"
+#include "serving/featureselection.h"
+#include "serving/limits.h"
+#include "serving/rowcodec.h"
+#include "storage/offlinetable.h"
+
+namespace meridian::serving {
+
+HistoricalReader::HistoricalReader(storage::Database& db, storage::ViewIds& viewIds,
+                                   RegistryStore& registry)
+    : m_db(db), m_viewIds(viewIds), m_registry(registry) {}
+
+absl::StatusOr<v1::GetHistoricalFeaturesResponse> HistoricalReader::read(
+    const v1::GetHistoricalFeaturesRequest& request) const {
+    const auto catalog = m_registry.catalog();
+    std::vector<std::string> refs;
+    if (request.has_features()) refs.assign(request.features().refs().begin(), request.features().refs().end());
+    auto selection = selectFeatures(*catalog, request.project(), request.feature_service(), refs);
+    if (!selection.ok()) return selection.status();
+    if (request.entities().empty()) return absl::InvalidArgumentError("no entity rows given");
+    if (request.entities_size() > kMaxHistoricalRows)
+        return absl::InvalidArgumentError("request has " + std::to_string(request.entities_size()) +
+                                          " entity rows; at most " +
+                                          std::to_string(kMaxHistoricalRows) + " per request");
+    for (const auto& sv : selection->views) {
+        if (!sv.view->offline())
+            return absl::FailedPreconditionError("feature view '" + sv.view->name() +
+                                                 "' keeps no offline history");
+    }
+
+    const size_t nViews = selection->views.size();
+    std::vector<std::string> keys(request.entities_size() * nViews);
+    for (int r = 0; r < request.entities_size(); ++r) {
+        if (request.entities(r).event_timestamp() <= 0)
+            return absl::InvalidArgumentError("entity row " + std::to_string(r + 1) +
+                                              ": event_timestamp is missing");
+        for (size_t v = 0; v < nViews; ++v) {
+            auto key = entityKeyFor(selection->views[v].joinKeys, request.entities(r).keys());
+            if (!key.ok())
+                return absl::InvalidArgumentError("entity row " + std::to_string(r + 1) + ": " +
+                                                  std::string(key.status().message()) +
+                                                  " (needed by feature view '" +
+                                                  selection->views[v].view->name() + "')");
+            keys[r * nViews + v] = std::move(*key);
+        }
+    }
+
+    auto reader = m_db.read();
+    if (!reader.ok()) return reader.status();
+    // One snapshot for the whole answer.
+    if (auto st = (*reader)->exec("BEGIN"); !st.ok()) return st;
+    struct EndRead {
+        storage::Connection& c;
+        ~EndRead() { c.exec("COMMIT").IgnoreError(); }
+    } endRead{**reader};
+    storage::OfflineTable table(**reader);
+
+    v1::GetHistoricalFeaturesResponse response;
+    for (const auto& name : selection->columnNames) response.add_feature_names(name);
+    const int nColumns = static_cast<int>(selection->columnNames.size());
+    std::vector<std::optional<int64_t>> viewIds(nViews);
+    for (size_t v = 0; v < nViews; ++v) {
+        auto id = m_viewIds.find(**reader, selection->views[v].view->project(),
+                                 selection->views[v].view->name());
+        if (!id.ok()) return id.status();
+        viewIds[v] = *id;
+    }
+
+    for (int r = 0; r < request.entities_size(); ++r) {
+        const auto& entity = request.entities(r);
+        auto* row = response.add_rows();
+        *row->mutable_keys() = entity.keys();
+        row->set_event_timestamp(entity.event_timestamp());
+        for (int c = 0; c < nColumns; ++c) row->add_values()->set_status(v1::NOT_FOUND);
+        for (size_t v = 0; v < nViews; ++v) {
+            if (!viewIds[v]) continue;
+            const auto& sv = selection->views[v];
+            const int64_t at = entity.event_timestamp();
+            const int64_t ttlMs = sv.view->ttl_seconds() * 1000;
+            const int64_t notBefore = ttlMs > 0 ? at - ttlMs : std::numeric_limits<int64_t>::min();
+            auto record = table.pointInTime(*viewIds[v], keys[r * nViews + v], at, notBefore);
+            if (!record.ok()) return record.status();
+            if (!*record) {
+                if (ttlMs <= 0) continue;
+                // Something older than the ttl exists: say so rather than "not found".
+                auto older = table.pointInTime(*viewIds[v], keys[r * nViews + v], at,
+                                               std::numeric_limits<int64_t>::min());
+                if (!older.ok()) return older.status();
+                if (*older) {
+                    for (int column : sv.columns) {
+                        row->mutable_values(column)->set_status(v1::OUTSIDE_MAX_AGE);
+                        row->mutable_values(column)->set_event_timestamp((*older)->eventTs);
+                    }
+                }
+                continue;
+            }
+            v1::RowValues values;
+            if (!values.ParseFromString((*record)->vals))
+                return absl::DataLossError("stored row of feature view '" + sv.view->name() + "' does not parse");
+            std::unordered_map<std::string, v1::Value*> byName;
+            for (auto& nv : *values.mutable_values()) byName[nv.name()] = nv.mutable_value();
+            for (size_t i = 0; i < sv.features.size(); ++i) {
+                auto* out = row->mutable_values(sv.columns[i]);
+                out->set_event_timestamp((*record)->eventTs);
+                auto it = byName.find(sv.view->features(sv.features[i]).name());
+                if (it == byName.end() || registry::isNull(*it->second)) {
+                    out->set_status(v1::NULL_VALUE);
+                } else {
+                    out->mutable_value()->Swap(it->second);
+                    out->set_status(v1::PRESENT);
+                }
+            }
+        }
+    }
+    return response;
+}
+
+}  // namespace meridian::serving

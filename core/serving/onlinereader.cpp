@@ -1,0 +1,126 @@
+#include "serving/onlinereader.h"
+
+#include <google/protobuf/arena.h>
+
+#include "registry/valuetypes.h"
+#include "serving/featureselection.h"
+#include "serving/limits.h"
+#include "serving/rowcodec.h"
+#include "storage/onlinetable.h"
+
+namespace meridian::serving {
+
+OnlineReader::OnlineReader(storage::Database& db, storage::ViewIds& viewIds,
+                           RegistryStore& registry, WatermarkFn watermark)
+    : m_db(db), m_viewIds(viewIds), m_registry(registry), m_watermark(std::move(watermark)) {}
+
+absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
+    const v1::GetOnlineFeaturesRequest& request, int64_t nowMs) const {
+    const auto catalog = m_registry.catalog();
+    std::vector<std::string> refs;
+    if (request.has_features()) refs.assign(request.features().refs().begin(), request.features().refs().end());
+    auto selection = selectFeatures(*catalog, request.project(), request.feature_service(), refs);
+    if (!selection.ok()) return selection.status();
+    if (request.entities().empty()) return absl::InvalidArgumentError("no entity rows given");
+    if (request.entities_size() > kMaxEntitiesPerRead)
+        return absl::InvalidArgumentError("request has " + std::to_string(request.entities_size()) +
+                                          " entity rows; at most " +
+                                          std::to_string(kMaxEntitiesPerRead) + " per read");
+
+    const uint64_t watermark = m_watermark ? m_watermark() : 0;
+    if (request.min_version() > watermark)
+        return absl::FailedPreconditionError(
+            "region '" + m_registry.region() + "' has not applied version " +
+            std::to_string(request.min_version()) + " yet (watermark " + std::to_string(watermark) +
+            "); retry or read from the region that wrote it");
+    for (const auto& sv : selection->views) {
+        if (!m_registry.regions().storingRegions(*sv.view).count(m_registry.region()) &&
+            !m_registry.regions().regions().empty())
+            return absl::FailedPreconditionError("feature view '" + sv.view->name() +
+                                                 "' is not stored in region '" +
+                                                 m_registry.region() + "'");
+        if (request.max_staleness_ms() > 0 && m_staleness) {
+            const double lag = m_staleness(*sv.view);
+            if (lag * 1000.0 > static_cast<double>(request.max_staleness_ms()))
+                return absl::FailedPreconditionError(
+                    "feature view '" + sv.view->name() + "' lags " + std::to_string(lag) +
+                    " s here, more than max_staleness " + std::to_string(request.max_staleness_ms()) +
+                    " ms");
+        }
+    }
+
+    // Encode every key first, so a bad row fails the request before any lookup.
+    const size_t nViews = selection->views.size();
+    std::vector<std::string> keys(request.entities_size() * nViews);
+    for (int r = 0; r < request.entities_size(); ++r) {
+        for (size_t v = 0; v < nViews; ++v) {
+            auto key = entityKeyFor(selection->views[v].joinKeys, request.entities(r).keys());
+            if (!key.ok())
+                return absl::InvalidArgumentError("entity row " + std::to_string(r + 1) + ": " +
+                                                  std::string(key.status().message()) +
+                                                  " (needed by feature view '" +
+                                                  selection->views[v].view->name() + "')");
+            keys[r * nViews + v] = std::move(*key);
+        }
+    }
+
+    v1::GetOnlineFeaturesResponse response;
+    response.set_serving_region(m_registry.region());
+    response.set_watermark(watermark);
+    for (const auto& name : selection->columnNames) response.add_feature_names(name);
+    const int nColumns = static_cast<int>(selection->columnNames.size());
+
+    auto reader = m_db.read();
+    if (!reader.ok()) return reader.status();
+    storage::OnlineTable table(**reader);
+    google::protobuf::Arena arena;
+
+    std::vector<std::optional<int64_t>> viewIds(nViews);
+    // Per view: feature name -> answer column, for placing stored values.
+    std::vector<std::unordered_map<std::string_view, int>> columnOf(nViews);
+    for (size_t v = 0; v < nViews; ++v) {
+        const auto& sv = selection->views[v];
+        auto id = m_viewIds.find(**reader, sv.view->project(), sv.view->name());
+        if (!id.ok()) return id.status();
+        viewIds[v] = *id;
+        for (size_t i = 0; i < sv.features.size(); ++i)
+            columnOf[v][sv.view->features(sv.features[i]).name()] = sv.columns[i];
+    }
+
+    for (int r = 0; r < request.entities_size(); ++r) {
+        auto* row = response.add_rows();
+        row->mutable_values()->Reserve(nColumns);
+        for (int c = 0; c < nColumns; ++c) row->add_values()->set_status(v1::NOT_FOUND);
+        for (size_t v = 0; v < nViews; ++v) {
+            if (!viewIds[v]) continue;
+            const auto& sv = selection->views[v];
+            storage::OnlineRecordView record;
+            auto found = table.get(*viewIds[v], keys[r * nViews + v], record);
+            if (!found.ok()) return found.status();
+            if (!*found || record.deleted) continue;
+            const int64_t ttlMs = sv.view->ttl_seconds() * 1000;
+            const bool expired = ttlMs > 0 && nowMs - record.eventTs > ttlMs;
+            // Every selected feature the row holds no value for is null.
+            for (int column : sv.columns) {
+                auto* out = row->mutable_values(column);
+                out->set_event_timestamp(record.eventTs);
+                out->set_status(expired ? v1::OUTSIDE_MAX_AGE : v1::NULL_VALUE);
+            }
+            if (expired) continue;
+            auto* values = google::protobuf::Arena::CreateMessage<v1::RowValues>(&arena);
+            if (!values->ParseFromArray(record.vals.data(), static_cast<int>(record.vals.size())))
+                return absl::DataLossError("stored row of feature view '" + sv.view->name() +
+                                           "' does not parse");
+            for (auto& nv : *values->mutable_values()) {
+                auto it = columnOf[v].find(nv.name());
+                if (it == columnOf[v].end() || registry::isNull(nv.value())) continue;
+                auto* out = row->mutable_values(it->second);
+                out->mutable_value()->Swap(nv.mutable_value());
+                out->set_status(v1::PRESENT);
+            }
+        }
+    }
+    return response;
+}
+
+}  // namespace meridian::serving

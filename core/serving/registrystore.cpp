@@ -1,0 +1,183 @@
+#include "serving/registrystore.h"
+
+#include "registry/applyplan.h"
+#include "registry/lineage.h"
+#include "storage/audittable.h"
+#include "storage/changelogtable.h"
+#include "storage/registrytable.h"
+
+namespace meridian::serving {
+
+RegistryStore::RegistryStore(storage::Database& db, replication::HybridClock& clock,
+                             std::string region, registry::RegionSet regions)
+    : m_db(db),
+      m_clock(clock),
+      m_region(std::move(region)),
+      m_regions(std::move(regions)),
+      m_catalog(std::make_shared<registry::Catalog>()) {}
+
+absl::Status RegistryStore::load() {
+    auto reader = m_db.read();
+    if (!reader.ok()) return reader.status();
+    auto objects = storage::RegistryTable(**reader).current();
+    if (!objects.ok()) return objects.status();
+    publish(std::make_shared<registry::Catalog>(std::move(*objects)));
+    return absl::OkStatus();
+}
+
+registry::CatalogPtr RegistryStore::catalog() const {
+    std::lock_guard lock(m_catalogMutex);
+    return m_catalog;
+}
+
+void RegistryStore::publish(registry::CatalogPtr catalog) {
+    std::lock_guard lock(m_catalogMutex);
+    m_catalog = std::move(catalog);
+}
+
+absl::Status RegistryStore::checkWritable() const {
+    if (!m_controlRegion.empty() && m_controlRegion != m_region)
+        return absl::FailedPreconditionError(
+            "registry changes are accepted only by the control region '" + m_controlRegion +
+            "' (centralized control plane); this is '" + m_region + "'");
+    return absl::OkStatus();
+}
+
+absl::Status RegistryStore::store(const std::vector<v1::RegistryObject>& objects,
+                                  const std::string& principal, const std::string& action) {
+    return m_db.write([&](storage::Connection& conn) -> absl::Status {
+        storage::RegistryTable table(conn);
+        storage::ChangelogTable log(conn);
+        storage::AuditTable audit(conn);
+        for (const auto& object : objects) {
+            if (auto st = table.put(object); !st.ok()) return st;
+            v1::Change change;
+            change.set_kind(object.meta().deleted() ? v1::Change::REGISTRY_DELETE
+                                                    : v1::Change::REGISTRY_PUT);
+            change.set_hlc(object.meta().hlc());
+            change.set_origin(m_region);
+            change.set_project(object.meta().project());
+            change.set_commit_ms(object.meta().updated_at());
+            *change.mutable_object() = object;
+            if (auto st = log.append(change); !st.ok()) return st;
+            const auto key = registry::keyOf(object);
+            if (auto st = audit.record({object.meta().updated_at(), principal, action,
+                                        key.toString(), "version " +
+                                        std::to_string(object.meta().version())});
+                !st.ok())
+                return st;
+        }
+        return absl::OkStatus();
+    });
+}
+
+absl::StatusOr<v1::ApplyResponse> RegistryStore::apply(const v1::ApplyRequest& request,
+                                                       const std::string& principal) {
+    if (auto st = checkWritable(); !st.ok()) return st;
+    std::lock_guard lock(m_applyMutex);
+    const auto current = catalog();
+    registry::ApplyContext context;
+    context.region = m_region;
+    context.principal = principal;
+    context.nowMs = replication::wallClockMs();
+    context.lastVersion = [this](const registry::ObjectKey& key) -> int64_t {
+        auto reader = m_db.read();
+        if (!reader.ok()) return 0;
+        auto v = storage::RegistryTable(**reader).lastVersion(key);
+        return v.ok() ? *v : 0;
+    };
+    std::vector<v1::RegistryObject> incoming(request.objects().begin(), request.objects().end());
+    auto plan = registry::planApply(*current, std::move(incoming), m_regions, context);
+    if (!plan.ok()) return plan.status();
+
+    v1::ApplyResponse response;
+    std::vector<v1::RegistryObject> changed;
+    for (auto& change : *plan) {
+        if (change.action != v1::ApplyResult::UNCHANGED) {
+            change.object.mutable_meta()->set_hlc(m_clock.tick());
+            changed.push_back(change.object);
+        }
+        auto* result = response.add_results();
+        *result->mutable_meta() = change.object.meta();
+        result->set_action(change.action);
+    }
+    if (request.dry_run() || changed.empty()) return response;
+    if (auto st = store(changed, principal, "registry.apply"); !st.ok()) return st;
+
+    auto next = std::make_shared<registry::Catalog>(*current);
+    for (const auto& object : changed) *next = next->with(object);
+    publish(std::move(next));
+    return response;
+}
+
+absl::StatusOr<v1::ObjectMeta> RegistryStore::remove(const v1::ObjectRef& ref,
+                                                     const std::string& principal) {
+    if (auto st = checkWritable(); !st.ok()) return st;
+    std::lock_guard lock(m_applyMutex);
+    const auto current = catalog();
+    registry::ApplyContext context;
+    context.region = m_region;
+    context.principal = principal;
+    context.nowMs = replication::wallClockMs();
+    auto tombstone = registry::planDelete(*current, registry::keyOf(ref), context);
+    if (!tombstone.ok()) return tombstone.status();
+    tombstone->mutable_meta()->set_hlc(m_clock.tick());
+    if (auto st = store({*tombstone}, principal, "registry.delete"); !st.ok()) return st;
+    publish(std::make_shared<registry::Catalog>(current->with(*tombstone)));
+    return tombstone->meta();
+}
+
+absl::StatusOr<v1::RegistryObject> RegistryStore::get(const v1::ObjectRef& ref,
+                                                      int64_t version) const {
+    const auto key = registry::keyOf(ref);
+    if (version == 0) {
+        const auto current = catalog();
+        if (const auto* o = current->find(key)) return *o;
+        return absl::NotFoundError(key.toString() + " not found");
+    }
+    auto reader = m_db.read();
+    if (!reader.ok()) return reader.status();
+    auto o = storage::RegistryTable(**reader).get(key, version);
+    if (!o.ok()) return o.status();
+    if (!*o) return absl::NotFoundError(key.toString() + " has no version " + std::to_string(version));
+    return **o;
+}
+
+absl::StatusOr<std::vector<v1::RegistryObject>> RegistryStore::list(
+    const v1::ListObjectsRequest& request) const {
+    std::vector<v1::RegistryObject> all;
+    if (request.include_deleted()) {
+        auto reader = m_db.read();
+        if (!reader.ok()) return reader.status();
+        auto objects = storage::RegistryTable(**reader).current(true);
+        if (!objects.ok()) return objects.status();
+        all = std::move(*objects);
+    } else {
+        const auto current = catalog();
+        for (const auto& [key, o] : current->objects()) all.push_back(o);
+    }
+    std::vector<v1::RegistryObject> out;
+    for (auto& o : all) {
+        const auto key = registry::keyOf(o);
+        if (request.kind() != v1::OBJECT_KIND_UNSPECIFIED && key.kind != request.kind()) continue;
+        const std::string& project = key.kind == v1::PROJECT ? key.name : key.project;
+        if (!request.project().empty() && project != request.project()) continue;
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+absl::StatusOr<std::vector<v1::RegistryObject>> RegistryStore::history(const v1::ObjectRef& ref) const {
+    auto reader = m_db.read();
+    if (!reader.ok()) return reader.status();
+    auto versions = storage::RegistryTable(**reader).history(registry::keyOf(ref));
+    if (!versions.ok()) return versions.status();
+    if (versions->empty()) return absl::NotFoundError(registry::keyOf(ref).toString() + " not found");
+    return versions;
+}
+
+v1::LineageResponse RegistryStore::lineage(const std::string& project) const {
+    return registry::buildLineage(*catalog(), m_regions, project);
+}
+
+}  // namespace meridian::serving

@@ -1,0 +1,57 @@
+#pragma once
+// The region's registry: applies validated, versioned changes to the database (with their
+// changelog entry and audit row in the same transaction) and publishes the current catalog.
+
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "meridian/v1/registry.pb.h"
+#include "registry/catalog.h"
+#include "registry/regionset.h"
+#include "replication/hybridclock.h"
+#include "storage/database.h"
+
+namespace meridian::serving {
+
+class RegistryStore {
+public:
+    RegistryStore(storage::Database& db, replication::HybridClock& clock, std::string region,
+                  registry::RegionSet regions);
+
+    absl::Status load();
+
+    // The current objects; a snapshot that stays valid while held.
+    registry::CatalogPtr catalog() const;
+    const registry::RegionSet& regions() const { return m_regions; }
+    const std::string& region() const { return m_region; }
+
+    // In a centralized control plane only the control region accepts registry writes.
+    void setControlRegion(std::string controlRegion) { m_controlRegion = std::move(controlRegion); }
+    const std::string& controlRegion() const { return m_controlRegion; }
+
+    absl::StatusOr<v1::ApplyResponse> apply(const v1::ApplyRequest& request,
+                                            const std::string& principal);
+    absl::StatusOr<v1::ObjectMeta> remove(const v1::ObjectRef& ref, const std::string& principal);
+    absl::StatusOr<v1::RegistryObject> get(const v1::ObjectRef& ref, int64_t version) const;
+    absl::StatusOr<std::vector<v1::RegistryObject>> list(const v1::ListObjectsRequest& request) const;
+    absl::StatusOr<std::vector<v1::RegistryObject>> history(const v1::ObjectRef& ref) const;
+    v1::LineageResponse lineage(const std::string& project) const;
+
+private:
+    absl::Status checkWritable() const;
+    absl::Status store(const std::vector<v1::RegistryObject>& objects, const std::string& principal,
+                       const std::string& action);
+    void publish(registry::CatalogPtr catalog);
+
+    storage::Database& m_db;
+    replication::HybridClock& m_clock;
+    std::string m_region;
+    registry::RegionSet m_regions;
+    std::string m_controlRegion;
+    std::mutex m_applyMutex;  // one registry change at a time
+    mutable std::mutex m_catalogMutex;
+    registry::CatalogPtr m_catalog;
+};
+
+}  // namespace meridian::serving

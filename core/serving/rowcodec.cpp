@@ -1,0 +1,53 @@
+#include "serving/rowcodec.h"
+
+#include "registry/valuetypes.h"
+#include "storage/entitykey.h"
+
+namespace meridian::serving {
+
+using registry::valueTypeName;
+
+absl::StatusOr<std::string> entityKeyFor(const std::vector<v1::JoinKey>& joinKeys,
+                                         const ValueMap& keys) {
+    std::vector<storage::KeyPart> parts;
+    parts.reserve(joinKeys.size());
+    for (const auto& jk : joinKeys) {
+        auto it = keys.find(jk.name());
+        if (it == keys.end() || registry::isNull(it->second))
+            return absl::InvalidArgumentError("missing join key '" + jk.name() + "'");
+        const auto type = registry::typeOfValue(it->second);
+        if (type != jk.value_type())
+            return absl::InvalidArgumentError("join key '" + jk.name() + "' expects " +
+                                              std::string(valueTypeName(jk.value_type())) + ", got " +
+                                              std::string(valueTypeName(type)));
+        parts.emplace_back(jk.name(), it->second);
+    }
+    return storage::encodeEntityKey(std::move(parts));
+}
+
+absl::StatusOr<v1::RowValues> rowValuesFor(const v1::FeatureView& view, const ValueMap& values) {
+    v1::RowValues out;
+    for (const auto& f : view.features()) {
+        auto it = values.find(f.name());
+        if (it == values.end()) continue;
+        if (!registry::valueMatches(it->second, f.value_type()))
+            return absl::InvalidArgumentError(
+                "feature '" + f.name() + "' expects " + std::string(valueTypeName(f.value_type())) +
+                ", got " + std::string(valueTypeName(registry::typeOfValue(it->second))));
+        auto* nv = out.add_values();
+        nv->set_name(f.name());
+        *nv->mutable_value() = it->second;
+    }
+    if (out.values_size() != static_cast<int>(values.size())) {
+        for (const auto& [name, value] : values) {
+            bool known = false;
+            for (const auto& f : view.features()) known = known || f.name() == name;
+            if (!known)
+                return absl::InvalidArgumentError("feature view '" + view.name() +
+                                                  "' has no feature '" + name + "'");
+        }
+    }
+    return out;
+}
+
+}  // namespace meridian::serving

@@ -1,0 +1,127 @@
+#include "storage/sqlite.h"
+
+#include "absl/status/statusor.h"
+
+namespace meridian::storage {
+
+absl::Status sqliteError(sqlite3* db, int rc, std::string_view what) {
+    std::string message = "sqlite: " + std::string(what) + ": " +
+                          (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    switch (rc & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED: return absl::UnavailableError(message);
+        case SQLITE_FULL: return absl::ResourceExhaustedError(message);
+        case SQLITE_CONSTRAINT: return absl::AlreadyExistsError(message);
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB: return absl::DataLossError(message);
+        default: return absl::InternalError(message);
+    }
+}
+
+Statement& Statement::bind(int index, int64_t value) {
+    sqlite3_bind_int64(m_stmt, index, value);
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+    sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+
+Statement& Statement::bindBlob(int index, std::string_view bytes) {
+    sqlite3_bind_blob(m_stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+
+Statement& Statement::bindNull(int index) {
+    sqlite3_bind_null(m_stmt, index);
+    return *this;
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE && m_status.ok()) m_status = sqliteError(m_db, rc, sqlite3_sql(m_stmt));
+    return false;
+}
+
+absl::Status Statement::run() {
+    while (step()) {
+    }
+    absl::Status st = m_status;
+    reset();
+    return st;
+}
+
+void Statement::reset() {
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+    m_status = absl::OkStatus();
+}
+
+std::string_view Statement::text(int column) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
+    return p ? std::string_view(p, sqlite3_column_bytes(m_stmt, column)) : std::string_view();
+}
+
+std::string_view Statement::blob(int column) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(m_stmt, column));
+    return p ? std::string_view(p, sqlite3_column_bytes(m_stmt, column)) : std::string_view();
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::open(const std::string& path,
+                                                             bool readOnly) {
+    sqlite3* db = nullptr;
+    const int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                      SQLITE_OPEN_NOMUTEX;
+    const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        absl::Status st = sqliteError(db, rc, "open " + path);
+        sqlite3_close(db);
+        return st;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_extended_result_codes(db, 1);
+    return std::unique_ptr<Connection>(new Connection(db));
+}
+
+Connection::~Connection() {
+    m_statements.clear();
+    sqlite3_close(m_db);
+}
+
+Statement& Connection::prepare(const char* sql) {
+    auto it = m_statements.find(sql);
+    if (it != m_statements.end()) {
+        it->second->reset();
+        return *it->second;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    // A statement that does not prepare is a programming error in a fixed SQL string.
+    if (rc != SQLITE_OK) {
+        std::fprintf(stderr, "meridian: cannot prepare \"%s\": %s\n", sql, sqlite3_errmsg(m_db));
+        std::abort();
+    }
+    auto& slot = m_statements[sql];
+    slot = std::make_unique<Statement>(m_db, stmt);
+    return *slot;
+}
+
+absl::Status Connection::exec(std::string_view sql) {
+    char* err = nullptr;
+    const std::string text(sql);
+    const int rc = sqlite3_exec(m_db, text.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string message = err ? err : sqlite3_errstr(rc);
+        sqlite3_free(err);
+        return absl::InternalError("sqlite: " + message + " in: " + text.substr(0, 120));
+    }
+    return absl::OkStatus();
+}
+
+absl::Status Connection::error(std::string_view what) const {
+    return sqliteError(m_db, sqlite3_errcode(m_db), what);
+}
+
+}  // namespace meridian::storage

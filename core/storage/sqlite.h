@@ -1,0 +1,73 @@
+#pragma once
+// A thin RAII layer over the SQLite C API: connections with a cache of prepared statements.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace meridian::storage {
+
+class Statement {
+public:
+    Statement(sqlite3* db, sqlite3_stmt* stmt) : m_db(db), m_stmt(stmt) {}
+    ~Statement() { sqlite3_finalize(m_stmt); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int index, int64_t value);
+    Statement& bind(int index, std::string_view text);
+    Statement& bindBlob(int index, std::string_view bytes);
+    Statement& bindNull(int index);
+
+    // SQLITE_ROW: true; SQLITE_DONE: false; anything else: error kept in status().
+    bool step();
+    // Runs to completion (for statements without rows).
+    absl::Status run();
+    void reset();
+    absl::Status status() const { return m_status; }
+
+    int64_t int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
+    bool isNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
+    std::string_view text(int column) const;
+    std::string_view blob(int column) const;
+
+private:
+    sqlite3* m_db;
+    sqlite3_stmt* m_stmt;
+    absl::Status m_status;
+};
+
+class Connection {
+public:
+    static absl::StatusOr<std::unique_ptr<Connection>> open(const std::string& path, bool readOnly);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // A cached prepared statement, reset and with bindings cleared. `sql` must outlive the
+    // connection (string literals).
+    Statement& prepare(const char* sql);
+    absl::Status exec(std::string_view sql);
+    int64_t changes() const { return sqlite3_changes(m_db); }
+    int64_t lastInsertRowid() const { return sqlite3_last_insert_rowid(m_db); }
+    sqlite3* handle() const { return m_db; }
+
+    absl::Status error(std::string_view what) const;
+
+private:
+    explicit Connection(sqlite3* db) : m_db(db) {}
+    sqlite3* m_db;
+    std::unordered_map<const char*, std::unique_ptr<Statement>> m_statements;
+};
+
+absl::Status sqliteError(sqlite3* db, int rc, std::string_view what);
+
+}  // namespace meridian::storage
