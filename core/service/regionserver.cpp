@@ -41,8 +41,8 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
 
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &server->m_port);
-    builder.SetMaxReceiveMessageSize(serving::kMaxMessageBytes);
-    builder.SetMaxSendMessageSize(serving::kMaxMessageBytes);
+    builder.SetMaxReceiveMessageSize(serving::kTransportMessageBytes);
+    builder.SetMaxSendMessageSize(serving::kTransportMessageBytes);
     builder.RegisterService(server->m_registry.get());
     builder.RegisterService(server->m_serving.get());
     builder.RegisterService(server->m_admin.get());

@@ -1,5 +1,6 @@
 #include "service/regionservices.h"
 #include "service/statusmap.h"
+#include "serving/limits.h"
 
 namespace meridian::service {
 
@@ -13,6 +14,10 @@ std::string principalOf(const grpc::ServerContext& context) {
 grpc::Status RegistryServiceImpl::Apply(grpc::ServerContext* context, const v1::ApplyRequest* request,
                                         v1::ApplyResponse* response) {
     CallTimer timer(m_metrics.method("Apply"));
+    if (auto st = checkRequestSize(*request, serving::kMaxMessageBytes); !st.ok()) {
+        timer.failed();
+        return toGrpc(st);
+    }
     const std::string principal = request->principal().empty() ? principalOf(*context) : request->principal();
     auto result = m_region.registry().apply(*request, principal);
     if (!result.ok()) {

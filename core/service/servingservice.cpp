@@ -1,6 +1,7 @@
 #include "replication/hybridclock.h"
 #include "service/regionservices.h"
 #include "service/statusmap.h"
+#include "serving/limits.h"
 
 namespace meridian::service {
 
@@ -22,6 +23,10 @@ grpc::Status ServingServiceImpl::WriteFeatures(grpc::ServerContext*,
                                                const v1::WriteFeaturesRequest* request,
                                                v1::WriteFeaturesResponse* response) {
     CallTimer timer(m_metrics.method("WriteFeatures"));
+    if (auto st = checkRequestSize(*request, serving::kMaxMessageBytes); !st.ok()) {
+        timer.failed();
+        return toGrpc(st);
+    }
     auto result = m_region.writer().write(*request);
     if (!result.ok()) {
         timer.failed();
@@ -36,6 +41,10 @@ grpc::Status ServingServiceImpl::GetHistoricalFeatures(grpc::ServerContext*,
                                                        const v1::GetHistoricalFeaturesRequest* request,
                                                        v1::GetHistoricalFeaturesResponse* response) {
     CallTimer timer(m_metrics.method("GetHistoricalFeatures"));
+    if (auto st = checkRequestSize(*request, serving::kMaxMessageBytes); !st.ok()) {
+        timer.failed();
+        return toGrpc(st);
+    }
     auto result = m_region.historical().read(*request);
     if (!result.ok()) {
         timer.failed();

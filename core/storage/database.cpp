@@ -62,6 +62,9 @@ absl::StatusOr<Database::Reader> Database::read() {
 }
 
 void Database::giveBack(std::unique_ptr<Connection> conn) {
+    // A statement left on a row would pin this connection to an old snapshot.
+    conn->resetAll();
+    if (!sqlite3_get_autocommit(conn->handle())) conn->exec("ROLLBACK").IgnoreError();
     std::lock_guard lock(m_poolMutex);
     m_readers.push_back(std::move(conn));
 }

@@ -120,6 +120,12 @@ absl::Status Connection::exec(std::string_view sql) {
     return absl::OkStatus();
 }
 
+void Connection::resetAll() {
+    for (sqlite3_stmt* stmt = sqlite3_next_stmt(m_db, nullptr); stmt; stmt = sqlite3_next_stmt(m_db, stmt)) {
+        if (sqlite3_stmt_busy(stmt)) sqlite3_reset(stmt);
+    }
+}
+
 absl::Status Connection::error(std::string_view what) const {
     return sqliteError(m_db, sqlite3_errcode(m_db), what);
 }

@@ -56,6 +56,8 @@ public:
     // connection (string literals).
     Statement& prepare(const char* sql);
     absl::Status exec(std::string_view sql);
+    // Resets every statement still positioned on a row, ending the read snapshot it holds.
+    void resetAll();
     int64_t changes() const { return sqlite3_changes(m_db); }
     int64_t lastInsertRowid() const { return sqlite3_last_insert_rowid(m_db); }
     sqlite3* handle() const { return m_db; }
