@@ -76,6 +76,9 @@ private:
 bool validEndpoint(const std::string& endpoint) {
     const auto colon = endpoint.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == endpoint.size()) return false;
+    // More digits than a port has would overflow std::stol (which throws).
+    if (endpoint.size() - colon - 1 > 5)
+        return false;
     for (size_t i = colon + 1; i < endpoint.size(); ++i) {
         if (endpoint[i] < '0' || endpoint[i] > '9') return false;
     }
@@ -123,12 +126,13 @@ absl::StatusOr<Deployment> parseRoot(const YAML::Node& root, const std::string& 
 
     if (const auto rep = root["replication"]; rep.IsDefined()) {
         MERIDIAN_TRY(r.checkKeys(rep, "replication", {"max_clock_offset_ms", "heartbeat_ms", "batch_max_changes",
-                                                      "log_retention", "snapshot_threshold"}));
+                                                      "log_retention", "snapshot_threshold", "compression"}));
         auto& s = d.replication;
         MERIDIAN_TRY(r.get(rep, "max_clock_offset_ms", "replication.max_clock_offset_ms", s.maxClockOffsetMs, false));
         MERIDIAN_TRY(r.get(rep, "heartbeat_ms", "replication.heartbeat_ms", s.heartbeatMs, false));
         MERIDIAN_TRY(r.get(rep, "batch_max_changes", "replication.batch_max_changes", s.batchMaxChanges, false));
         MERIDIAN_TRY(r.get(rep, "snapshot_threshold", "replication.snapshot_threshold", s.snapshotThreshold, false));
+        MERIDIAN_TRY(r.get(rep, "compression", "replication.compression", s.compression, false));
         if (s.heartbeatMs <= 0) return r.error(rep["heartbeat_ms"], "replication.heartbeat_ms", "must be positive");
         if (s.batchMaxChanges <= 0) return r.error(rep["batch_max_changes"], "replication.batch_max_changes", "must be positive");
         if (const auto ret = rep["log_retention"]; ret.IsDefined()) {

@@ -36,6 +36,7 @@ struct ReplicationSettings {
     int64_t logRetentionSeconds = 24 * 3600;
     int64_t logRetentionBytes = 512ll * 1024 * 1024;
     int64_t snapshotThreshold = 200'000;  // changes behind before a replica takes a snapshot
+    bool compression = true;              // zstd on every batch
 };
 
 enum class ControlPlaneMode { Centralized, Federated };

@@ -148,9 +148,15 @@ void writeJsonString(std::ostringstream& out, const std::string& s) {
     out << '"';
 }
 
-void toJson(const YAML::Node& node, std::ostringstream& out) {
+// `field` is the field the node fills (null for the top-level message), `message` the message
+// type a mapping node stands for. The node has passed the Checker, so its keys are known fields.
+void toJson(const YAML::Node& node, const FieldDescriptor* field, const Descriptor* message,
+            std::ostringstream& out) {
     switch (node.Type()) {
         case YAML::NodeType::Map: {
+            const FieldDescriptor* mapValue = field && field->is_map()
+                                                  ? field->message_type()->FindFieldByName("value")
+                                                  : nullptr;
             out << '{';
             bool first = true;
             for (const auto& kv : node) {
@@ -158,7 +164,13 @@ void toJson(const YAML::Node& node, std::ostringstream& out) {
                 first = false;
                 writeJsonString(out, kv.first.Scalar());
                 out << ':';
-                toJson(kv.second, out);
+                const FieldDescriptor* f = mapValue;
+                if (!f && message) {
+                    f = message->FindFieldByName(kv.first.Scalar());
+                    if (!f)
+                        f = message->FindFieldByCamelcaseName(kv.first.Scalar());
+                }
+                toJson(kv.second, f, f ? f->message_type() : nullptr, out);
             }
             out << '}';
             break;
@@ -167,17 +179,19 @@ void toJson(const YAML::Node& node, std::ostringstream& out) {
             out << '[';
             for (size_t i = 0; i < node.size(); ++i) {
                 if (i) out << ',';
-                toJson(node[i], out);
+                toJson(node[i], field, message, out);
             }
             out << ']';
             break;
         }
         case YAML::NodeType::Scalar: {
-            // Plain scalars that read as numbers or booleans stay unquoted; quoted ones are strings.
+            // Plain scalars that read as numbers or booleans stay unquoted, unless they fill a
+            // string field (`description: 2024`, `tags: {version: 2}`); quoted ones are strings.
             static const std::regex kNumber(R"(-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?)");
             const std::string& s = node.Scalar();
             const bool plain = node.Tag() == "?";
-            if (plain && (s == "true" || s == "false" || std::regex_match(s, kNumber))) {
+            const bool text = field && field->cpp_type() == FieldDescriptor::CPPTYPE_STRING;
+            if (plain && !text && (s == "true" || s == "false" || std::regex_match(s, kNumber))) {
                 out << s;
             } else {
                 writeJsonString(out, s);
@@ -194,7 +208,7 @@ absl::Status yamlToMessage(const YAML::Node& node, google::protobuf::Message& me
                            const std::string& sourceName) {
     if (auto st = Checker(sourceName).message(node, message.GetDescriptor(), ""); !st.ok()) return st;
     std::ostringstream json;
-    toJson(node, json);
+    toJson(node, nullptr, message.GetDescriptor(), json);
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = false;
     const auto st = google::protobuf::util::JsonStringToMessage(json.str(), &message, options);

@@ -62,9 +62,10 @@ std::string guessJurisdiction(std::string_view cloud, std::string_view providerR
         return providerRegion.find(part) != std::string_view::npos;
     };
     if (cloud == "azure") {
-        static constexpr std::array<std::string_view, 9> kEu = {
-            "europe", "france", "germany", "sweden", "italy", "poland", "spain", "norway",
-            "switzerland"};
+        // Checked before "us" below, which "austriaeast" also contains.
+        static constexpr std::array<std::string_view, 10> kEu = {
+            "europe", "france", "germany", "sweden",      "italy",
+            "poland", "spain",  "norway",  "switzerland", "austria"};
         for (auto part : kEu) {
             if (has(part)) return "eu";
         }

@@ -3,10 +3,16 @@
 
 #include <grpcpp/server.h>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "absl/status/statusor.h"
+#include "cost/egressledger.h"
+#include "replication/replicator.h"
 #include "service/regionservices.h"
+#include "service/replicationservice.h"
 #include "service/storeconfig.h"
 
 namespace meridian::service {
@@ -19,6 +25,7 @@ public:
 
     int port() const { return m_port; }
     serving::Region& region() { return *m_region; }
+    replication::Replicator* replicator() { return m_replicator.get(); }
     // Blocks until shutdown() is called from another thread.
     void wait();
     void shutdown();
@@ -31,8 +38,16 @@ private:
     std::unique_ptr<RegistryServiceImpl> m_registry;
     std::unique_ptr<ServingServiceImpl> m_serving;
     std::unique_ptr<AdminServiceImpl> m_admin;
+    std::unique_ptr<cost::EgressLedger> m_ledger;
+    std::unique_ptr<replication::Replicator> m_replicator;
+    std::unique_ptr<ReplicationServiceImpl> m_replication;
     std::unique_ptr<grpc::Server> m_server;
     int m_port = 0;
+    // Periodic upkeep: log retention, alerts, egress flushes.
+    std::thread m_maintenance;
+    std::mutex m_maintenanceMutex;
+    std::condition_variable m_maintenanceWake;
+    bool m_stopping = false;
 };
 
 }  // namespace meridian::service

@@ -119,9 +119,9 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
                 (*changed ? applied : stale)++;
             }
             if (toOffline) {
-                if (auto s = offline.append(*viewId, {row.key, row.eventTs, hlc, region, vals}); !s.ok())
-                    return s;
-                ++appended;
+                auto added = offline.append(*viewId, {row.key, row.eventTs, hlc, region, vals});
+                if (!added.ok()) return added.status();
+                if (*added) ++appended;
             }
             v1::Change change;
             change.set_kind(v1::Change::FEATURE_ROW);

@@ -23,6 +23,7 @@ public:
     OnlineReader(storage::Database& db, storage::ViewIds& viewIds, RegistryStore& registry,
                  WatermarkFn watermark);
     void setStaleness(StalenessFn staleness) { m_staleness = std::move(staleness); }
+    void setWatermark(WatermarkFn watermark) { m_watermark = std::move(watermark); }
 
     absl::StatusOr<v1::GetOnlineFeaturesResponse> read(const v1::GetOnlineFeaturesRequest& request,
                                                        int64_t nowMs) const;

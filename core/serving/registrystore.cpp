@@ -176,6 +176,15 @@ absl::StatusOr<std::vector<v1::RegistryObject>> RegistryStore::history(const v1:
     return versions;
 }
 
+absl::StatusOr<bool> RegistryStore::putReplicated(storage::Connection& conn, const v1::RegistryObject& object) {
+    storage::RegistryTable table(conn);
+    auto current = table.get(registry::keyOf(object));
+    if (!current.ok()) return current.status();
+    if (*current && (*current)->meta().hlc() >= object.meta().hlc()) return false;
+    if (auto st = table.put(object); !st.ok()) return st;
+    return true;
+}
+
 v1::LineageResponse RegistryStore::lineage(const std::string& project) const {
     return registry::buildLineage(*catalog(), m_regions, project);
 }

@@ -10,21 +10,22 @@
 #include "registry/catalog.h"
 #include "registry/regionset.h"
 #include "replication/hybridclock.h"
+#include "replication/registryreplica.h"
 #include "storage/database.h"
 
 namespace meridian::serving {
 
-class RegistryStore {
+class RegistryStore : public replication::RegistryReplica {
 public:
     RegistryStore(storage::Database& db, replication::HybridClock& clock, std::string region,
                   registry::RegionSet regions);
 
-    absl::Status load();
+    absl::Status load() override;
 
     // The current objects; a snapshot that stays valid while held.
-    registry::CatalogPtr catalog() const;
-    const registry::RegionSet& regions() const { return m_regions; }
-    const std::string& region() const { return m_region; }
+    registry::CatalogPtr catalog() const override;
+    const registry::RegionSet& regions() const override { return m_regions; }
+    const std::string& region() const override { return m_region; }
 
     // In a centralized control plane only the control region accepts registry writes.
     void setControlRegion(std::string controlRegion) { m_controlRegion = std::move(controlRegion); }
@@ -37,6 +38,10 @@ public:
     absl::StatusOr<std::vector<v1::RegistryObject>> list(const v1::ListObjectsRequest& request) const;
     absl::StatusOr<std::vector<v1::RegistryObject>> history(const v1::ObjectRef& ref) const;
     v1::LineageResponse lineage(const std::string& project) const;
+
+    // Inside a write transaction: stores an object replicated from a peer when its clock is
+    // newer than the local version's (last writer wins). Call load() after the commit.
+    absl::StatusOr<bool> putReplicated(storage::Connection& conn, const v1::RegistryObject& object) override;
 
 private:
     absl::Status checkWritable() const;

@@ -1,5 +1,7 @@
 #include "storage/changelogtable.h"
 
+#include <cstdint>
+
 namespace meridian::storage {
 
 absl::Status ChangelogTable::append(v1::Change& change) {
@@ -69,6 +71,76 @@ absl::Status ChangelogTable::readAfter(uint64_t after, int limit,
     auto st = q.status();
     q.reset();
     return st;
+}
+
+absl::Status ChangelogTable::scanAfter(uint64_t after, int limit,
+                                       const std::function<bool(const LogEntry&)>& visit) {
+    auto& q = m_conn.prepare(
+        "SELECT seq, kind, view, commit_ms, change FROM changelog WHERE seq > ? ORDER BY seq LIMIT ?");
+    q.bind(1, static_cast<int64_t>(after)).bind(2, limit);
+    while (q.step()) {
+        LogEntry e;
+        e.seq = static_cast<uint64_t>(q.int64(0));
+        e.kind = static_cast<v1::Change::Kind>(q.int64(1));
+        const std::string_view view = q.text(2);
+        const auto slash = view.find('/');
+        e.project = slash == std::string_view::npos ? view : view.substr(0, slash);
+        e.featureView = slash == std::string_view::npos ? std::string_view() : view.substr(slash + 1);
+        e.commitMs = q.int64(3);
+        e.change = q.blob(4);
+        if (!visit(e)) break;
+    }
+    auto st = q.status();
+    q.reset();
+    return st;
+}
+
+absl::StatusOr<int64_t> ChangelogTable::truncateThrough(uint64_t upTo) {
+    auto st = m_conn.prepare("DELETE FROM changelog WHERE seq <= ?").bind(1, static_cast<int64_t>(upTo)).run();
+    if (!st.ok()) return st;
+    return m_conn.changes();
+}
+
+absl::StatusOr<uint64_t> ChangelogTable::lastSeqBefore(int64_t commitMs) {
+    // commit_ms grows with seq, so a bisection over seq finds the answer with point lookups.
+    auto first = firstSeq();
+    if (!first.ok()) return first.status();
+    auto last = lastSeq();
+    if (!last.ok()) return last.status();
+    auto commitOf = [&](uint64_t seq) -> absl::StatusOr<int64_t> {
+        auto& q = m_conn.prepare("SELECT commit_ms FROM changelog WHERE seq >= ? ORDER BY seq LIMIT 1");
+        q.bind(1, static_cast<int64_t>(seq));
+        const int64_t ms = q.step() ? q.int64(0) : INT64_MAX;
+        auto st = q.status();
+        q.reset();
+        if (!st.ok()) return st;
+        return ms;
+    };
+    if (*first == 0) return uint64_t{0};
+    uint64_t lo = *first, hi = *last, answer = 0;
+    while (lo <= hi) {
+        const uint64_t mid = lo + (hi - lo) / 2;
+        auto ms = commitOf(mid);
+        if (!ms.ok()) return ms.status();
+        if (*ms <= commitMs) {
+            answer = mid;
+            lo = mid + 1;
+        } else {
+            if (mid == 0) break;
+            hi = mid - 1;
+        }
+    }
+    return answer;
+}
+
+absl::StatusOr<int64_t> ChangelogTable::bytesAfter(uint64_t after) {
+    auto& q = m_conn.prepare("SELECT coalesce(sum(length(change)), 0) FROM changelog WHERE seq > ?");
+    q.bind(1, static_cast<int64_t>(after));
+    int64_t bytes = q.step() ? q.int64(0) : 0;
+    auto st = q.status();
+    q.reset();
+    if (!st.ok()) return st;
+    return bytes;
 }
 
 }  // namespace meridian::storage

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -10,6 +11,16 @@
 #include "storage/sqlite.h"
 
 namespace meridian::storage {
+
+// A log entry as stored, without parsing the change itself.
+struct LogEntry {
+    uint64_t seq = 0;
+    v1::Change::Kind kind = v1::Change::KIND_UNSPECIFIED;
+    std::string_view project;
+    std::string_view featureView;  // empty for registry changes
+    int64_t commitMs = 0;
+    std::string_view change;  // the serialized v1::Change
+};
 
 class ChangelogTable {
 public:
@@ -26,6 +37,15 @@ public:
     // Changes with seq > after, in order, at most `limit`.
     absl::Status readAfter(uint64_t after, int limit,
                            const std::function<bool(v1::Change&&)>& visit);
+
+    // Entries with seq > after in order, at most `limit`; views are valid during the call.
+    absl::Status scanAfter(uint64_t after, int limit, const std::function<bool(const LogEntry&)>& visit);
+    // Deletes entries with seq <= upTo; returns how many.
+    absl::StatusOr<int64_t> truncateThrough(uint64_t upTo);
+    // Highest seq committed at or before `commitMs` (0 if none).
+    absl::StatusOr<uint64_t> lastSeqBefore(int64_t commitMs);
+    // Approximate bytes of entries with seq > after.
+    absl::StatusOr<int64_t> bytesAfter(uint64_t after);
 
 private:
     Connection& m_conn;

@@ -42,7 +42,11 @@ absl::Status Database::write(const std::function<absl::Status(Connection&)>& bod
     if (auto st = m_writer->exec("BEGIN IMMEDIATE"); !st.ok()) return st;
     absl::Status st = body(*m_writer);
     if (st.ok()) st = m_writer->exec("COMMIT");
-    if (!st.ok()) m_writer->exec("ROLLBACK").IgnoreError();
+    if (!st.ok()) {
+        m_writer->exec("ROLLBACK").IgnoreError();
+        return st;
+    }
+    if (m_commitListener) m_commitListener();
     return st;
 }
 

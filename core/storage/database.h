@@ -43,6 +43,9 @@ public:
     };
     absl::StatusOr<Reader> read();
 
+    // Called after every successful commit of write() (on the writing thread).
+    void setCommitListener(std::function<void()> listener) { m_commitListener = std::move(listener); }
+
     const std::string& path() const { return m_path; }
     int64_t sizeBytes() const;
 
@@ -54,6 +57,7 @@ private:
     Durability m_durability = Durability::Full;
     std::mutex m_writeMutex;
     std::unique_ptr<Connection> m_writer;
+    std::function<void()> m_commitListener;
     std::mutex m_poolMutex;
     std::vector<std::unique_ptr<Connection>> m_readers;
 };

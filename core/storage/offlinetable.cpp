@@ -1,19 +1,86 @@
 #include "storage/offlinetable.h"
 
+#include <xxhash.h>
+
 namespace meridian::storage {
 
-absl::Status OfflineTable::append(int64_t viewId, const OfflineRecord& r) {
-    return m_conn
-        .prepare("INSERT INTO offline(view_id, entity_key, event_ts, write_hlc, origin, day, vals) "
-                 "VALUES(?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, viewId)
-        .bindBlob(2, r.entityKey)
-        .bind(3, r.eventTs)
-        .bind(4, static_cast<int64_t>(r.writeHlc))
-        .bind(5, r.origin)
-        .bind(6, dayOf(r.eventTs))
-        .bindBlob(7, r.vals)
-        .run();
+uint64_t offlineRowHash(const OfflineRecord& r) {
+    XXH64_state_t* state = XXH64_createState();
+    XXH64_reset(state, 0);
+    const int64_t ts = r.eventTs;
+    const uint64_t hlc = r.writeHlc;
+    const uint64_t keyLen = r.entityKey.size();
+    XXH64_update(state, &keyLen, sizeof keyLen);
+    XXH64_update(state, r.entityKey.data(), r.entityKey.size());
+    XXH64_update(state, &ts, sizeof ts);
+    XXH64_update(state, &hlc, sizeof hlc);
+    XXH64_update(state, r.origin.data(), r.origin.size());
+    XXH64_update(state, "\0", 1);
+    XXH64_update(state, r.vals.data(), r.vals.size());
+    const uint64_t h = XXH64_digest(state);
+    XXH64_freeState(state);
+    return h;
+}
+
+absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r) {
+    const int64_t day = dayOf(r.eventTs);
+    auto st = m_conn
+                  .prepare("INSERT OR IGNORE INTO offline(view_id, entity_key, event_ts, write_hlc, "
+                           "origin, day, vals) VALUES(?, ?, ?, ?, ?, ?, ?)")
+                  .bind(1, viewId)
+                  .bindBlob(2, r.entityKey)
+                  .bind(3, r.eventTs)
+                  .bind(4, static_cast<int64_t>(r.writeHlc))
+                  .bind(5, r.origin)
+                  .bind(6, day)
+                  .bindBlob(7, r.vals)
+                  .run();
+    if (!st.ok()) return st;
+    if (m_conn.changes() == 0) return false;
+    // SQLite has no XOR operator: (a | b) - (a & b) is a ^ b, and never overflows.
+    st = m_conn
+             .prepare("INSERT INTO offline_partitions(view_id, day, rows, digest) VALUES(?1, ?2, 1, ?3) "
+                      "ON CONFLICT(view_id, day) DO UPDATE SET rows = rows + 1, "
+                      "digest = (digest | ?3) - (digest & ?3)")
+             .bind(1, viewId)
+             .bind(2, day)
+             .bind(3, static_cast<int64_t>(offlineRowHash(r)))
+             .run();
+    if (!st.ok()) return st;
+    return true;
+}
+
+absl::StatusOr<std::vector<OfflineTable::Partition>> OfflineTable::partitions(int64_t viewId) {
+    auto& q = m_conn.prepare("SELECT day, rows, digest FROM offline_partitions WHERE view_id = ? ORDER BY day");
+    q.bind(1, viewId);
+    std::vector<Partition> out;
+    while (q.step()) out.push_back({q.int64(0), q.int64(1), static_cast<uint64_t>(q.int64(2))});
+    auto st = q.status();
+    q.reset();
+    if (!st.ok()) return st;
+    return out;
+}
+
+absl::Status OfflineTable::scanPartition(int64_t viewId, int64_t day,
+                                         const std::function<bool(const OfflineRecord&)>& visit) {
+    auto& q = m_conn.prepare(
+        "SELECT entity_key, event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ? AND day = ? "
+        "ORDER BY id");
+    q.bind(1, viewId).bind(2, day);
+    while (q.step()) {
+        OfflineRecord r{std::string(q.blob(0)), q.int64(1), static_cast<uint64_t>(q.int64(2)),
+                        std::string(q.text(3)), std::string(q.blob(4))};
+        if (!visit(r)) break;
+    }
+    auto st = q.status();
+    q.reset();
+    return st;
+}
+
+absl::Status OfflineTable::dropPartition(int64_t viewId, int64_t day) {
+    auto st = m_conn.prepare("DELETE FROM offline WHERE view_id = ? AND day = ?").bind(1, viewId).bind(2, day).run();
+    if (!st.ok()) return st;
+    return m_conn.prepare("DELETE FROM offline_partitions WHERE view_id = ? AND day = ?").bind(1, viewId).bind(2, day).run();
 }
 
 absl::StatusOr<std::optional<OfflineRecord>> OfflineTable::pointInTime(int64_t viewId,

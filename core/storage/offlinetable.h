@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "storage/sqlite.h"
@@ -20,6 +21,9 @@ struct OfflineRecord {
     std::string vals;  // serialized RowValues
 };
 
+// The hash of one offline row that partition digests XOR together.
+uint64_t offlineRowHash(const OfflineRecord& record);
+
 inline constexpr int64_t kMsPerDay = 86'400'000;
 inline int64_t dayOf(int64_t eventTsMs) {
     return eventTsMs >= 0 ? eventTsMs / kMsPerDay : (eventTsMs - kMsPerDay + 1) / kMsPerDay;
@@ -29,7 +33,8 @@ class OfflineTable {
 public:
     explicit OfflineTable(Connection& conn) : m_conn(conn) {}
 
-    absl::Status append(int64_t viewId, const OfflineRecord& record);
+    // False when the same row (key, event time, write clock, origin) is already stored.
+    absl::StatusOr<bool> append(int64_t viewId, const OfflineRecord& record);
 
     // The latest record of `entityKey` with notBefore <= event time <= at; ties go to the
     // later write. Empty when there is none.
@@ -43,6 +48,18 @@ public:
                               const std::function<bool(const OfflineRecord&)>& visit);
     absl::StatusOr<int64_t> countKeys(int64_t viewId, int64_t start, int64_t end);
     absl::StatusOr<int64_t> count(int64_t viewId);
+
+    struct Partition {
+        int64_t day = 0;
+        int64_t rows = 0;
+        uint64_t digest = 0;
+    };
+    absl::StatusOr<std::vector<Partition>> partitions(int64_t viewId);
+    // Every row of one day's partition, in a stable order.
+    absl::Status scanPartition(int64_t viewId, int64_t day,
+                               const std::function<bool(const OfflineRecord&)>& visit);
+    // Removes a day's partition (before it is replaced by a peer's copy).
+    absl::Status dropPartition(int64_t viewId, int64_t day);
 
 private:
     Connection& m_conn;

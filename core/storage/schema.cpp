@@ -62,8 +62,19 @@ CREATE TABLE IF NOT EXISTS offline(
   day        INTEGER NOT NULL,
   vals       BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS offline_pit ON offline(view_id, entity_key, event_ts, write_hlc);
+-- Unique: a row delivered twice (replay, snapshot, batch copy) is stored once.
+CREATE UNIQUE INDEX IF NOT EXISTS offline_pit ON offline(view_id, entity_key, event_ts, write_hlc, origin);
 CREATE INDEX IF NOT EXISTS offline_day ON offline(view_id, day, event_ts);
+
+-- Per view and day: row count and the XOR of row hashes, kept current on every append, so
+-- two regions compare partitions without reading them.
+CREATE TABLE IF NOT EXISTS offline_partitions(
+  view_id INTEGER NOT NULL,
+  day     INTEGER NOT NULL,
+  rows    INTEGER NOT NULL,
+  digest  INTEGER NOT NULL,
+  PRIMARY KEY(view_id, day)
+) WITHOUT ROWID;
 
 -- The replication log, written in the same transaction as the change it records.
 CREATE TABLE IF NOT EXISTS changelog(
@@ -76,6 +87,49 @@ CREATE TABLE IF NOT EXISTS changelog(
   commit_ms  INTEGER NOT NULL,
   change     BLOB NOT NULL
 );
+
+-- How far this region has applied each peer's log, written with the batch it applied.
+CREATE TABLE IF NOT EXISTS cursors(
+  peer       TEXT PRIMARY KEY,
+  seq        INTEGER NOT NULL,
+  hlc        INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Conflicts met applying peers' changes, per peer and view.
+CREATE TABLE IF NOT EXISTS conflicts(
+  peer  TEXT NOT NULL,
+  view  TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY(peer, view)
+) WITHOUT ROWID;
+
+-- Bytes this region sent, per minute, destination, view and kind of transfer.
+CREATE TABLE IF NOT EXISTS egress(
+  minute_ms INTEGER NOT NULL,
+  to_region TEXT NOT NULL,
+  view      TEXT NOT NULL,
+  kind      TEXT NOT NULL,
+  bytes     INTEGER NOT NULL,
+  raw_bytes INTEGER NOT NULL,
+  changes   INTEGER NOT NULL,
+  PRIMARY KEY(minute_ms, to_region, view, kind)
+) WITHOUT ROWID;
+
+-- Sync jobs this region ran (it is the receiving end of each).
+CREATE TABLE IF NOT EXISTS sync_jobs(
+  id         TEXT PRIMARY KEY,
+  created_ms INTEGER NOT NULL,
+  job        BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sync_jobs_created ON sync_jobs(created_ms);
+
+CREATE TABLE IF NOT EXISTS alerts(
+  id         TEXT PRIMARY KEY,
+  raised_ms  INTEGER NOT NULL,
+  cleared_ms INTEGER NOT NULL,
+  alert      BLOB NOT NULL
+) WITHOUT ROWID;
 
 -- Who did what, for every state-changing call.
 CREATE TABLE IF NOT EXISTS audit(

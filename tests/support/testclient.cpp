@@ -10,6 +10,7 @@ TestClient::TestClient(const std::string& endpoint) {
     m_registry = v1::Registry::NewStub(m_channel);
     m_serving = v1::Serving::NewStub(m_channel);
     m_admin = v1::Admin::NewStub(m_channel);
+    m_replication = v1::Replication::NewStub(m_channel);
 }
 
 std::unique_ptr<grpc::ClientContext> TestClient::context(std::chrono::milliseconds deadline) const {

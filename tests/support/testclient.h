@@ -9,6 +9,7 @@
 
 #include "meridian/v1/admin.grpc.pb.h"
 #include "meridian/v1/registry.grpc.pb.h"
+#include "meridian/v1/replication.grpc.pb.h"
 #include "meridian/v1/serving.grpc.pb.h"
 
 namespace meridian::test {
@@ -24,6 +25,7 @@ public:
     v1::Registry::Stub& registry() { return *m_registry; }
     v1::Serving::Stub& serving() { return *m_serving; }
     v1::Admin::Stub& admin() { return *m_admin; }
+    v1::Replication::Stub& replication() { return *m_replication; }
     std::shared_ptr<grpc::Channel> channel() const { return m_channel; }
 
 private:
@@ -31,6 +33,7 @@ private:
     std::unique_ptr<v1::Registry::Stub> m_registry;
     std::unique_ptr<v1::Serving::Stub> m_serving;
     std::unique_ptr<v1::Admin::Stub> m_admin;
+    std::unique_ptr<v1::Replication::Stub> m_replication;
 };
 
 }  // namespace meridian::test

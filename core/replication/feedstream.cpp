@@ -1,0 +1,44 @@
+#include "replication/feedstream.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "replication/hybridclock.h"
+
+namespace meridian::replication {
+
+absl::Status streamChanges(ChangeFeed& feed, LogSignal& signal, const v1::PullRequest& request,
+                           const FeedStreamSettings& settings,
+                           const std::function<bool(const v1::ChangeBatch&)>& write,
+                           const std::function<bool()>& cancelled,
+                           const std::function<void(uint64_t)>& onPosition) {
+    uint64_t position = request.after_seq();
+    ChangeFeed::Options options;
+    options.maxChanges = request.max_batch() > 0 ? std::min(request.max_batch(), 20'000) : settings.maxBatch;
+    options.codec = request.codec();
+    int64_t lastSentMs = 0;
+    int64_t lastBacklogMs = 0;
+    onPosition(position);
+    while (!cancelled()) {
+        const uint64_t seen = signal.generation();
+        const int64_t now = wallClockMs();
+        options.withBacklog = now - lastBacklogMs >= settings.backlogEveryMs;
+        auto batch = feed.next(request.requester(), position, options);
+        if (!batch.ok()) return batch.status();
+        const bool hasRange = batch->last_seq() > position;
+        if (hasRange || now - lastSentMs >= settings.heartbeatMs) {
+            if (!write(*batch)) return absl::OkStatus();
+            lastSentMs = now;
+            if (options.withBacklog) lastBacklogMs = now;
+            position = batch->last_seq();
+            onPosition(position);
+        }
+        // More already waiting: go on at once; otherwise sleep until a commit or a heartbeat.
+        if (batch->last_seq() < batch->sender_last_seq()) continue;
+        const int64_t untilHeartbeat = std::max<int64_t>(1, settings.heartbeatMs - (wallClockMs() - lastSentMs));
+        signal.waitAfter(seen, std::chrono::milliseconds(std::min<int64_t>(untilHeartbeat, 100)));
+    }
+    return absl::OkStatus();
+}
+
+}  // namespace meridian::replication

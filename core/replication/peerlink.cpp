@@ -1,0 +1,304 @@
+#include "replication/peerlink.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "replication/hybridclock.h"
+
+namespace meridian::replication {
+namespace {
+
+constexpr int kMinBackoffMs = 200;
+constexpr int kMaxBackoffMs = 2000;
+constexpr int kWindowMs = 60'000;  // latency percentiles cover the last minute
+
+std::shared_ptr<grpc::Channel> makeChannel(const std::string& endpoint) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(256 * 1024 * 1024);
+    // Notice a dead peer within seconds even when no batch is due.
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 2000);
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 2000);
+    args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, kMinBackoffMs);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxBackoffMs);
+    return grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args);
+}
+
+}  // namespace
+
+PeerLink::PeerLink(ChangeApplier& applier, std::string self, std::string peer, std::string endpoint,
+                   LinkEmulation emulation, LinkSettings settings)
+    : m_applier(applier),
+      m_self(std::move(self)),
+      m_peer(std::move(peer)),
+      m_endpoint(std::move(endpoint)),
+      m_settings(settings),
+      m_channel(makeChannel(m_endpoint)),
+      m_stub(v1::Replication::NewStub(m_channel)),
+      m_emulation(emulation) {}
+
+PeerLink::~PeerLink() { stop(); }
+
+void PeerLink::start() {
+    auto c = m_applier.cursor(m_peer);
+    {
+        std::lock_guard lock(m_mutex);
+        m_cursor = c.ok() ? *c : 0;
+        m_stopping = false;
+    }
+    m_thread = std::thread([this] { run(); });
+}
+
+void PeerLink::stop() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+        if (m_activeCall) m_activeCall->TryCancel();
+    }
+    m_wake.notify_all();
+    m_cursorMoved.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+void PeerLink::setPaused(bool paused) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_paused = paused;
+        if (paused && m_activeCall) m_activeCall->TryCancel();
+    }
+    m_wake.notify_all();
+}
+
+void PeerLink::setEmulation(const LinkEmulation& emulation) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_emulation = emulation;
+        ++m_emulationGeneration;
+        if (emulation.partitioned && m_activeCall) m_activeCall->TryCancel();
+    }
+    m_wake.notify_all();
+}
+
+LinkEmulation PeerLink::emulation() const {
+    std::lock_guard lock(m_mutex);
+    return m_emulation;
+}
+
+uint64_t PeerLink::cursor() const {
+    std::lock_guard lock(m_mutex);
+    return m_cursor;
+}
+
+uint64_t PeerLink::senderHead() const {
+    std::lock_guard lock(m_mutex);
+    return m_senderHead;
+}
+
+void PeerLink::setState(const std::string& state, const std::string& error) {
+    std::lock_guard lock(m_mutex);
+    m_state = state;
+    if (!error.empty()) m_lastError = error;
+}
+
+bool PeerLink::sleepUntil(int64_t wallMs) {
+    std::unique_lock lock(m_mutex);
+    while (!m_stopping) {
+        const int64_t now = wallClockMs();
+        if (now >= wallMs) return true;
+        m_wake.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(wallMs - now, 100)));
+    }
+    return false;
+}
+
+void PeerLink::run() {
+    DeliverySchedule schedule(std::hash<std::string>{}(m_self + ">" + m_peer));
+    int backoffMs = kMinBackoffMs;
+    while (true) {
+        LinkEmulation emulation;
+        {
+            std::unique_lock lock(m_mutex);
+            if (m_stopping) return;
+            if (m_paused || m_emulation.partitioned) {
+                m_state = m_paused ? "snapshot" : "partitioned";
+                m_wake.wait_for(lock, std::chrono::milliseconds(200));
+                continue;
+            }
+            emulation = m_emulation;
+            if (m_state != "streaming") m_state = "connecting";
+        }
+        grpc::ClientContext context;
+        uint64_t generation;
+        uint64_t after;
+        {
+            std::lock_guard lock(m_mutex);
+            m_activeCall = &context;
+            generation = m_emulationGeneration;
+            after = m_cursor;
+        }
+        v1::PullRequest request;
+        request.set_requester(m_self);
+        request.set_after_seq(after);
+        request.set_max_batch(m_settings.maxBatch);
+        request.set_codec(m_settings.codec);
+        auto reader = m_stub->Pull(&context, request);
+        schedule.reset();
+        v1::ChangeBatch batch;
+        bool dropped = false;
+        while (reader->Read(&batch)) {
+            {
+                std::lock_guard lock(m_mutex);
+                m_lastContactMs = wallClockMs();
+                m_bytesReceived += static_cast<int64_t>(batch.ByteSizeLong()) + 5;
+                if (m_emulationGeneration != generation) emulation = m_emulation;
+                if (m_state != "streaming") m_state = "streaming";
+            }
+            if (schedule.lost(emulation)) {
+                // A lost batch: the stream breaks and is resumed from the cursor after a timeout.
+                {
+                    std::lock_guard lock(m_mutex);
+                    ++m_lostBatches;
+                }
+                context.TryCancel();
+                dropped = true;
+                sleepUntil(wallClockMs() + std::max(kMinBackoffMs, 3 * emulation.delayMs));
+                break;
+            }
+            if (emulation.delayMs > 0 || emulation.jitterMs > 0) {
+                if (!sleepUntil(schedule.arrivalMs(batch.sent_at_ms(), emulation))) break;
+            }
+            applyBatch(batch);
+            backoffMs = kMinBackoffMs;
+        }
+        const grpc::Status status = reader->Finish();
+        {
+            std::lock_guard lock(m_mutex);
+            m_activeCall = nullptr;
+            if (m_stopping) return;
+        }
+        if (dropped) continue;
+        if (status.error_code() == grpc::StatusCode::OUT_OF_RANGE) {
+            setState("snapshot needed", status.error_message());
+            if (m_snapshotNeeded) m_snapshotNeeded(m_peer, status.error_message());
+            sleepUntil(wallClockMs() + kMaxBackoffMs);
+            continue;
+        }
+        if (status.error_code() == grpc::StatusCode::CANCELLED) continue;  // partition or pause
+        setState("down", status.error_message().empty() ? "stream ended" : status.error_message());
+        sleepUntil(wallClockMs() + backoffMs);
+        backoffMs = std::min(backoffMs * 2, kMaxBackoffMs);
+    }
+}
+
+void PeerLink::applyBatch(const v1::ChangeBatch& batch) {
+    const int64_t now = wallClockMs();
+    auto applied = m_applier.apply(m_peer, batch, now);
+    if (!applied.ok()) {
+        std::fprintf(stderr, "meridian-store: applying %s's batch %llu..%llu failed: %s\n", m_peer.c_str(),
+                     static_cast<unsigned long long>(batch.first_seq()), static_cast<unsigned long long>(batch.last_seq()),
+                     std::string(applied.status().message()).c_str());
+        std::lock_guard lock(m_mutex);
+        m_lastError = std::string(applied.status().message());
+        if (m_activeCall) m_activeCall->TryCancel();
+        return;
+    }
+    const int64_t nowSec = metrics::steadySeconds();
+    {
+        std::lock_guard lock(m_mutex);
+        m_cursor = std::max(m_cursor, applied->cursor);
+        m_senderHead = std::max(batch.sender_last_seq(), m_cursor);
+        m_nextPendingCommitMs = m_cursor >= m_senderHead ? 0 : batch.next_commit_ms();
+        m_residencySkipped += batch.residency_skipped();
+        m_conflicts += applied->conflicts;
+        m_rate.add(applied->changes, nowSec);
+        for (const auto& [view, figures] : applied->views) {
+            auto& slot = m_views[view];
+            if (!slot) slot = std::make_unique<ViewFigures>();
+            slot->applied += figures.changes;
+            slot->conflicts += figures.conflicts;
+            slot->rate.add(figures.changes, nowSec);
+            for (double ms : figures.latencyMs) {
+                slot->latency.add(now, ms);
+                m_latency.add(now, ms);
+            }
+        }
+        for (const auto& vb : batch.view_bytes()) {
+            auto& slot = m_views[vb.feature_view()];
+            if (!slot) slot = std::make_unique<ViewFigures>();
+            slot->bytes += vb.bytes();
+        }
+        // The backlog per view, as the sender saw it when cutting this batch.
+        if (m_cursor >= m_senderHead || batch.backlog_size() > 0) {
+            for (auto& [view, slot] : m_views) slot->pending = 0;
+            for (const auto& b : batch.backlog()) {
+                auto& slot = m_views[b.feature_view()];
+                if (!slot) slot = std::make_unique<ViewFigures>();
+                slot->pending = b.pending();
+                slot->oldestPendingMs = b.oldest_commit_ms();
+            }
+        }
+    }
+    m_cursorMoved.notify_all();
+}
+
+bool PeerLink::waitForCursor(uint64_t target, const std::function<bool(uint64_t)>& keepGoing, int timeoutMs) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    std::unique_lock lock(m_mutex);
+    while (m_cursor < target) {
+        if (m_stopping || std::chrono::steady_clock::now() > deadline) return false;
+        const uint64_t c = m_cursor;
+        lock.unlock();
+        if (!keepGoing(c)) return false;
+        lock.lock();
+        m_cursorMoved.wait_for(lock, std::chrono::milliseconds(200));
+    }
+    return true;
+}
+
+std::vector<v1::LinkStats> PeerLink::stats(int64_t nowMs) const {
+    std::lock_guard lock(m_mutex);
+    const int64_t nowSec = metrics::steadySeconds();
+    std::vector<v1::LinkStats> out;
+    v1::LinkStats link;
+    link.set_from_region(m_peer);
+    link.set_to_region(m_self);
+    link.set_state(m_state);
+    const bool connected = m_state == "streaming";
+    double lag = 0;
+    if (m_nextPendingCommitMs > 0) {
+        lag = static_cast<double>(nowMs - m_nextPendingCommitMs) / 1000.0;
+    } else if (!connected && m_lastContactMs > 0) {
+        // Not hearing from the peer: its data here is at least this old.
+        lag = static_cast<double>(nowMs - m_lastContactMs) / 1000.0;
+    }
+    link.set_lag_seconds(std::max(0.0, lag));
+    link.set_changes_behind(static_cast<int64_t>(m_senderHead > m_cursor ? m_senderHead - m_cursor : 0));
+    link.set_apply_rate(m_rate.perSecond(nowSec));
+    link.set_latency_p50_ms(m_latency.quantile(0.5, nowMs - kWindowMs));
+    link.set_latency_p99_ms(m_latency.quantile(0.99, nowMs - kWindowMs));
+    link.set_conflicts(m_conflicts);
+    link.set_residency_skipped(m_residencySkipped);
+    link.set_emulated(m_emulation.active());
+    link.set_emulation(m_emulation.describe());
+    link.set_bytes_received(m_bytesReceived);
+    link.set_last_applied_seq(static_cast<int64_t>(m_cursor));
+    out.push_back(link);
+    for (const auto& [view, f] : m_views) {
+        if (view.empty()) continue;
+        v1::LinkStats v = link;
+        v.set_feature_view(view);
+        double viewLag = 0;
+        if (f->pending > 0 && f->oldestPendingMs > 0) viewLag = static_cast<double>(nowMs - f->oldestPendingMs) / 1000.0;
+        else if (!connected) viewLag = link.lag_seconds();
+        v.set_lag_seconds(std::max(0.0, viewLag));
+        v.set_changes_behind(f->pending);
+        v.set_apply_rate(f->rate.perSecond(nowSec));
+        v.set_latency_p50_ms(f->latency.quantile(0.5, nowMs - kWindowMs));
+        v.set_latency_p99_ms(f->latency.quantile(0.99, nowMs - kWindowMs));
+        v.set_conflicts(f->conflicts);
+        v.set_bytes_received(f->bytes);
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+}  // namespace meridian::replication

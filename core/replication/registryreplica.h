@@ -1,0 +1,29 @@
+#pragma once
+// What replication needs of a region's registry: the current catalog and deployment, and a way
+// to store objects replicated from peers. serving::RegistryStore implements it.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "meridian/v1/registry.pb.h"
+#include "registry/catalog.h"
+#include "registry/regionset.h"
+#include "storage/sqlite.h"
+
+namespace meridian::replication {
+
+class RegistryReplica {
+public:
+    virtual ~RegistryReplica() = default;
+
+    virtual registry::CatalogPtr catalog() const = 0;
+    virtual const registry::RegionSet& regions() const = 0;
+    virtual const std::string& region() const = 0;
+    // Inside a write transaction: stores an object from a peer when it is newer than the local
+    // version (last writer wins by clock); true when stored.
+    virtual absl::StatusOr<bool> putReplicated(storage::Connection& conn, const v1::RegistryObject& object) = 0;
+    // Re-reads the catalog after replicated objects were committed.
+    virtual absl::Status load() = 0;
+};
+
+}  // namespace meridian::replication

@@ -1,0 +1,247 @@
+#include "replication/replicator.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "replication/replicationpolicy.h"
+#include "storage/changelogtable.h"
+#include "storage/cursortable.h"
+
+namespace meridian::replication {
+
+Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock,
+                       RegistryReplica& registry, deployment::Deployment deployment, std::string self)
+    : m_db(db),
+      m_clock(clock),
+      m_registry(registry),
+      m_deployment(std::move(deployment)),
+      m_self(std::move(self)),
+      m_feed(db, registry, clock),
+      m_applier(db, viewIds, clock, registry),
+      m_alerts(db) {
+    LinkSettings settings;
+    settings.maxBatch = m_deployment.replication.batchMaxChanges;
+    settings.heartbeatMs = m_deployment.replication.heartbeatMs;
+    settings.codec = m_deployment.replication.compression ? v1::CODEC_ZSTD : v1::CODEC_NONE;
+    // Every region pulls every peer: the sender decides what each may receive.
+    for (const auto& r : m_deployment.regions) {
+        if (r.info.name == m_self) continue;
+        auto link = std::make_unique<PeerLink>(m_applier, m_self, r.info.name, r.endpoint,
+                                               configuredEmulation(r.info.name), settings);
+        m_links.emplace(r.info.name, std::move(link));
+    }
+    m_db.setCommitListener([this] { m_signal.notify(); });
+}
+
+Replicator::~Replicator() {
+    stop();
+    m_db.setCommitListener({});
+}
+
+void Replicator::start() {
+    for (auto& [peer, link] : m_links) link->start();
+}
+
+void Replicator::stop() {
+    for (auto& [peer, link] : m_links) link->stop();
+}
+
+FeedStreamSettings Replicator::streamSettings() const {
+    FeedStreamSettings s;
+    s.heartbeatMs = m_deployment.replication.heartbeatMs;
+    s.backlogEveryMs = std::max(250, m_deployment.replication.heartbeatMs);
+    s.maxBatch = m_deployment.replication.batchMaxChanges;
+    return s;
+}
+
+LinkEmulation Replicator::configuredEmulation(const std::string& peer) const {
+    LinkEmulation e;
+    if (const auto* l = m_deployment.link(m_self, peer)) {
+        e.delayMs = l->delayMs;
+        e.jitterMs = l->jitterMs;
+        e.loss = l->loss;
+    }
+    return e;
+}
+
+void Replicator::notePeerPosition(const std::string& peer, uint64_t seq) {
+    std::lock_guard lock(m_positionsMutex);
+    m_peerPositions[peer] = seq;
+}
+
+PeerLink* Replicator::link(const std::string& peer) {
+    auto it = m_links.find(peer);
+    return it == m_links.end() ? nullptr : it->second.get();
+}
+
+std::vector<PeerLink*> Replicator::links() {
+    std::vector<PeerLink*> out;
+    for (auto& [peer, link] : m_links) out.push_back(link.get());
+    return out;
+}
+
+absl::StatusOr<LinkEmulation> Replicator::setEmulation(const v1::LinkEmulationRequest& request) {
+    auto* l = link(request.peer());
+    if (!l) return absl::NotFoundError("'" + request.peer() + "' is not a peer of region '" + m_self + "'");
+    if (request.delay_ms() < 0 || request.jitter_ms() < 0)
+        return absl::InvalidArgumentError("delay and jitter cannot be negative");
+    if (request.loss() < 0 || request.loss() >= 1) return absl::InvalidArgumentError("loss must be within 0..1");
+    LinkEmulation e;
+    if (request.reset()) {
+        e = configuredEmulation(request.peer());
+    } else {
+        e.delayMs = request.delay_ms();
+        e.jitterMs = request.jitter_ms();
+        e.loss = request.loss();
+        e.partitioned = request.partitioned();
+    }
+    l->setEmulation(e);
+    return e;
+}
+
+std::string Replicator::linkModes(const std::string& peer) const {
+    std::set<std::string> modes;
+    const auto catalog = m_registry.catalog();
+    for (const auto* o : catalog->ofKind(v1::FEATURE_VIEW)) {
+        const auto& v = o->feature_view();
+        if (deliveryOf(v, peer, m_self, m_registry.regions()) == Delivery::Send ||
+            (v.replication().mode() == v1::ReplicationPolicy::BATCH &&
+             copyOf(v, m_self, m_registry.regions()) == Delivery::Send && v.owner_region() == peer))
+            modes.insert(modeName(v.replication().mode()));
+    }
+    std::string out;
+    for (const auto& m : modes) out += (out.empty() ? "" : "+") + m;
+    return out.empty() ? "registry" : out;
+}
+
+void Replicator::fillStats(v1::StatsResponse& out) {
+    const int64_t now = wallClockMs();
+    std::map<std::string, std::map<std::string, int64_t>> conflicts;
+    if (auto reader = m_db.read(); reader.ok()) {
+        if (auto c = storage::CursorTable(**reader).conflicts(); c.ok()) conflicts = std::move(*c);
+    }
+    const auto catalog = m_registry.catalog();
+    for (auto& [peer, link] : m_links) {
+        const std::string modes = linkModes(peer);
+        for (auto& s : link->stats(now)) {
+            int64_t total = 0;
+            for (const auto& [view, n] : conflicts[peer]) total += n;
+            if (s.feature_view().empty()) {
+                s.set_mode(modes);
+                s.set_conflicts(total);
+            } else {
+                const auto slash = s.feature_view().find('/');
+                const auto* v = catalog->featureView(s.feature_view().substr(0, slash), s.feature_view().substr(slash + 1));
+                s.set_mode(v ? modeName(v->replication().mode()) : "deleted");
+                s.set_conflicts(conflicts[peer][s.feature_view()]);
+            }
+            *out.add_links() = std::move(s);
+        }
+    }
+}
+
+uint64_t Replicator::watermark() {
+    uint64_t mark = m_clock.current();
+    auto reader = m_db.read();
+    if (!reader.ok()) return 0;
+    auto cursors = storage::CursorTable(**reader).all();
+    if (!cursors.ok()) return 0;
+    for (const auto& [peer, link] : m_links) {
+        auto it = cursors->find(peer);
+        mark = std::min(mark, it == cursors->end() ? uint64_t{0} : it->second.hlc);
+    }
+    return mark;
+}
+
+double Replicator::stalenessSeconds(const std::string& project, const std::string& view, int64_t nowMs) {
+    const std::string key = project + "/" + view;
+    double worst = 0;
+    for (auto& [peer, link] : m_links) {
+        for (const auto& s : link->stats(nowMs)) {
+            if (s.feature_view() == key) worst = std::max(worst, s.lag_seconds());
+        }
+    }
+    return worst;
+}
+
+void Replicator::checkClockOffsets(int64_t nowMs) {
+    // A peer whose clock runs far ahead would win every tie of the conflict rule: say so.
+    std::map<std::string, storage::Cursor> cursors;
+    if (auto reader = m_db.read(); reader.ok()) {
+        if (auto c = storage::CursorTable(**reader).all(); c.ok()) cursors = std::move(*c);
+    }
+    for (const auto& [peer, cursor] : cursors) {
+        if (cursor.hlc == 0 || nowMs - cursor.updatedMs > 60'000) continue;
+        // The peer's clock when it sent, against ours when we applied: transit time only
+        // makes the peer look behind, never ahead.
+        const int64_t ahead = HybridClock::physicalMs(cursor.hlc) - cursor.updatedMs;
+        if (ahead > m_deployment.replication.maxClockOffsetMs) {
+            m_alerts.raise("clock_offset", peer,
+                           "clock of region '" + peer + "' runs " + std::to_string(ahead) + " ms ahead of '" + m_self +
+                               "' (max " + std::to_string(m_deployment.replication.maxClockOffsetMs) +
+                               " ms); its writes would win every tie of the conflict rule",
+                           "critical");
+        } else {
+            m_alerts.clear("clock_offset", peer);
+        }
+    }
+}
+
+void Replicator::maintain(int64_t nowMs) {
+    checkClockOffsets(nowMs);
+    const auto& settings = m_deployment.replication;
+    uint64_t first = 0, last = 0, cutoff = 0;
+    int64_t bytes = 0;
+    {
+        auto reader = m_db.read();
+        if (!reader.ok()) return;
+        storage::ChangelogTable log(**reader);
+        auto f = log.firstSeq();
+        auto l = log.lastSeq();
+        auto byAge = log.lastSeqBefore(nowMs - settings.logRetentionSeconds * 1000);
+        if (!f.ok() || !l.ok() || !byAge.ok() || *f == 0) return;
+        first = *f;
+        last = *l;
+        cutoff = *byAge;
+        auto b = log.bytesAfter(first - 1);
+        if (b.ok()) bytes = *b;
+    }
+    if (bytes > settings.logRetentionBytes && last >= first) {
+        // Keep the newest entries that fit in the size budget (entries are of similar size).
+        const double keep = static_cast<double>(settings.logRetentionBytes) / static_cast<double>(bytes);
+        const auto kept = static_cast<uint64_t>(keep * static_cast<double>(last - first + 1));
+        cutoff = std::max(cutoff, last - kept);
+    }
+    // Warn while a lagging peer can still catch up from the log; a snapshot is its way back after.
+    const uint64_t window = last >= first ? last - first + 1 : 0;
+    std::map<std::string, uint64_t> positions;
+    {
+        std::lock_guard lock(m_positionsMutex);
+        positions = m_peerPositions;
+    }
+    for (const auto& [peer, position] : positions) {
+        if (cutoff > 0 && position < cutoff) {
+            m_alerts.raise("log_retention", peer,
+                           "region '" + peer + "' is at seq " + std::to_string(position) + ", behind the log kept by '" +
+                               m_self + "' (now from " + std::to_string(cutoff + 1) + "): it will catch up through a snapshot",
+                           "critical");
+        } else if (window > 0 && position < first + window / 5 && last - position > 1000) {
+            m_alerts.raise("log_retention", peer,
+                           "region '" + peer + "' is " + std::to_string(last - position) +
+                               " changes behind, near the oldest entries '" + m_self +
+                               "' keeps: it needs a snapshot if it falls further behind");
+        } else {
+            m_alerts.clear("log_retention", peer);
+        }
+    }
+    if (cutoff >= first) {
+        auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
+            auto removed = storage::ChangelogTable(conn).truncateThrough(cutoff);
+            return removed.status();
+        });
+        if (!st.ok()) std::fprintf(stderr, "meridian-store: log retention failed: %s\n", std::string(st.message()).c_str());
+    }
+}
+
+}  // namespace meridian::replication

@@ -1,0 +1,74 @@
+#pragma once
+// A region's replication: the incoming links it pulls from every peer of the deployment, the
+// feed it serves to them, log retention, alerts and per-link figures.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "deployment/deployment.h"
+#include "replication/alertboard.h"
+#include "replication/changeapplier.h"
+#include "replication/changefeed.h"
+#include "replication/feedstream.h"
+#include "replication/logsignal.h"
+#include "replication/peerlink.h"
+
+namespace meridian::replication {
+
+class Replicator {
+public:
+    Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock, RegistryReplica& registry,
+               deployment::Deployment deployment, std::string self);
+    ~Replicator();
+
+    void start();
+    void stop();
+
+    const std::string& self() const { return m_self; }
+    const deployment::Deployment& deployment() const { return m_deployment; }
+    ChangeFeed& feed() { return m_feed; }
+    LogSignal& signal() { return m_signal; }
+    ChangeApplier& applier() { return m_applier; }
+    AlertBoard& alerts() { return m_alerts; }
+    FeedStreamSettings streamSettings() const;
+
+    // The sending side learns where each peer is from its Pull streams.
+    void notePeerPosition(const std::string& peer, uint64_t seq);
+
+    PeerLink* link(const std::string& peer);
+    std::vector<PeerLink*> links();
+    // Changes the emulation of the link from `request.peer()` into this region.
+    absl::StatusOr<LinkEmulation> setEmulation(const v1::LinkEmulationRequest& request);
+
+    void fillStats(v1::StatsResponse& out);
+    // Log retention and the alerts that go with it, clock-offset checks; called periodically.
+    void maintain(int64_t nowMs);
+    // Read-your-writes watermark: every peer's log is applied here up to at least this clock
+    // value (and this region's own writes up to its clock).
+    uint64_t watermark();
+    // Per-view lag of this region's copy (the worst incoming link carrying the view).
+    double stalenessSeconds(const std::string& project, const std::string& view, int64_t nowMs);
+
+private:
+    LinkEmulation configuredEmulation(const std::string& peer) const;
+    std::string linkModes(const std::string& peer) const;
+    void checkClockOffsets(int64_t nowMs);
+
+    storage::Database& m_db;
+    HybridClock& m_clock;
+    RegistryReplica& m_registry;
+    deployment::Deployment m_deployment;
+    std::string m_self;
+    LogSignal m_signal;
+    ChangeFeed m_feed;
+    ChangeApplier m_applier;
+    AlertBoard m_alerts;
+    std::map<std::string, std::unique_ptr<PeerLink>> m_links;
+    std::mutex m_positionsMutex;
+    std::map<std::string, uint64_t> m_peerPositions;
+};
+
+}  // namespace meridian::replication
