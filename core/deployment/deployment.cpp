@@ -183,8 +183,11 @@ absl::StatusOr<Deployment> parseRoot(const YAML::Node& root, const std::string& 
             MERIDIAN_TRY(r.checkKeys(loc, f + ".location", {"lat", "lon"}));
             MERIDIAN_TRY(r.get(loc, "lat", f + ".location.lat", e.latitude, true));
             MERIDIAN_TRY(r.get(loc, "lon", f + ".location.lon", e.longitude, true));
-            if (e.latitude < -90 || e.latitude > 90) return r.error(loc["lat"], f + ".location.lat", "must be within -90..90");
-            if (e.longitude < -180 || e.longitude > 180) return r.error(loc["lon"], f + ".location.lon", "must be within -180..180");
+            // Negated so that NaN (".nan" in YAML) is out of range too.
+            if (!(e.latitude >= -90 && e.latitude <= 90))
+                return r.error(loc["lat"], f + ".location.lat", "must be within -90..90");
+            if (!(e.longitude >= -180 && e.longitude <= 180))
+                return r.error(loc["lon"], f + ".location.lon", "must be within -180..180");
         }
         MERIDIAN_TRY(r.get(node, "data_dir", f + ".data_dir", e.dataDir, false));
         if (e.dataDir.empty()) e.dataDir = e.info.name;
@@ -215,7 +218,8 @@ absl::StatusOr<Deployment> parseRoot(const YAML::Node& root, const std::string& 
             MERIDIAN_TRY(r.get(node, "loss", f + ".loss", l.loss, false));
             MERIDIAN_TRY(r.get(node, "source", f + ".source", l.source, false));
             if (l.delayMs < 0 || l.jitterMs < 0) return r.error(node, f, "delay and jitter cannot be negative");
-            if (l.loss < 0 || l.loss >= 1) return r.error(node["loss"], f + ".loss", "must be within 0..1 (exclusive of 1)");
+            if (!(l.loss >= 0 && l.loss < 1))
+                return r.error(node["loss"], f + ".loss", "must be within 0..1 (exclusive of 1)");
             if (d.link(l.a, l.b)) return r.error(node, f, "link " + l.a + " <-> " + l.b + " is listed twice");
             d.links.push_back(std::move(l));
         }

@@ -47,6 +47,9 @@ void normalize(v1::RegistryObject& object, const NormalizeContext& context) {
             if (replication->mode() == v1::ReplicationPolicy::MODE_UNSPECIFIED)
                 replication->set_mode(v1::ReplicationPolicy::LOCAL);
             sortUnique(replication->mutable_regions());
+            // Entities and sources are sets: the entity key orders join keys by name anyway.
+            sortUnique(view->mutable_entities());
+            sortUnique(view->mutable_sources());
             sortUnique(view->mutable_residency()->mutable_regions());
             break;
         }

@@ -9,15 +9,41 @@ namespace {
 using google::protobuf::Message;
 using google::protobuf::util::MessageDifferencer;
 
-std::string pathOf(const std::vector<MessageDifferencer::SpecificField>& path) {
+// The entry of a map field a path element points into (either side), or null.
+const Message* mapEntry(const MessageDifferencer::SpecificField& f, bool preferNew) {
+    if (!f.field || !f.field->is_map())
+        return nullptr;
+    if (preferNew)
+        return f.map_entry2 ? f.map_entry2 : f.map_entry1;
+    return f.map_entry1 ? f.map_entry1 : f.map_entry2;
+}
+
+std::string entryField(const Message& entry, const char* name) {
     std::string out;
-    for (const auto& f : path) {
+    google::protobuf::TextFormat::PrintFieldValueToString(
+        entry, entry.GetDescriptor()->FindFieldByName(name), -1, &out);
+    return out;
+}
+
+// `added`: the path of an added element, whose map entries are those of the new message.
+std::string pathOf(const std::vector<MessageDifferencer::SpecificField>& path, bool added = false) {
+    std::string out;
+    for (size_t i = 0; i < path.size(); ++i) {
+        const auto& f = path[i];
         if (!out.empty()) out += '.';
         out += f.field ? f.field->name() : std::to_string(f.unknown_field_number);
         if (f.field && f.field->is_repeated() && f.index >= 0 && !f.field->is_map())
             out += "[" + std::to_string(f.index) + "]";
         if (f.field && f.field->is_repeated() && f.new_index >= 0 && f.index < 0 && !f.field->is_map())
             out += "[" + std::to_string(f.new_index) + "]";
+        // A map entry is named by its key (tags["team"]), not by its "value" field.
+        if (const Message* entry = mapEntry(f, added)) {
+            out += "[" + entryField(*entry, "key") + "]";
+            if (i + 1 < path.size() && path[i + 1].field &&
+                path[i + 1].field->containing_type() == entry->GetDescriptor() &&
+                path[i + 1].field->name() == "value")
+                ++i;
+        }
     }
     return out;
 }
@@ -38,6 +64,9 @@ std::string render(const Message& message, const std::vector<MessageDifferencer:
     refl = owner->GetReflection();
     const auto* field = last.field;
     if (!field) return {};
+    // An added or removed map entry shows its value.
+    if (const Message* entry = mapEntry(last, useNewIndex))
+        return entryField(*entry, "value");
     const int index = useNewIndex && last.new_index >= 0 ? last.new_index : last.index;
     std::string out;
     if (field->is_repeated()) {
@@ -56,7 +85,8 @@ public:
 
     void ReportAdded(const Message&, const Message&,
                      const std::vector<MessageDifferencer::SpecificField>& path) override {
-        m_out.push_back({FieldChange::Kind::Added, pathOf(path), {}, render(m_after, path, true)});
+        m_out.push_back(
+            {FieldChange::Kind::Added, pathOf(path, true), {}, render(m_after, path, true)});
     }
     void ReportDeleted(const Message&, const Message&,
                        const std::vector<MessageDifferencer::SpecificField>& path) override {

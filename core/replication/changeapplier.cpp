@@ -20,6 +20,12 @@ absl::StatusOr<uint64_t> ChangeApplier::cursor(const std::string& peer) {
     return c->seq;
 }
 
+absl::StatusOr<storage::Cursor> ChangeApplier::cursorRecord(const std::string& peer) {
+    auto reader = m_db.read();
+    if (!reader.ok()) return reader.status();
+    return storage::CursorTable(**reader).get(peer);
+}
+
 absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer, const v1::ChangeBatch& batch,
                                                   int64_t nowMs) {
     auto raw = decodePayload(batch.payload(), batch.codec(), batch.raw_bytes());

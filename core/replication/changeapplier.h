@@ -11,6 +11,7 @@
 #include "meridian/v1/replication.pb.h"
 #include "replication/hybridclock.h"
 #include "replication/registryreplica.h"
+#include "storage/cursortable.h"
 #include "storage/database.h"
 #include "storage/viewids.h"
 
@@ -41,6 +42,8 @@ public:
 
     // The cursor of `peer` (0 before anything was applied).
     absl::StatusOr<uint64_t> cursor(const std::string& peer);
+    // The cursor with the peer's clock and when it last moved.
+    absl::StatusOr<storage::Cursor> cursorRecord(const std::string& peer);
 
 private:
     storage::Database& m_db;

@@ -40,10 +40,13 @@ PeerLink::PeerLink(ChangeApplier& applier, std::string self, std::string peer, s
 PeerLink::~PeerLink() { stop(); }
 
 void PeerLink::start() {
-    auto c = m_applier.cursor(m_peer);
+    auto c = m_applier.cursorRecord(m_peer);
     {
         std::lock_guard lock(m_mutex);
-        m_cursor = c.ok() ? *c : 0;
+        m_cursor = c.ok() ? c->seq : 0;
+        // Until the peer answers, what is here from it dates from the last batch applied (or,
+        // for a new link, from now on).
+        m_lastContactMs = c.ok() && c->updatedMs > 0 ? c->updatedMs : wallClockMs();
         m_stopping = false;
     }
     m_thread = std::thread([this] { run(); });
@@ -87,6 +90,17 @@ LinkEmulation PeerLink::emulation() const {
 uint64_t PeerLink::cursor() const {
     std::lock_guard lock(m_mutex);
     return m_cursor;
+}
+
+void PeerLink::reloadCursor() {
+    auto c = m_applier.cursor(m_peer);
+    if (!c.ok()) return;
+    {
+        std::lock_guard lock(m_mutex);
+        m_cursor = std::max(m_cursor, *c);
+        m_senderHead = std::max(m_senderHead, m_cursor);
+    }
+    m_cursorMoved.notify_all();
 }
 
 uint64_t PeerLink::senderHead() const {

@@ -51,6 +51,8 @@ public:
     std::shared_ptr<grpc::Channel> channel() const { return m_channel; }
 
     uint64_t cursor() const;
+    // Re-reads the cursor after a snapshot moved it.
+    void reloadCursor();
     uint64_t senderHead() const;
     // Link-level and per-view figures, for Stats (mode filled in by the caller).
     std::vector<v1::LinkStats> stats(int64_t nowMs) const;

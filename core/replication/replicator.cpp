@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <set>
 
+#include "registry/validation.h"
 #include "replication/replicationpolicy.h"
 #include "storage/changelogtable.h"
 #include "storage/cursortable.h"
@@ -11,15 +13,21 @@
 namespace meridian::replication {
 
 Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock,
-                       RegistryReplica& registry, deployment::Deployment deployment, std::string self)
+                       RegistryReplica& registry, deployment::Deployment deployment, std::string self,
+                       SyncJobs::PriceFn price)
     : m_db(db),
+      m_viewIds(viewIds),
       m_clock(clock),
       m_registry(registry),
       m_deployment(std::move(deployment)),
       m_self(std::move(self)),
       m_feed(db, registry, clock),
       m_applier(db, viewIds, clock, registry),
-      m_alerts(db) {
+      m_alerts(db),
+      m_snapshotSource(db, registry, (std::filesystem::path(db.path()).parent_path() / "snapshots-out").string()),
+      m_snapshotInstaller(db, viewIds, clock, registry,
+                          (std::filesystem::path(db.path()).parent_path() / "snapshots-in").string()),
+      m_jobs(std::make_unique<SyncJobs>(*this, std::move(price))) {
     LinkSettings settings;
     settings.maxBatch = m_deployment.replication.batchMaxChanges;
     settings.heartbeatMs = m_deployment.replication.heartbeatMs;
@@ -29,6 +37,18 @@ Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridC
         if (r.info.name == m_self) continue;
         auto link = std::make_unique<PeerLink>(m_applier, m_self, r.info.name, r.endpoint,
                                                configuredEmulation(r.info.name), settings);
+        // A peer that no longer keeps this region's place in its log sends a snapshot instead.
+        link->onSnapshotNeeded([this](const std::string& peer, const std::string& why) {
+            v1::TriggerSyncRequest request;
+            request.set_from_region(peer);
+            request.set_to_region(m_self);
+            request.set_kind(v1::SyncJob::SNAPSHOT);
+            request.set_principal("replicator (" + why + ")");
+            auto job = m_jobs->trigger(request);
+            if (!job.ok() && job.status().code() != absl::StatusCode::kAlreadyExists)
+                std::fprintf(stderr, "meridian-store: cannot start a snapshot from %s: %s\n", peer.c_str(),
+                             std::string(job.status().message()).c_str());
+        });
         m_links.emplace(r.info.name, std::move(link));
     }
     m_db.setCommitListener([this] { m_signal.notify(); });
@@ -44,6 +64,7 @@ void Replicator::start() {
 }
 
 void Replicator::stop() {
+    m_jobs->stop();
     for (auto& [peer, link] : m_links) link->stop();
 }
 
@@ -188,8 +209,31 @@ void Replicator::checkClockOffsets(int64_t nowMs) {
     }
 }
 
+void Replicator::scheduleBatchSyncs(int64_t nowMs) {
+    const auto catalog = m_registry.catalog();
+    for (const auto* o : catalog->ofKind(v1::FEATURE_VIEW)) {
+        const auto& v = o->feature_view();
+        if (v.replication().mode() != v1::ReplicationPolicy::BATCH || v.owner_region() == m_self) continue;
+        if (copyOf(v, m_self, m_registry.regions()) != Delivery::Send || !link(v.owner_region())) continue;
+        const long long every = registry::parseDurationSeconds(v.replication().schedule().empty() ? "1h" : v.replication().schedule());
+        const std::string key = v.project() + "/" + v.name();
+        auto& last = m_lastBatchSyncMs[key];
+        if (last != 0 && nowMs - last < every * 1000) continue;
+        v1::TriggerSyncRequest request;
+        request.set_from_region(v.owner_region());
+        request.set_to_region(m_self);
+        request.set_kind(v1::SyncJob::OFFLINE_BATCH);
+        request.add_scope(key);
+        request.set_principal("scheduler (every " + v.replication().schedule() + ")");
+        auto job = m_jobs->trigger(request);
+        if (job.ok() || job.status().code() == absl::StatusCode::kAlreadyExists) last = nowMs;
+    }
+}
+
 void Replicator::maintain(int64_t nowMs) {
     checkClockOffsets(nowMs);
+    scheduleBatchSyncs(nowMs);
+    m_snapshotSource.prune(nowMs, 30 * 60 * 1000);
     const auto& settings = m_deployment.replication;
     uint64_t first = 0, last = 0, cutoff = 0;
     int64_t bytes = 0;

@@ -15,13 +15,15 @@
 #include "replication/feedstream.h"
 #include "replication/logsignal.h"
 #include "replication/peerlink.h"
+#include "replication/snapshot.h"
+#include "replication/syncjobs.h"
 
 namespace meridian::replication {
 
 class Replicator {
 public:
     Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock, RegistryReplica& registry,
-               deployment::Deployment deployment, std::string self);
+               deployment::Deployment deployment, std::string self, SyncJobs::PriceFn price = {});
     ~Replicator();
 
     void start();
@@ -33,6 +35,12 @@ public:
     LogSignal& signal() { return m_signal; }
     ChangeApplier& applier() { return m_applier; }
     AlertBoard& alerts() { return m_alerts; }
+    storage::Database& database() { return m_db; }
+    storage::ViewIds& viewIds() { return m_viewIds; }
+    RegistryReplica& registry() { return m_registry; }
+    SnapshotSource& snapshotSource() { return m_snapshotSource; }
+    SnapshotInstaller& snapshotInstaller() { return m_snapshotInstaller; }
+    SyncJobs& jobs() { return *m_jobs; }
     FeedStreamSettings streamSettings() const;
 
     // The sending side learns where each peer is from its Pull streams.
@@ -56,8 +64,10 @@ private:
     LinkEmulation configuredEmulation(const std::string& peer) const;
     std::string linkModes(const std::string& peer) const;
     void checkClockOffsets(int64_t nowMs);
+    void scheduleBatchSyncs(int64_t nowMs);
 
     storage::Database& m_db;
+    storage::ViewIds& m_viewIds;
     HybridClock& m_clock;
     RegistryReplica& m_registry;
     deployment::Deployment m_deployment;
@@ -66,7 +76,11 @@ private:
     ChangeFeed m_feed;
     ChangeApplier m_applier;
     AlertBoard m_alerts;
+    SnapshotSource m_snapshotSource;
+    SnapshotInstaller m_snapshotInstaller;
     std::map<std::string, std::unique_ptr<PeerLink>> m_links;
+    std::unique_ptr<SyncJobs> m_jobs;
+    std::map<std::string, int64_t> m_lastBatchSyncMs;  // per project/view
     std::mutex m_positionsMutex;
     std::map<std::string, uint64_t> m_peerPositions;
 };

@@ -39,11 +39,22 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
     server->m_serving = std::make_unique<ServingServiceImpl>(*server->m_region, server->m_metrics);
     server->m_ledger = std::make_unique<cost::EgressLedger>(server->m_region->database());
     if (store.deployment && store.deployment->regions.size() > 1) {
+        if (!store.deployment->pricingPath.empty()) {
+            auto prices = cost::PriceTable::load(store.deployment->pricingPath);
+            if (!prices.ok()) return prices.status();
+            server->m_prices = std::move(*prices);
+        }
         auto& r = *server->m_region;
+        auto priceFn = [s = server.get()](const std::string& from, const std::string& to) {
+            const auto& d = s->m_replicator->deployment();
+            const auto* a = d.region(from);
+            const auto* b = d.region(to);
+            return a && b ? s->m_prices.priceOf(a->info, b->info).usdPerGb : 0.0;
+        };
         server->m_replicator = std::make_unique<replication::Replicator>(
-            r.database(), r.viewIds(), r.clock(), r.registry(), *store.deployment, config.region);
-        server->m_replication =
-            std::make_unique<ReplicationServiceImpl>(*server->m_replicator, *server->m_ledger, server->m_metrics);
+            r.database(), r.viewIds(), r.clock(), r.registry(), *store.deployment, config.region, priceFn);
+        server->m_replication = std::make_unique<ReplicationServiceImpl>(*server->m_replicator, *server->m_ledger,
+                                                                         server->m_prices, server->m_metrics);
         auto* replicator = server->m_replicator.get();
         r.online().setStaleness([replicator](const v1::FeatureView& view) {
             return replicator->stalenessSeconds(view.project(), view.name(), replication::wallClockMs());

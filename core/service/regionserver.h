@@ -39,6 +39,7 @@ private:
     std::unique_ptr<ServingServiceImpl> m_serving;
     std::unique_ptr<AdminServiceImpl> m_admin;
     std::unique_ptr<cost::EgressLedger> m_ledger;
+    cost::PriceTable m_prices;
     std::unique_ptr<replication::Replicator> m_replicator;
     std::unique_ptr<ReplicationServiceImpl> m_replication;
     std::unique_ptr<grpc::Server> m_server;

@@ -1,23 +1,39 @@
 #include "service/replicationservice.h"
 
+#include "cost/costreport.h"
+#include "replication/batchsync.h"
 #include "replication/hybridclock.h"
+#include "service/regionservices.h"
 #include "service/statusmap.h"
 
 namespace meridian::service {
+namespace {
+
+// Bytes a message takes on the wire: gRPC's 5-byte length prefix, and a 9-byte HTTP/2 frame
+// header per 16 KiB DATA frame.
+int64_t wireBytes(size_t messageBytes) {
+    const auto framed = static_cast<int64_t>(messageBytes) + 5;
+    return framed + 9 * ((framed + 16383) / 16384);
+}
+
+}  // namespace
+
+grpc::Status ReplicationServiceImpl::checkPeer(const std::string& requester) const {
+    if (requester.empty() || !m_replicator.deployment().region(requester))
+        return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "'" + requester + "' is not a region of this deployment");
+    if (requester == m_replicator.self())
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "a region does not replicate from itself");
+    return grpc::Status::OK;
+}
 
 grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context, const v1::PullRequest* request,
                                           grpc::ServerWriter<v1::ChangeBatch>* writer) {
-    const auto& regions = m_replicator.deployment();
-    if (request->requester().empty() || !regions.region(request->requester()))
-        return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                            "'" + request->requester() + "' is not a region of this deployment");
-    if (request->requester() == m_replicator.self())
-        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "a region does not pull from itself");
+    if (auto st = checkPeer(request->requester()); !st.ok()) return st;
     const std::string peer = request->requester();
     auto write = [&](const v1::ChangeBatch& batch) {
         // Everything on the wire is counted: each view's share of the payload, and the rest of
-        // the message plus gRPC's 5-byte frame header as control traffic.
-        const int64_t total = static_cast<int64_t>(batch.ByteSizeLong()) + 5;
+        // the message and its framing as control traffic.
+        const int64_t total = wireBytes(batch.ByteSizeLong());
         int64_t attributed = 0;
         const int64_t now = replication::wallClockMs();
         for (const auto& vb : batch.view_bytes()) {
@@ -32,6 +48,112 @@ grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context, const v1
         [&] { return context->IsCancelled(); },
         [&](uint64_t position) { m_replicator.notePeerPosition(peer, position); });
     return toGrpc(st);
+}
+
+grpc::Status ReplicationServiceImpl::Snapshot(grpc::ServerContext* context, const v1::SnapshotRequest* request,
+                                              grpc::ServerWriter<v1::SnapshotChunk>* writer) {
+    if (auto st = checkPeer(request->requester()); !st.ok()) return st;
+    CallTimer timer(m_metrics.method("Snapshot"));
+    std::vector<std::string> scope(request->feature_views().begin(), request->feature_views().end());
+    auto file = m_replicator.snapshotSource().prepare(request->requester(), scope, request->snapshot_id());
+    if (!file.ok()) {
+        timer.failed();
+        return toGrpc(file.status());
+    }
+    for (int64_t i = std::max<int64_t>(0, request->from_chunk()); i < file->totalChunks; ++i) {
+        if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+        auto chunk = m_replicator.snapshotSource().chunk(*file, i);
+        if (!chunk.ok()) return toGrpc(chunk.status());
+        const int64_t bytes = wireBytes(chunk->ByteSizeLong());
+        // Attributed to the views the snapshot carries, in equal shares.
+        const int64_t share = file->views.empty() ? 0 : bytes / static_cast<int64_t>(file->views.size());
+        const int64_t now = replication::wallClockMs();
+        for (const auto& v : file->views) m_ledger.add(now, request->requester(), v, "snapshot", share, share, 0);
+        m_ledger.add(now, request->requester(), "", "snapshot", bytes - share * static_cast<int64_t>(file->views.size()),
+                     0, 0);
+        if (!writer->Write(*chunk)) break;
+    }
+    return grpc::Status::OK;
+}
+
+grpc::Status ReplicationServiceImpl::ListPartitions(grpc::ServerContext*, const v1::ListPartitionsRequest* request,
+                                                    v1::ListPartitionsResponse* response) {
+    if (auto st = checkPeer(request->requester()); !st.ok()) return st;
+    auto parts = replication::listPartitions(m_replicator.database(), m_replicator.viewIds(), m_replicator.registry(),
+                                             *request);
+    if (!parts.ok()) return toGrpc(parts.status());
+    *response = std::move(*parts);
+    return grpc::Status::OK;
+}
+
+grpc::Status ReplicationServiceImpl::FetchPartition(grpc::ServerContext* context,
+                                                    const v1::FetchPartitionRequest* request,
+                                                    grpc::ServerWriter<v1::PartitionChunk>* writer) {
+    if (auto st = checkPeer(request->requester()); !st.ok()) return st;
+    const std::string view = request->project() + "/" + request->feature_view();
+    auto st = replication::streamPartition(
+        m_replicator.database(), m_replicator.viewIds(), m_replicator.registry(), *request,
+        [&](const v1::PartitionChunk& chunk) {
+            if (context->IsCancelled()) return false;
+            m_ledger.add(replication::wallClockMs(), request->requester(), view, "batch",
+                         wireBytes(chunk.ByteSizeLong()), chunk.raw_bytes(), chunk.row_count());
+            return writer->Write(chunk);
+        });
+    return toGrpc(st);
+}
+
+grpc::Status ReplicationServiceImpl::TriggerSync(grpc::ServerContext* context, const v1::TriggerSyncRequest* request,
+                                                 v1::SyncJob* response) {
+    v1::TriggerSyncRequest r = *request;
+    if (r.principal().empty()) r.set_principal(principalOf(*context));
+    auto job = m_replicator.jobs().trigger(r);
+    if (!job.ok()) return toGrpc(job.status());
+    *response = std::move(*job);
+    return grpc::Status::OK;
+}
+
+grpc::Status ReplicationServiceImpl::WatchJob(grpc::ServerContext* context, const v1::JobRef* request,
+                                              grpc::ServerWriter<v1::SyncJob>* writer) {
+    uint64_t version = UINT64_MAX;
+    while (!context->IsCancelled()) {
+        auto next = m_replicator.jobs().waitChange(request->id(), version, version == UINT64_MAX ? 0 : 500);
+        if (!next.ok()) return toGrpc(next.status());
+        const auto& [job, v] = *next;
+        if (v != version) {
+            if (!writer->Write(job)) break;
+            version = v;
+        }
+        const auto state = job.state();
+        if (state == v1::SyncJob::SUCCEEDED || state == v1::SyncJob::FAILED || state == v1::SyncJob::CANCELLED) break;
+    }
+    return grpc::Status::OK;
+}
+
+grpc::Status ReplicationServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJobsRequest* request,
+                                              v1::ListJobsResponse* response) {
+    auto jobs = m_replicator.jobs().list(request->limit());
+    if (!jobs.ok()) return toGrpc(jobs.status());
+    for (auto& j : *jobs) *response->add_jobs() = std::move(j);
+    return grpc::Status::OK;
+}
+
+grpc::Status ReplicationServiceImpl::CancelJob(grpc::ServerContext*, const v1::JobRef* request, v1::SyncJob* response) {
+    auto job = m_replicator.jobs().cancel(request->id());
+    if (!job.ok()) return toGrpc(job.status());
+    *response = std::move(*job);
+    return grpc::Status::OK;
+}
+
+grpc::Status ReplicationServiceImpl::GetCost(grpc::ServerContext*, const v1::CostRequest* request,
+                                             v1::CostResponse* response) {
+    const int64_t now = replication::wallClockMs();
+    const int64_t until = request->until_ms() > 0 ? request->until_ms() : now + 60'000;
+    const int64_t since = request->since_ms() > 0 ? request->since_ms() : now - 24 * 3600 * 1000;
+    if (since >= until) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "since_ms must be before until_ms");
+    auto records = m_ledger.records(since, until);
+    if (!records.ok()) return toGrpc(records.status());
+    *response = cost::buildCostReport(*records, m_prices, m_replicator.deployment(), m_replicator.self(), since, until);
+    return grpc::Status::OK;
 }
 
 grpc::Status ReplicationServiceImpl::SetLinkEmulation(grpc::ServerContext*, const v1::LinkEmulationRequest* request,

@@ -46,7 +46,9 @@ absl::StatusOr<uint64_t> ChangelogTable::firstSeq() {
 }
 
 absl::StatusOr<uint64_t> ChangelogTable::maxHlc() {
-    auto& q = m_conn.prepare("SELECT max(hlc) FROM changelog");
+    auto& q = m_conn.prepare(
+        "SELECT max(coalesce((SELECT max(hlc) FROM changelog), 0), coalesce((SELECT CAST(value AS INTEGER) FROM meta "
+        "WHERE key = 'hlc_floor'), 0))");
     uint64_t hlc = q.step() ? static_cast<uint64_t>(q.int64(0)) : 0;
     auto st = q.status();
     q.reset();
@@ -96,7 +98,15 @@ absl::Status ChangelogTable::scanAfter(uint64_t after, int limit,
 }
 
 absl::StatusOr<int64_t> ChangelogTable::truncateThrough(uint64_t upTo) {
-    auto st = m_conn.prepare("DELETE FROM changelog WHERE seq <= ?").bind(1, static_cast<int64_t>(upTo)).run();
+    // The clock must restart above what the removed entries carried: keep their highest value.
+    auto st = m_conn
+                  .prepare("INSERT INTO meta(key, value) SELECT 'hlc_floor', CAST(max(hlc) AS TEXT) FROM changelog "
+                           "WHERE seq <= ?1 AND hlc > coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = "
+                           "'hlc_floor'), 0) HAVING max(hlc) IS NOT NULL ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+                  .bind(1, static_cast<int64_t>(upTo))
+                  .run();
+    if (!st.ok()) return st;
+    st = m_conn.prepare("DELETE FROM changelog WHERE seq <= ?").bind(1, static_cast<int64_t>(upTo)).run();
     if (!st.ok()) return st;
     return m_conn.changes();
 }

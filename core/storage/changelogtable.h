@@ -32,7 +32,7 @@ public:
     absl::StatusOr<uint64_t> lastSeq();
     // Lowest seq still in the log (0 for an empty log).
     absl::StatusOr<uint64_t> firstSeq();
-    // Highest hlc recorded, to restart the clock above it.
+    // Highest hlc recorded (entries removed by retention included), to restart the clock above it.
     absl::StatusOr<uint64_t> maxHlc();
     // Changes with seq > after, in order, at most `limit`.
     absl::Status readAfter(uint64_t after, int limit,

@@ -39,9 +39,10 @@ absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r
     if (m_conn.changes() == 0) return false;
     // SQLite has no XOR operator: (a | b) - (a & b) is a ^ b, and never overflows.
     st = m_conn
-             .prepare("INSERT INTO offline_partitions(view_id, day, rows, digest) VALUES(?1, ?2, 1, ?3) "
-                      "ON CONFLICT(view_id, day) DO UPDATE SET rows = rows + 1, "
-                      "digest = (digest | ?3) - (digest & ?3)")
+             .prepare(
+                 "INSERT INTO offline_partitions(view_id, day, rows, digest) VALUES(?1, ?2, 1, ?3) "
+                 "ON CONFLICT(view_id, day) DO UPDATE SET rows = rows + 1, "
+                 "digest = (digest | ?3) - (digest & ?3)")
              .bind(1, viewId)
              .bind(2, day)
              .bind(3, static_cast<int64_t>(offlineRowHash(r)))

@@ -104,8 +104,10 @@ inline v1::RegistryObject viewObject(const std::string& project, const std::stri
     auto* v = o.mutable_feature_view();
     v->set_project(project);
     v->set_name(name);
-    for (const auto& e : entities) v->add_entities(e);
-    for (const auto& [f, type] : features) addField(v->mutable_features(), f, type);
+    for (const auto& e : entities)
+        v->add_entities(e);
+    for (const auto& [f, type] : features)
+        addField(v->mutable_features(), f, type);
     v->set_owner_region(ownerRegion);
     v->set_online(true);
     v->set_offline(true);
@@ -125,9 +127,11 @@ inline v1::RegistryObject serviceObject(
     for (const auto& [view, features] : projections) {
         auto* p = s->add_features();
         p->set_feature_view(view);
-        for (const auto& f : features) p->add_features(f);
+        for (const auto& f : features)
+            p->add_features(f);
     }
-    for (const auto& m : models) s->add_consumers()->set_model(m);
+    for (const auto& m : models)
+        s->add_consumers()->set_model(m);
     return o;
 }
 
@@ -143,7 +147,9 @@ M fromBytes(const QByteArray& bytes) {
     return m;
 }
 
-inline QString describe(const absl::Status& st) { return QString::fromStdString(st.ToString()); }
+inline QString describe(const absl::Status& st) {
+    return QString::fromStdString(st.ToString());
+}
 
 }  // namespace meridian::test
 
@@ -156,23 +162,24 @@ inline char* toString(const std::string& s) {
 }  // namespace QTest
 
 // The status has `code` and its message contains every fragment (each names the offending thing).
-#define MERIDIAN_EXPECT_ERROR(statusExpr, expectedCode, ...)                                       \
-    do {                                                                                            \
-        const absl::Status _st = (statusExpr);                                                     \
-        QVERIFY2(_st.code() == (expectedCode),                                                      \
-                 qPrintable(QStringLiteral("expected %1, got: %2")                                  \
-                                .arg(QString::fromStdString(absl::StatusCodeToString(expectedCode))) \
-                                .arg(::meridian::test::describe(_st))));                            \
-        for (const std::string& _fragment : std::initializer_list<std::string>{__VA_ARGS__}) {      \
-            QVERIFY2(std::string(_st.message()).find(_fragment) != std::string::npos,               \
-                     qPrintable(QStringLiteral("message lacks \"%1\": %2")                          \
-                                    .arg(QString::fromStdString(_fragment))                         \
-                                    .arg(::meridian::test::describe(_st))));                        \
-        }                                                                                           \
+#define MERIDIAN_EXPECT_ERROR(statusExpr, expectedCode, ...)                                    \
+    do {                                                                                        \
+        const absl::Status _st = (statusExpr);                                                  \
+        QVERIFY2(                                                                               \
+            _st.code() == (expectedCode),                                                       \
+            qPrintable(QStringLiteral("expected %1, got: %2")                                   \
+                           .arg(QString::fromStdString(absl::StatusCodeToString(expectedCode))) \
+                           .arg(::meridian::test::describe(_st))));                             \
+        for (const std::string& _fragment : std::initializer_list<std::string>{__VA_ARGS__}) {  \
+            QVERIFY2(std::string(_st.message()).find(_fragment) != std::string::npos,           \
+                     qPrintable(QStringLiteral("message lacks \"%1\": %2")                      \
+                                    .arg(QString::fromStdString(_fragment))                     \
+                                    .arg(::meridian::test::describe(_st))));                    \
+        }                                                                                       \
     } while (0)
 
-#define MERIDIAN_EXPECT_OK(statusExpr)                                                    \
-    do {                                                                                  \
-        const absl::Status _st = (statusExpr);                                           \
-        QVERIFY2(_st.ok(), qPrintable(::meridian::test::describe(_st)));                  \
+#define MERIDIAN_EXPECT_OK(statusExpr)                                   \
+    do {                                                                 \
+        const absl::Status _st = (statusExpr);                           \
+        QVERIFY2(_st.ok(), qPrintable(::meridian::test::describe(_st))); \
     } while (0)

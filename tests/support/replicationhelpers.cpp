@@ -65,3 +65,44 @@ std::vector<int64_t> idRange(int64_t first, int64_t count) {
 }
 
 }  // namespace meridian::test
+
+#include <QDirIterator>
+#include <QFile>
+
+namespace meridian::test {
+
+std::optional<v1::SyncJob> runJob(TestClient& to, const std::string& from, v1::SyncJob::Kind kind,
+                                  const std::vector<std::string>& scope, grpc::Status* triggerStatus) {
+    v1::TriggerSyncRequest request;
+    request.set_from_region(from);
+    request.set_kind(kind);
+    request.set_principal("test");
+    for (const auto& s : scope) request.add_scope(s);
+    v1::SyncJob job;
+    {
+        auto ctx = to.context();
+        auto st = to.replication().TriggerSync(ctx.get(), request, &job);
+        if (triggerStatus) *triggerStatus = st;
+        if (!st.ok()) return std::nullopt;
+    }
+    v1::JobRef ref;
+    ref.set_id(job.id());
+    auto ctx = to.context(std::chrono::seconds(120));
+    auto reader = to.replication().WatchJob(ctx.get(), ref);
+    while (reader->Read(&job)) {
+    }
+    if (!reader->Finish().ok()) return std::nullopt;
+    return job;
+}
+
+int filesContaining(const QString& dir, const QByteArray& marker) {
+    int n = 0;
+    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile f(it.next());
+        if (f.open(QIODevice::ReadOnly) && f.readAll().contains(marker)) ++n;
+    }
+    return n;
+}
+
+}  // namespace meridian::test

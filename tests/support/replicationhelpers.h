@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <QByteArray>
+#include <QString>
+
 #include "meridian/v1/admin.pb.h"
 #include "support/testclient.h"
 
@@ -30,5 +33,15 @@ std::optional<v1::StatsResponse> stats(TestClient& client);
 // The link from `from` in `stats`, view "" for the link as a whole.
 std::optional<v1::LinkStats> linkOf(const v1::StatsResponse& stats, const std::string& from, const std::string& view = {});
 std::vector<int64_t> idRange(int64_t first, int64_t count);
+
+}  // namespace meridian::test
+
+namespace meridian::test {
+
+// Starts a sync job at `to` and waits for it to finish; the finished job, or empty on an RPC error.
+std::optional<v1::SyncJob> runJob(TestClient& to, const std::string& from, v1::SyncJob::Kind kind,
+                                  const std::vector<std::string>& scope = {}, grpc::Status* triggerStatus = nullptr);
+// How many files under `dir` (recursively) contain `marker`.
+int filesContaining(const QString& dir, const QByteArray& marker);
 
 }  // namespace meridian::test

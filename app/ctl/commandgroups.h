@@ -1,0 +1,25 @@
+#pragma once
+// The command groups of meridianctl. Each adds its subcommands to the app with addCommand()
+// and gives each an action with CtlOptions::setAction(); main() registers every group.
+// A new group is a new file with one more register function declared here.
+
+#include <CLI/CLI.hpp>
+
+#include "ctloptions.h"
+
+namespace meridian::ctl {
+
+// apply, list, describe, history, diff, delete.
+void registerRegistryCommands(CLI::App& app, CtlOptions& options);
+// lineage.
+void registerLineageCommands(CLI::App& app, CtlOptions& options);
+// push.
+void registerPushCommands(CLI::App& app, CtlOptions& options);
+// get, historical.
+void registerReadCommands(CLI::App& app, CtlOptions& options);
+// materialize.
+void registerMaterializeCommands(CLI::App& app, CtlOptions& options);
+// status.
+void registerStatusCommands(CLI::App& app, CtlOptions& options);
+
+}  // namespace meridian::ctl

@@ -1,0 +1,218 @@
+#include "client/regionclient.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdlib>
+#include <map>
+
+#include "absl/strings/cord.h"
+#include "meridian/v1/admin.grpc.pb.h"
+#include "meridian/v1/registry.grpc.pb.h"
+#include "meridian/v1/serving.grpc.pb.h"
+#include "serving/limits.h"
+
+namespace meridian::client {
+namespace {
+
+// The payload that marks a status as the region's answer; it holds the endpoint.
+constexpr char kRegionPayload[] = "type.meridian.dev/region-endpoint";
+
+std::string defaultPrincipal() {
+    const char* user = std::getenv("USER");
+    return user && *user ? std::string(user) : std::string("meridianctl");
+}
+
+std::string secondsText(std::chrono::milliseconds ms) {
+    const auto count = ms.count();
+    if (count % 1000 == 0)
+        return std::to_string(count / 1000) + " s";
+    return std::to_string(count) + " ms";
+}
+
+absl::Status fromGrpc(const grpc::Status& status, const std::string& endpoint,
+                      std::chrono::milliseconds timeout) {
+    if (status.ok())
+        return absl::OkStatus();
+    const auto code = static_cast<absl::StatusCode>(status.error_code());
+    std::string message = status.error_message();
+    if (code == absl::StatusCode::kUnavailable) {
+        message = "cannot reach region at " + endpoint + ": " + message;
+    } else if (code == absl::StatusCode::kDeadlineExceeded) {
+        message = "cannot reach region at " + endpoint + ": no answer within " +
+                  secondsText(timeout) +
+                  " (deadline exceeded; a busy region may need a longer timeout)";
+    }
+    return markFromRegion(absl::Status(code, message), endpoint);
+}
+
+}  // namespace
+
+struct RegionClient::Stubs {
+    const RegionClientOptions& options;
+    std::shared_ptr<grpc::Channel> channel;
+    std::unique_ptr<v1::Registry::Stub> registry;
+    std::unique_ptr<v1::Serving::Stub> serving;
+    std::unique_ptr<v1::Admin::Stub> admin;
+
+    std::unique_ptr<grpc::ClientContext> context(std::chrono::milliseconds timeout) const {
+        auto ctx = std::make_unique<grpc::ClientContext>();
+        ctx->set_deadline(std::chrono::system_clock::now() + timeout);
+        ctx->AddMetadata("x-meridian-principal", options.principal);
+        return ctx;
+    }
+
+    // One unary call with a fresh context; a failure becomes the region's status.
+    template <typename Stub, typename Request, typename Response>
+    absl::StatusOr<Response> call(Stub& stub,
+                                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                               Response*),
+                                  const Request& request) const {
+        auto ctx = context(options.callTimeout);
+        Response response;
+        const grpc::Status st = (stub.*method)(ctx.get(), request, &response);
+        if (!st.ok())
+            return fromGrpc(st, options.endpoint, options.callTimeout);
+        return response;
+    }
+};
+
+RegionClient::RegionClient(RegionClientOptions options)
+    : m_options(std::move(options)),
+      m_stubs(std::make_unique<Stubs>(Stubs{m_options, {}, {}, {}, {}})) {
+    if (m_options.principal.empty())
+        m_options.principal = defaultPrincipal();
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(static_cast<int>(serving::kMaxMessageBytes));
+    args.SetMaxSendMessageSize(static_cast<int>(serving::kMaxMessageBytes));
+    m_stubs->channel =
+        grpc::CreateCustomChannel(m_options.endpoint, grpc::InsecureChannelCredentials(), args);
+    m_stubs->registry = v1::Registry::NewStub(m_stubs->channel);
+    m_stubs->serving = v1::Serving::NewStub(m_stubs->channel);
+    m_stubs->admin = v1::Admin::NewStub(m_stubs->channel);
+}
+
+RegionClient::~RegionClient() = default;
+
+absl::StatusOr<v1::ApplyResponse> RegionClient::apply(const v1::ApplyRequest& request) {
+    return m_stubs->call(*m_stubs->registry, &v1::Registry::Stub::Apply, request);
+}
+
+absl::StatusOr<std::vector<v1::RegistryObject>> RegionClient::listObjects(
+    v1::ObjectKind kind, const std::string& project, bool includeDeleted) {
+    v1::ListObjectsRequest request;
+    request.set_kind(kind);
+    request.set_project(project);
+    request.set_include_deleted(includeDeleted);
+    auto response = m_stubs->call(*m_stubs->registry, &v1::Registry::Stub::ListObjects, request);
+    if (!response.ok())
+        return response.status();
+    auto& objects = *response->mutable_objects();
+    return std::vector<v1::RegistryObject>(std::make_move_iterator(objects.begin()),
+                                           std::make_move_iterator(objects.end()));
+}
+
+absl::StatusOr<v1::RegistryObject> RegionClient::getObject(const v1::ObjectRef& ref,
+                                                           int64_t version) {
+    v1::GetObjectRequest request;
+    *request.mutable_ref() = ref;
+    request.set_version(version);
+    return m_stubs->call(*m_stubs->registry, &v1::Registry::Stub::GetObject, request);
+}
+
+absl::StatusOr<std::vector<v1::RegistryObject>> RegionClient::history(const v1::ObjectRef& ref) {
+    v1::GetHistoryRequest request;
+    *request.mutable_ref() = ref;
+    auto response = m_stubs->call(*m_stubs->registry, &v1::Registry::Stub::GetHistory, request);
+    if (!response.ok())
+        return response.status();
+    auto& versions = *response->mutable_versions();
+    return std::vector<v1::RegistryObject>(std::make_move_iterator(versions.begin()),
+                                           std::make_move_iterator(versions.end()));
+}
+
+absl::StatusOr<v1::ObjectMeta> RegionClient::deleteObject(const v1::ObjectRef& ref) {
+    v1::DeleteObjectRequest request;
+    *request.mutable_ref() = ref;
+    request.set_principal(m_options.principal);
+    auto response = m_stubs->call(*m_stubs->registry, &v1::Registry::Stub::DeleteObject, request);
+    if (!response.ok())
+        return response.status();
+    return response->meta();
+}
+
+absl::StatusOr<v1::LineageResponse> RegionClient::lineage(const std::string& project) {
+    v1::LineageRequest request;
+    request.set_project(project);
+    return m_stubs->call(*m_stubs->registry, &v1::Registry::Stub::GetLineage, request);
+}
+
+absl::StatusOr<registry::Catalog> RegionClient::catalog(const std::string& project) {
+    auto objects = listObjects(v1::OBJECT_KIND_UNSPECIFIED, project);
+    if (!objects.ok())
+        return objects.status();
+    return registry::Catalog(std::move(*objects));
+}
+
+absl::StatusOr<v1::GetOnlineFeaturesResponse> RegionClient::getOnlineFeatures(
+    const v1::GetOnlineFeaturesRequest& request) {
+    return m_stubs->call(*m_stubs->serving, &v1::Serving::Stub::GetOnlineFeatures, request);
+}
+
+absl::StatusOr<v1::WriteFeaturesResponse> RegionClient::writeFeatures(
+    const v1::WriteFeaturesRequest& request) {
+    return m_stubs->call(*m_stubs->serving, &v1::Serving::Stub::WriteFeatures, request);
+}
+
+absl::StatusOr<v1::GetHistoricalFeaturesResponse> RegionClient::getHistoricalFeatures(
+    const v1::GetHistoricalFeaturesRequest& request) {
+    return m_stubs->call(*m_stubs->serving, &v1::Serving::Stub::GetHistoricalFeatures, request);
+}
+
+absl::StatusOr<std::vector<v1::MaterializeProgress>> RegionClient::materialize(
+    const v1::MaterializeRequest& request, const MaterializeProgressFn& onProgress) {
+    const auto timeout = std::max(m_options.streamTimeout, m_options.callTimeout);
+    auto ctx = m_stubs->context(timeout);
+    auto reader = m_stubs->serving->Materialize(ctx.get(), request);
+    std::vector<v1::MaterializeProgress> last;
+    std::map<std::string, size_t> slot;
+    v1::MaterializeProgress progress;
+    while (reader->Read(&progress)) {
+        if (onProgress)
+            onProgress(progress);
+        auto [it, added] = slot.emplace(progress.feature_view(), last.size());
+        if (added) {
+            last.push_back(progress);
+        } else {
+            last[it->second] = progress;
+        }
+    }
+    const grpc::Status st = reader->Finish();
+    if (!st.ok())
+        return fromGrpc(st, m_options.endpoint, timeout);
+    return last;
+}
+
+absl::StatusOr<v1::HealthResponse> RegionClient::health() {
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::Health, v1::HealthRequest());
+}
+
+absl::StatusOr<v1::StatsResponse> RegionClient::stats() {
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::Stats, v1::StatsRequest());
+}
+
+bool isFromRegion(const absl::Status& status) {
+    return status.GetPayload(kRegionPayload).has_value();
+}
+
+bool isUnreachable(const absl::Status& status) {
+    return isFromRegion(status) && (status.code() == absl::StatusCode::kUnavailable ||
+                                    status.code() == absl::StatusCode::kDeadlineExceeded);
+}
+
+absl::Status markFromRegion(absl::Status status, const std::string& endpoint) {
+    if (!status.ok())
+        status.SetPayload(kRegionPayload, absl::Cord(endpoint));
+    return status;
+}
+
+}  // namespace meridian::client

@@ -1,0 +1,86 @@
+#pragma once
+// Synchronous, typed calls to the Registry, Serving and Admin services of one region over one
+// reused channel, each with a deadline, answering absl statuses that keep the region's message.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "meridian/v1/admin.pb.h"
+#include "meridian/v1/registry.pb.h"
+#include "meridian/v1/serving.pb.h"
+#include "registry/catalog.h"
+
+namespace meridian::client {
+
+struct RegionClientOptions {
+    std::string endpoint = "127.0.0.1:7401";  // host:port
+    std::chrono::milliseconds callTimeout{30'000};
+    // Materialize streams for as long as the work takes.
+    std::chrono::milliseconds streamTimeout{3'600'000};
+    // Sent as x-meridian-principal; empty: $USER, else "meridianctl".
+    std::string principal;
+};
+
+class RegionClient {
+public:
+    explicit RegionClient(RegionClientOptions options);
+    ~RegionClient();
+    RegionClient(const RegionClient&) = delete;
+    RegionClient& operator=(const RegionClient&) = delete;
+
+    const std::string& endpoint() const { return m_options.endpoint; }
+    const std::string& principal() const { return m_options.principal; }
+
+    // Registry.
+    absl::StatusOr<v1::ApplyResponse> apply(const v1::ApplyRequest& request);
+    // `kind` unspecified: every kind; `project` empty: every project.
+    absl::StatusOr<std::vector<v1::RegistryObject>> listObjects(v1::ObjectKind kind,
+                                                                const std::string& project,
+                                                                bool includeDeleted = false);
+    // `version` 0: the current version.
+    absl::StatusOr<v1::RegistryObject> getObject(const v1::ObjectRef& ref, int64_t version = 0);
+    absl::StatusOr<std::vector<v1::RegistryObject>> history(const v1::ObjectRef& ref);
+    absl::StatusOr<v1::ObjectMeta> deleteObject(const v1::ObjectRef& ref);
+    absl::StatusOr<v1::LineageResponse> lineage(const std::string& project);
+    // The project and its current objects, for resolving views, entities and services locally.
+    absl::StatusOr<registry::Catalog> catalog(const std::string& project);
+
+    // Serving.
+    absl::StatusOr<v1::GetOnlineFeaturesResponse> getOnlineFeatures(
+        const v1::GetOnlineFeaturesRequest& request);
+    absl::StatusOr<v1::WriteFeaturesResponse> writeFeatures(
+        const v1::WriteFeaturesRequest& request);
+    absl::StatusOr<v1::GetHistoricalFeaturesResponse> getHistoricalFeatures(
+        const v1::GetHistoricalFeaturesRequest& request);
+    // Calls `onProgress` for each message the region streams; answers the last progress of
+    // every view, in the order the region worked on them.
+    using MaterializeProgressFn = std::function<void(const v1::MaterializeProgress&)>;
+    absl::StatusOr<std::vector<v1::MaterializeProgress>> materialize(
+        const v1::MaterializeRequest& request, const MaterializeProgressFn& onProgress = {});
+
+    // Admin.
+    absl::StatusOr<v1::HealthResponse> health();
+    absl::StatusOr<v1::StatsResponse> stats();
+
+private:
+    struct Stubs;
+    RegionClientOptions m_options;
+    std::unique_ptr<Stubs> m_stubs;
+};
+
+// True when `status` is the region's answer (a refusal, or its silence), not a local failure.
+bool isFromRegion(const absl::Status& status);
+
+// True when the region could not be reached or did not answer within the deadline.
+bool isUnreachable(const absl::Status& status);
+
+// Marks a status as the region's answer: for refusals derived from what the region returned
+// (a view missing from its registry), so callers treat them like the region's own.
+absl::Status markFromRegion(absl::Status status, const std::string& endpoint);
+
+}  // namespace meridian::client
