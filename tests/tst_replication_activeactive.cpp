@@ -23,8 +23,10 @@ struct Version {
     std::string label;
 
     bool beats(const Version& o) const {
-        if (eventMs != o.eventMs) return eventMs > o.eventMs;
-        if (hlc != o.hlc) return hlc > o.hlc;
+        if (eventMs != o.eventMs)
+            return eventMs > o.eventMs;
+        if (hlc != o.hlc)
+            return hlc > o.hlc;
         return origin > o.origin;
     }
 };
@@ -42,7 +44,8 @@ void ReplicationActiveActiveTest::concurrentWritesConvergeToTheOracle() {
     TestCluster cluster(TestCluster::threeRegions());
     QVERIFY(cluster.startAll());
     QVERIFY(cluster.apply(MERIDIAN_SOURCE_DIR "/tests/data/replicationrepo.yaml"));
-    for (const char* r : {"eu1", "eu2"}) QTRY_COMPARE_WITH_TIMEOUT(registryCount(cluster.client(r)), 7, 15000);
+    for (const char* r : {"eu1", "eu2"})
+        QTRY_COMPARE_WITH_TIMEOUT(registryCount(cluster.client(r)), 7, 15000);
 
     constexpr int kKeys = 40;
     constexpr int kWritesPerRegion = 150;
@@ -80,26 +83,33 @@ void ReplicationActiveActiveTest::concurrentWritesConvergeToTheOracle() {
                 Version v{eventMs, out.version(), region, score, label};
                 std::lock_guard lock(mutex);
                 auto it = oracle.find(key);
-                if (it == oracle.end() || v.beats(it->second)) oracle[key] = v;
+                if (it == oracle.end() || v.beats(it->second))
+                    oracle[key] = v;
             }
         });
     }
-    for (auto& t : writers) t.join();
+    for (auto& t : writers)
+        t.join();
     QCOMPARE(failures.load(), 0);
 
     std::vector<int64_t> ids;
-    for (const auto& [k, v] : oracle) ids.push_back(k);
+    for (const auto& [k, v] : oracle)
+        ids.push_back(k);
     for (const auto& region : regions) {
         QTRY_VERIFY2_WITH_TIMEOUT(
             [&] {
                 auto values = readRep(cluster.client(region), "aa_view", ids);
-                if (!values || values->size() != ids.size()) return false;
+                if (!values || values->size() != ids.size())
+                    return false;
                 for (const auto& [k, v] : oracle) {
-                    if (values->at(k).second != v.label) return false;
+                    if (values->at(k).second != v.label)
+                        return false;
                 }
                 return true;
             }(),
-            qPrintable(QString::fromStdString("region " + region + " did not converge to the oracle")), 30000);
+            qPrintable(
+                QString::fromStdString("region " + region + " did not converge to the oracle")),
+            30000);
     }
     // Some writes lost to a concurrent one from another region: counted per link and view.
     int64_t conflicts = 0;
@@ -107,7 +117,8 @@ void ReplicationActiveActiveTest::concurrentWritesConvergeToTheOracle() {
         auto s = stats(cluster.client(region));
         QVERIFY(s.has_value());
         for (const auto& l : s->links()) {
-            if (l.feature_view() == "rep/aa_view") conflicts += l.conflicts();
+            if (l.feature_view() == "rep/aa_view")
+                conflicts += l.conflicts();
         }
     }
     QVERIFY2(conflicts > 0, "expected conflicts with 450 writes on 40 keys");

@@ -26,19 +26,23 @@ public:
             const int64_t now = QDateTime::currentMSecsSinceEpoch();
             while (!m_stop) {
                 std::vector<RepRow> rows;
-                for (int i = 0; i < 50; ++i, ++m_next) rows.push_back({m_next, now, 1.0 * m_next, m_view + std::to_string(m_next)});
+                for (int i = 0; i < 50; ++i, ++m_next)
+                    rows.push_back({m_next, now, 1.0 * m_next, m_view + std::to_string(m_next)});
                 if (writeRep(client, m_view, rows).ok()) {
                     std::lock_guard lock(m_mutex);
-                    for (const auto& r : rows) m_acked.push_back(r.userId);
+                    for (const auto& r : rows)
+                        m_acked.push_back(r.userId);
                 } else {
-                    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // region down: retry later
+                    std::this_thread::sleep_for(
+                        std::chrono::milliseconds(50));  // region down: retry later
                 }
             }
         });
     }
     void stop() {
         m_stop = true;
-        if (m_thread.joinable()) m_thread.join();
+        if (m_thread.joinable())
+            m_thread.join();
     }
     size_t ackedCount() {
         std::lock_guard lock(m_mutex);
@@ -60,9 +64,11 @@ private:
 
 bool allPresent(TestClient& client, const std::string& view, const std::vector<int64_t>& ids) {
     for (size_t i = 0; i < ids.size(); i += 2000) {
-        std::vector<int64_t> part(ids.begin() + static_cast<long>(i), ids.begin() + static_cast<long>(std::min(ids.size(), i + 2000)));
+        std::vector<int64_t> part(ids.begin() + static_cast<long>(i),
+                                  ids.begin() + static_cast<long>(std::min(ids.size(), i + 2000)));
         auto values = readRep(client, view, part);
-        if (!values || values->size() != part.size()) return false;
+        if (!values || values->size() != part.size())
+            return false;
     }
     return true;
 }
@@ -80,7 +86,8 @@ void ReplicationCrashTest::killSpokeThenHubLosesNothing() {
     TestCluster cluster(TestCluster::threeRegions());
     QVERIFY(cluster.startAll());
     QVERIFY(cluster.apply(MERIDIAN_SOURCE_DIR "/tests/data/replicationrepo.yaml"));
-    for (const char* r : {"eu1", "eu2"}) QTRY_COMPARE_WITH_TIMEOUT(registryCount(cluster.client(r)), 7, 15000);
+    for (const char* r : {"eu1", "eu2"})
+        QTRY_COMPARE_WITH_TIMEOUT(registryCount(cluster.client(r)), 7, 15000);
 
     Writer hub(cluster.endpoint("us1"), "hs_view", 1);
     Writer peer(cluster.endpoint("eu1"), "aa_view", 1'000'000);

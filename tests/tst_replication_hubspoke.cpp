@@ -48,15 +48,20 @@ void ReplicationHubSpokeTest::registryReplicatesFromControlRegion() {
 
 void ReplicationHubSpokeTest::spokesConverge() {
     std::vector<RepRow> rows;
-    for (int64_t id = 1; id <= 500; ++id) rows.push_back({id, m_now - 1000, id * 1.5, "u" + std::to_string(id)});
+    for (int64_t id = 1; id <= 500; ++id)
+        rows.push_back({id, m_now - 1000, id * 1.5, "u" + std::to_string(id)});
     for (size_t i = 0; i < rows.size(); i += 100) {
-        std::vector<RepRow> part(rows.begin() + static_cast<long>(i), rows.begin() + static_cast<long>(i + 100));
+        std::vector<RepRow> part(rows.begin() + static_cast<long>(i),
+                                 rows.begin() + static_cast<long>(i + 100));
         const auto st = writeRep(m_cluster->client("us1"), "hs_view", part);
-        QVERIFY2(st.ok(), qPrintable(QString::fromStdString(st.error_message()) + "\n" + m_cluster->output("us1")));
+        QVERIFY2(st.ok(), qPrintable(QString::fromStdString(st.error_message()) + "\n" +
+                                     m_cluster->output("us1")));
     }
     const auto ids = idRange(1, 500);
     for (const char* spoke : {"eu1", "eu2"}) {
-        QTRY_VERIFY_WITH_TIMEOUT(readRep(m_cluster->client(spoke), "hs_view", ids).value_or(RepValues{}).size() == 500, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            readRep(m_cluster->client(spoke), "hs_view", ids).value_or(RepValues{}).size() == 500,
+            20000);
         const auto values = *readRep(m_cluster->client(spoke), "hs_view", ids);
         for (const auto& r : rows) {
             QCOMPARE(values.at(r.userId).first, r.score);
@@ -66,8 +71,9 @@ void ReplicationHubSpokeTest::spokesConverge() {
     // A newer value at the hub replaces the old one everywhere.
     QVERIFY(writeRep(m_cluster->client("us1"), "hs_view", {{7, m_now, 777.0, "updated"}}).ok());
     for (const char* spoke : {"eu1", "eu2"}) {
-        QTRY_COMPARE_WITH_TIMEOUT(readRep(m_cluster->client(spoke), "hs_view", {7}).value_or(RepValues{})[7].second,
-                                  std::string("updated"), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            readRep(m_cluster->client(spoke), "hs_view", {7}).value_or(RepValues{})[7].second,
+            std::string("updated"), 20000);
     }
 }
 
@@ -81,10 +87,11 @@ void ReplicationHubSpokeTest::lagIsZeroWhenCaughtUp() {
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
             auto s = stats(m_cluster->client("eu1"));
-            if (!s) return false;
+            if (!s)
+                return false;
             auto link = linkOf(*s, "us1");
-            return link && link->state() == "streaming" && link->changes_behind() == 0 && link->lag_seconds() == 0.0 &&
-                   link->last_applied_seq() > 0;
+            return link && link->state() == "streaming" && link->changes_behind() == 0 &&
+                   link->lag_seconds() == 0.0 && link->last_applied_seq() > 0;
         }(),
         15000);
     auto s = *stats(m_cluster->client("eu1"));

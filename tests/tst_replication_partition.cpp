@@ -34,38 +34,53 @@ void ReplicationPartitionTest::partitionHealConverge() {
     TestCluster cluster(TestCluster::threeRegions(), {{"us1", "eu1", 20, 2}});
     QVERIFY(cluster.startAll());
     QVERIFY(cluster.apply(MERIDIAN_SOURCE_DIR "/tests/data/replicationrepo.yaml"));
-    for (const char* r : {"eu1", "eu2"}) QTRY_COMPARE_WITH_TIMEOUT(registryCount(cluster.client(r)), 7, 15000);
+    for (const char* r : {"eu1", "eu2"})
+        QTRY_COMPARE_WITH_TIMEOUT(registryCount(cluster.client(r)), 7, 15000);
 
     // The configured link is emulated, and says so.
-    QTRY_VERIFY_WITH_TIMEOUT(linkOf(stats(cluster.client("eu1")).value_or(v1::StatsResponse{}), "us1")
-                                 .value_or(v1::LinkStats{}).emulation() == "delay 20 ms ±2 ms", 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        linkOf(stats(cluster.client("eu1")).value_or(v1::StatsResponse{}), "us1")
+                .value_or(v1::LinkStats{})
+                .emulation() == "delay 20 ms ±2 ms",
+        10000);
 
     QVERIFY(setPartition(cluster.client("us1"), "eu1", true));
     QVERIFY(setPartition(cluster.client("eu1"), "us1", true));
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
     std::vector<RepRow> usRows, euRows;
-    for (int64_t id = 1; id <= 100; ++id) usRows.push_back({id, now, 1.0, "us"});
-    for (int64_t id = 101; id <= 200; ++id) euRows.push_back({id, now, 2.0, "eu"});
+    for (int64_t id = 1; id <= 100; ++id)
+        usRows.push_back({id, now, 1.0, "us"});
+    for (int64_t id = 101; id <= 200; ++id)
+        euRows.push_back({id, now, 2.0, "eu"});
     QVERIFY(writeRep(cluster.client("us1"), "aa_view", usRows).ok());
     QVERIFY(writeRep(cluster.client("eu1"), "aa_view", euRows).ok());
 
     const auto all = idRange(1, 200);
     // eu2 is not cut off: it sees both sides.
-    QTRY_COMPARE_WITH_TIMEOUT(readRep(cluster.client("eu2"), "aa_view", all).value_or(RepValues{}).size(), size_t(200), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        readRep(cluster.client("eu2"), "aa_view", all).value_or(RepValues{}).size(), size_t(200),
+        20000);
     // The cut links report it, with growing lag, and carry nothing.
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
             auto link = linkOf(stats(cluster.client("us1")).value_or(v1::StatsResponse{}), "eu1");
-            return link && link->state() == "partitioned" && link->emulated() && link->lag_seconds() > 0.5;
+            return link && link->state() == "partitioned" && link->emulated() &&
+                   link->lag_seconds() > 0.5;
         }(),
         15000);
-    QCOMPARE(readRep(cluster.client("us1"), "aa_view", idRange(101, 100)).value_or(RepValues{}).size(), size_t(0));
-    QCOMPARE(readRep(cluster.client("eu1"), "aa_view", idRange(1, 100)).value_or(RepValues{}).size(), size_t(0));
+    QCOMPARE(
+        readRep(cluster.client("us1"), "aa_view", idRange(101, 100)).value_or(RepValues{}).size(),
+        size_t(0));
+    QCOMPARE(
+        readRep(cluster.client("eu1"), "aa_view", idRange(1, 100)).value_or(RepValues{}).size(),
+        size_t(0));
 
     QVERIFY(setPartition(cluster.client("us1"), "eu1", false));
     QVERIFY(setPartition(cluster.client("eu1"), "us1", false));
     for (const char* r : {"us1", "eu1"})
-        QTRY_COMPARE_WITH_TIMEOUT(readRep(cluster.client(r), "aa_view", all).value_or(RepValues{}).size(), size_t(200), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            readRep(cluster.client(r), "aa_view", all).value_or(RepValues{}).size(), size_t(200),
+            20000);
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
             auto link = linkOf(stats(cluster.client("us1")).value_or(v1::StatsResponse{}), "eu1");

@@ -21,7 +21,8 @@ void ReplicationResidencyTest::euOnlyDataNeverLeavesTheEu() {
     TestCluster cluster(TestCluster::threeRegions());
     QVERIFY(cluster.startAll());
     QVERIFY(cluster.apply(MERIDIAN_SOURCE_DIR "/tests/data/replicationrepo.yaml"));
-    for (const char* r : {"eu1", "eu2"}) QTRY_COMPARE_WITH_TIMEOUT(registryCount(cluster.client(r)), 7, 15000);
+    for (const char* r : {"eu1", "eu2"})
+        QTRY_COMPARE_WITH_TIMEOUT(registryCount(cluster.client(r)), 7, 15000);
 
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
     std::vector<RepRow> euRows, sharedRows;
@@ -34,28 +35,36 @@ void ReplicationResidencyTest::euOnlyDataNeverLeavesTheEu() {
     // Writing the EU view outside the EU is refused too.
     const auto refused = writeRep(cluster.client("us1"), "eu_view", {{1, now, 1.0, "EU-ONLY-x"}});
     QCOMPARE(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-    QVERIFY2(refused.error_message().find("residency") != std::string::npos, refused.error_message().c_str());
+    QVERIFY2(refused.error_message().find("residency") != std::string::npos,
+             refused.error_message().c_str());
 
     const auto ids = idRange(1, 200);
     // The stream: eu2 (EU) receives the view, us1 receives only the shared one.
-    QTRY_COMPARE_WITH_TIMEOUT(readRep(cluster.client("eu2"), "eu_view", ids).value_or(RepValues{}).size(), size_t(200), 20000);
-    QTRY_COMPARE_WITH_TIMEOUT(readRep(cluster.client("us1"), "aa_view", ids).value_or(RepValues{}).size(), size_t(200), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        readRep(cluster.client("eu2"), "eu_view", ids).value_or(RepValues{}).size(), size_t(200),
+        20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        readRep(cluster.client("us1"), "aa_view", ids).value_or(RepValues{}).size(), size_t(200),
+        20000);
 
     // Every sync an operator can start into us1.
     auto snapshot = runJob(cluster.client("us1"), "eu1", v1::SyncJob::SNAPSHOT);
     QVERIFY(snapshot.has_value());
     QCOMPARE(snapshot->state(), v1::SyncJob::SUCCEEDED);
 
-    auto scopedSnapshot = runJob(cluster.client("us1"), "eu1", v1::SyncJob::SNAPSHOT, {"rep/eu_view"});
+    auto scopedSnapshot =
+        runJob(cluster.client("us1"), "eu1", v1::SyncJob::SNAPSHOT, {"rep/eu_view"});
     QVERIFY(scopedSnapshot.has_value());
     QCOMPARE(scopedSnapshot->state(), v1::SyncJob::FAILED);
-    QVERIFY2(scopedSnapshot->message().find("residency forbids") != std::string::npos, scopedSnapshot->message().c_str());
+    QVERIFY2(scopedSnapshot->message().find("residency forbids") != std::string::npos,
+             scopedSnapshot->message().c_str());
 
     auto batch = runJob(cluster.client("us1"), "eu1", v1::SyncJob::OFFLINE_BATCH, {"rep/eu_view"});
     QVERIFY(batch.has_value());
     QCOMPARE(batch->state(), v1::SyncJob::FAILED);
     QCOMPARE(batch->residency_refused(), 1);
-    QVERIFY2(batch->message().find("residency forbids") != std::string::npos, batch->message().c_str());
+    QVERIFY2(batch->message().find("residency forbids") != std::string::npos,
+             batch->message().c_str());
 
     auto catchUp = runJob(cluster.client("us1"), "eu1", v1::SyncJob::CATCH_UP);
     QVERIFY(catchUp.has_value());

@@ -26,19 +26,23 @@ struct Snapshot {
 
 using Call = std::function<grpc::Status(TestClient&)>;
 
-v1::WriteFeaturesRequest writeOf(std::vector<v1::FeatureRow> rows, const std::string& view = "user_stats") {
+v1::WriteFeaturesRequest writeOf(std::vector<v1::FeatureRow> rows,
+                                 const std::string& view = "user_stats") {
     v1::WriteFeaturesRequest w;
     w.set_project("shop");
     w.set_feature_view(view);
-    for (auto& r : rows) *w.add_rows() = std::move(r);
+    for (auto& r : rows)
+        *w.add_rows() = std::move(r);
     return w;
 }
 
 v1::GetOnlineFeaturesRequest readOf(std::vector<std::string> refs, int entities = 1) {
     v1::GetOnlineFeaturesRequest r;
     r.set_project("shop");
-    for (auto& ref : refs) r.mutable_features()->add_refs(ref);
-    for (int i = 0; i < entities; ++i) (*r.add_entities()->mutable_keys())["user_id"] = int64Value(i + 1);
+    for (auto& ref : refs)
+        r.mutable_features()->add_refs(ref);
+    for (int i = 0; i < entities; ++i)
+        (*r.add_entities()->mutable_keys())["user_id"] = int64Value(i + 1);
     return r;
 }
 
@@ -87,13 +91,17 @@ void ServiceBadInputTest::initTestCase() {
     QVERIFY(write(*m_client, writeOf({userStatsRow(1, 1'700'000'000'000, 3, 9.5)})).ok());
 }
 
-void ServiceBadInputTest::cleanupTestCase() { QVERIFY(m_store->terminate()); }
+void ServiceBadInputTest::cleanupTestCase() {
+    QVERIFY(m_store->terminate());
+}
 
 Snapshot ServiceBadInputTest::snapshot() {
     v1::StatsResponse stats;
     auto ctx = m_client->context();
-    if (!m_client->admin().Stats(ctx.get(), v1::StatsRequest{}, &stats).ok()) qFatal("Stats failed");
-    return {stats.changelog_seq(), stats.online_rows(), stats.offline_rows(), stats.registry_objects()};
+    if (!m_client->admin().Stats(ctx.get(), v1::StatsRequest{}, &stats).ok())
+        qFatal("Stats failed");
+    return {stats.changelog_seq(), stats.online_rows(), stats.offline_rows(),
+            stats.registry_objects()};
 }
 
 void ServiceBadInputTest::refused_data() {
@@ -102,8 +110,9 @@ void ServiceBadInputTest::refused_data() {
     QTest::addColumn<QString>("mentions");
     const int64_t t = 1'700'000'100'000;
 
-    QTest::newRow("read: unknown view") << Call([](TestClient& c) { return read(c, readOf({"nope:x"})); })
-                                        << grpc::StatusCode::NOT_FOUND << "feature view 'nope'";
+    QTest::newRow("read: unknown view")
+        << Call([](TestClient& c) { return read(c, readOf({"nope:x"})); })
+        << grpc::StatusCode::NOT_FOUND << "feature view 'nope'";
     QTest::newRow("read: unknown feature")
         << Call([](TestClient& c) { return read(c, readOf({"user_stats:nope"})); })
         << grpc::StatusCode::NOT_FOUND << "no feature 'nope'";
@@ -129,7 +138,8 @@ void ServiceBadInputTest::refused_data() {
         auto r = readOf({"user_stats:txn_count"}, 0);
         (*r.add_entities()->mutable_keys())["user_id"] = stringValue("1");
         return read(c, r);
-    }) << grpc::StatusCode::INVALID_ARGUMENT << "join key 'user_id' expects INT64, got STRING";
+    }) << grpc::StatusCode::INVALID_ARGUMENT
+                                          << "join key 'user_id' expects INT64, got STRING";
     QTest::newRow("read: too many entities")
         << Call([](TestClient& c) { return read(c, readOf({"user_stats:txn_count"}, 10'001)); })
         << grpc::StatusCode::INVALID_ARGUMENT << "at most 10000";
@@ -137,14 +147,17 @@ void ServiceBadInputTest::refused_data() {
         << Call([](TestClient& c) { return read(c, readOf({"user_stats:txn_count"}, 0)); })
         << grpc::StatusCode::INVALID_ARGUMENT << "no entity rows";
 
-    QTest::newRow("write: unknown view")
-        << Call([t](TestClient& c) { return write(c, writeOf({userStatsRow(5, t, 1, 1)}, "nope")); })
-        << grpc::StatusCode::NOT_FOUND << "feature view 'nope'";
-    QTest::newRow("write: wrong value type in row 2") << Call([t](TestClient& c) {
-        auto bad = userStatsRow(6, t, 1, 1);
-        (*bad.mutable_values())["avg_amount"] = stringValue("lots");
-        return write(c, writeOf({userStatsRow(5, t, 1, 1), bad, userStatsRow(7, t, 1, 1)}));
-    }) << grpc::StatusCode::INVALID_ARGUMENT << "row 2: feature 'avg_amount' expects DOUBLE, got STRING";
+    QTest::newRow("write: unknown view") << Call([t](TestClient& c) {
+        return write(c, writeOf({userStatsRow(5, t, 1, 1)}, "nope"));
+    }) << grpc::StatusCode::NOT_FOUND << "feature view 'nope'";
+    QTest::newRow("write: wrong value type in row 2")
+        << Call([t](TestClient& c) {
+               auto bad = userStatsRow(6, t, 1, 1);
+               (*bad.mutable_values())["avg_amount"] = stringValue("lots");
+               return write(c, writeOf({userStatsRow(5, t, 1, 1), bad, userStatsRow(7, t, 1, 1)}));
+           })
+        << grpc::StatusCode::INVALID_ARGUMENT
+        << "row 2: feature 'avg_amount' expects DOUBLE, got STRING";
     QTest::newRow("write: unknown feature") << Call([t](TestClient& c) {
         auto bad = userStatsRow(6, t, 1, 1);
         (*bad.mutable_values())["colour"] = stringValue("red");
@@ -155,13 +168,14 @@ void ServiceBadInputTest::refused_data() {
         bad.mutable_keys()->clear();
         return write(c, writeOf({userStatsRow(5, t, 1, 1), bad}));
     }) << grpc::StatusCode::INVALID_ARGUMENT << "row 2: missing join key 'user_id'";
-    QTest::newRow("write: missing event time") << Call([](TestClient& c) {
-        return write(c, writeOf({userStatsRow(5, 0, 1, 1)}));
-    }) << grpc::StatusCode::INVALID_ARGUMENT << "row 1: event_timestamp is missing";
+    QTest::newRow("write: missing event time")
+        << Call([](TestClient& c) { return write(c, writeOf({userStatsRow(5, 0, 1, 1)})); })
+        << grpc::StatusCode::INVALID_ARGUMENT << "row 1: event_timestamp is missing";
     QTest::newRow("write: too many rows") << Call([t](TestClient& c) {
         std::vector<v1::FeatureRow> rows(50'001, userStatsRow(5, t, 1, 1));
         return write(c, writeOf(std::move(rows)));
-    }) << grpc::StatusCode::INVALID_ARGUMENT << "at most 50000 per write";
+    }) << grpc::StatusCode::INVALID_ARGUMENT
+                                          << "at most 50000 per write";
     QTest::newRow("write: oversize message") << Call([t](TestClient& c) {
         auto row = userStatsRow(5, t, 1, 1);
         (*row.mutable_values())["country"] = stringValue(std::string(70 * 1024, 'x'));
@@ -176,7 +190,8 @@ void ServiceBadInputTest::refused_data() {
         for (auto& o : *request.mutable_objects()) {
             if (o.has_feature_view() && o.feature_view().name() == "merchant_risk") {
                 o.mutable_feature_view()->set_entities(0, "shopkeeper");
-                o.mutable_feature_view()->add_features()->set_name("fresh");  // a change, if it landed
+                o.mutable_feature_view()->add_features()->set_name(
+                    "fresh");  // a change, if it landed
                 o.mutable_feature_view()->mutable_features()->rbegin()->set_value_type(v1::INT64);
             }
         }

@@ -39,7 +39,9 @@ void ServiceRoundTripTest::initTestCase() {
     QVERIFY(m_client->waitHealthy());
 }
 
-void ServiceRoundTripTest::cleanupTestCase() { QVERIFY(m_store->terminate()); }
+void ServiceRoundTripTest::cleanupTestCase() {
+    QVERIFY(m_store->terminate());
+}
 
 void ServiceRoundTripTest::applyIsVersionedAndIdempotent() {
     const auto request = testRepositoryRequest();
@@ -56,12 +58,14 @@ void ServiceRoundTripTest::applyIsVersionedAndIdempotent() {
     v1::ApplyResponse second;
     ctx = m_client->context();
     QVERIFY(m_client->registry().Apply(ctx.get(), request, &second).ok());
-    for (const auto& r : second.results()) QCOMPARE(r.action(), v1::ApplyResult::UNCHANGED);
+    for (const auto& r : second.results())
+        QCOMPARE(r.action(), v1::ApplyResult::UNCHANGED);
 
     // A changed ttl makes version 2 of that view only.
     auto changed = request;
     for (auto& o : *changed.mutable_objects()) {
-        if (o.has_feature_view() && o.feature_view().name() == "user_stats") o.mutable_feature_view()->set_ttl_seconds(7200);
+        if (o.has_feature_view() && o.feature_view().name() == "user_stats")
+            o.mutable_feature_view()->set_ttl_seconds(7200);
     }
     v1::ApplyResponse third;
     ctx = m_client->context();
@@ -112,7 +116,8 @@ void ServiceRoundTripTest::registryListGetHistoryLineage() {
     QVERIFY(m_client->registry().GetLineage(ctx.get(), v1::LineageRequest{}, &lineage).ok());
     bool serviceToModel = false, entityToView = false;
     for (const auto& e : lineage.edges()) {
-        serviceToModel |= e.from() == "feature_service:shop/scoring" && e.to() == "consumer:shop/fraud_v1";
+        serviceToModel |=
+            e.from() == "feature_service:shop/scoring" && e.to() == "consumer:shop/fraud_v1";
         entityToView |= e.from() == "entity:shop/user" && e.to() == "feature_view:shop/user_stats";
     }
     QVERIFY(serviceToModel);
@@ -126,7 +131,8 @@ void ServiceRoundTripTest::writeThenReadOnline() {
     *write.add_rows() = userStatsRow(1, m_now - 1000, 5, 12.5);
     *write.add_rows() = userStatsRow(2, m_now - 2000, 7, 30.0);
     (*write.mutable_rows(1)->mutable_values())["country"] = v1::Value();  // explicit null
-    auto* embedding = (*write.mutable_rows(0)->mutable_values())["embedding"].mutable_float_list_val();
+    auto* embedding =
+        (*write.mutable_rows(0)->mutable_values())["embedding"].mutable_float_list_val();
     embedding->add_val(0.5f);
     embedding->add_val(-0.5f);
     v1::WriteFeaturesResponse written;
@@ -141,7 +147,8 @@ void ServiceRoundTripTest::writeThenReadOnline() {
     read.set_project("shop");
     read.mutable_features()->add_refs("user_stats:*");
     read.set_min_version(written.version());
-    for (int64_t id : {1, 2, 3}) (*read.add_entities()->mutable_keys())["user_id"] = int64Value(id);
+    for (int64_t id : {1, 2, 3})
+        (*read.add_entities()->mutable_keys())["user_id"] = int64Value(id);
     v1::GetOnlineFeaturesResponse answer;
     ctx = m_client->context();
     st = m_client->serving().GetOnlineFeatures(ctx.get(), read, &answer);
@@ -209,11 +216,11 @@ void ServiceRoundTripTest::historicalIsPointInTime() {
     auto st = m_client->serving().GetHistoricalFeatures(ctx.get(), hist, &answer);
     QVERIFY2(st.ok(), st.error_message().c_str());
     QCOMPARE(answer.rows_size(), 5);
-    QCOMPARE(answer.rows(0).values(0).status(), v1::NOT_FOUND);           // before the first event
-    QCOMPARE(answer.rows(1).values(0).value().int64_val(), 1);             // exactly at it
-    QCOMPARE(answer.rows(2).values(0).value().int64_val(), 1);             // between events
-    QCOMPARE(answer.rows(3).values(0).value().int64_val(), 3);             // tie: the later write
-    QCOMPARE(answer.rows(4).values(0).status(), v1::OUTSIDE_MAX_AGE);      // past the 1 h ttl
+    QCOMPARE(answer.rows(0).values(0).status(), v1::NOT_FOUND);        // before the first event
+    QCOMPARE(answer.rows(1).values(0).value().int64_val(), 1);         // exactly at it
+    QCOMPARE(answer.rows(2).values(0).value().int64_val(), 1);         // between events
+    QCOMPARE(answer.rows(3).values(0).value().int64_val(), 3);         // tie: the later write
+    QCOMPARE(answer.rows(4).values(0).status(), v1::OUTSIDE_MAX_AGE);  // past the 1 h ttl
 }
 
 void ServiceRoundTripTest::materializeStreamsProgress() {
@@ -235,7 +242,7 @@ void ServiceRoundTripTest::materializeStreamsProgress() {
     QVERIFY(messages >= 1);
     QVERIFY(last.done());
     QCOMPARE(last.percent(), 100.0);
-    QCOMPARE(last.rows_total(), 3);  // users 1, 2 and 10 have offline rows in range
+    QCOMPARE(last.rows_total(), 3);    // users 1, 2 and 10 have offline rows in range
     QCOMPARE(last.rows_written(), 1);  // only user 10 was missing online
 
     v1::GetOnlineFeaturesRequest read;
@@ -271,7 +278,8 @@ void ServiceRoundTripTest::deleteRefusedWhileReferenced() {
     *get.mutable_ref() = del.ref();
     v1::RegistryObject object;
     ctx = m_client->context();
-    QCOMPARE(m_client->registry().GetObject(ctx.get(), get, &object).error_code(), grpc::StatusCode::NOT_FOUND);
+    QCOMPARE(m_client->registry().GetObject(ctx.get(), get, &object).error_code(),
+             grpc::StatusCode::NOT_FOUND);
 }
 
 void ServiceRoundTripTest::healthAndStats() {

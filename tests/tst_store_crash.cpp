@@ -46,11 +46,13 @@ int StoreCrashTest::rowsPresent(TestClient& client, const Batch& batch) {
     v1::GetOnlineFeaturesResponse answer;
     auto ctx = client.context();
     const auto st = client.serving().GetOnlineFeatures(ctx.get(), read, &answer);
-    if (!st.ok()) qFatal("read failed: %s", st.error_message().c_str());
+    if (!st.ok())
+        qFatal("read failed: %s", st.error_message().c_str());
     int present = 0;
     for (int i = 0; i < kBatchRows; ++i) {
         const auto& v = answer.rows(i).values(0);
-        if (v.status() == v1::PRESENT && v.value().int64_val() == batch.first + i) ++present;
+        if (v.status() == v1::PRESENT && v.value().int64_val() == batch.first + i)
+            ++present;
     }
     return present;
 }
@@ -71,8 +73,10 @@ void StoreCrashTest::acknowledgedWritesSurviveSigkill() {
         // What earlier rounds acknowledged is all there, and no batch is there in part.
         for (const auto& b : batches) {
             const int present = rowsPresent(client, b);
-            if (b.acked) QCOMPARE(present, kBatchRows);
-            else QVERIFY2(present == 0 || present == kBatchRows, "a batch was applied in part");
+            if (b.acked)
+                QCOMPARE(present, kBatchRows);
+            else
+                QVERIFY2(present == 0 || present == kBatchRows, "a batch was applied in part");
         }
         if (round == 0) {
             v1::ApplyResponse applied;
@@ -82,7 +86,8 @@ void StoreCrashTest::acknowledgedWritesSurviveSigkill() {
         } else {
             v1::ListObjectsResponse objects;
             auto ctx = client.context();
-            QVERIFY(client.registry().ListObjects(ctx.get(), v1::ListObjectsRequest{}, &objects).ok());
+            QVERIFY(
+                client.registry().ListObjects(ctx.get(), v1::ListObjectsRequest{}, &objects).ok());
             QCOMPARE(objects.objects_size(), testRepositoryRequest().objects_size());
             QCOMPARE(objects.objects(0).meta().version(), registryVersionAcked);
         }
@@ -106,10 +111,12 @@ void StoreCrashTest::acknowledgedWritesSurviveSigkill() {
                 w.set_feature_view("user_stats");
                 const int first = batches[index].first;
                 for (int i = 0; i < kBatchRows; ++i)
-                    *w.add_rows() = userStatsRow(first + i, QDateTime::currentMSecsSinceEpoch(), first + i, 1.0);
+                    *w.add_rows() = userStatsRow(first + i, QDateTime::currentMSecsSinceEpoch(),
+                                                 first + i, 1.0);
                 v1::WriteFeaturesResponse out;
                 auto ctx = writerClient.context(std::chrono::seconds(5));
-                if (!writerClient.serving().WriteFeatures(ctx.get(), w, &out).ok()) break;
+                if (!writerClient.serving().WriteFeatures(ctx.get(), w, &out).ok())
+                    break;
                 {
                     std::lock_guard lock(mutex);
                     batches[index].acked = true;

@@ -25,23 +25,31 @@ void onSignal(int sig) {
 
 int main(int argc, char** argv) {
     using namespace meridian;
-    CLI::App app{"meridian-store: the regional store service of Meridian, a multi-region feature store.\n"
-                 "Serves the registry, online and offline store and replication of one region over gRPC."};
+    CLI::App app{
+        "meridian-store: the regional store service of Meridian, a multi-region feature store.\n"
+        "Serves the registry, online and offline store and replication of one region over gRPC."};
     app.set_version_flag("--version", std::string("meridian-store ") + MERIDIAN_VERSION);
     service::StoreConfig config;
     std::string configFile, durability;
-    app.add_option("-c,--config", configFile, "YAML file with the settings below (flags override it)")
+    app.add_option("-c,--config", configFile,
+                   "YAML file with the settings below (flags override it)")
         ->check(CLI::ExistingFile);
     app.add_option("--region", config.region, "Region name (e.g. aws-us-east-1)");
     app.add_option("--cloud", config.cloud, "Cloud provider of the region (aws, gcp, azure, …)");
-    app.add_option("--provider-region", config.providerRegion, "The cloud's name for the region (e.g. us-east-1)");
-    app.add_option("--listen", config.listen, "Address to serve on, host:port (default: the deployment's endpoint, else 127.0.0.1:7400)");
-    app.add_option("--data-dir", config.dataDir, "Directory of the region's database (default: meridian-data/REGION)");
+    app.add_option("--provider-region", config.providerRegion,
+                   "The cloud's name for the region (e.g. us-east-1)");
+    app.add_option(
+        "--listen", config.listen,
+        "Address to serve on, host:port (default: the deployment's endpoint, else 127.0.0.1:7400)");
+    app.add_option("--data-dir", config.dataDir,
+                   "Directory of the region's database (default: meridian-data/REGION)");
     app.add_option("--deployment", config.deploymentPath, "Deployment file listing every region")
         ->check(CLI::ExistingFile);
-    app.add_option("--durability", durability, "full: fsync every commit (default); normal: survive crashes, not power loss")
+    app.add_option("--durability", durability,
+                   "full: fsync every commit (default); normal: survive crashes, not power loss")
         ->check(CLI::IsMember({"full", "normal"}));
-    app.add_option("--port-file", config.portFile, "Write the bound port to this file once serving");
+    app.add_option("--port-file", config.portFile,
+                   "Write the bound port to this file once serving");
     CLI11_PARSE(app, argc, argv);
 
     service::StoreConfig merged;
@@ -52,7 +60,10 @@ int main(int argc, char** argv) {
         }
     }
     // Flags given on the command line win over the file.
-    auto take = [](std::string& into, const std::string& flag) { if (!flag.empty()) into = flag; };
+    auto take = [](std::string& into, const std::string& flag) {
+        if (!flag.empty())
+            into = flag;
+    };
     take(merged.region, config.region);
     take(merged.cloud, config.cloud);
     take(merged.providerRegion, config.providerRegion);
@@ -60,17 +71,20 @@ int main(int argc, char** argv) {
     take(merged.dataDir, config.dataDir);
     take(merged.deploymentPath, config.deploymentPath);
     take(merged.portFile, config.portFile);
-    if (!durability.empty()) merged.durability = *service::durabilityFromName(durability);
+    if (!durability.empty())
+        merged.durability = *service::durabilityFromName(durability);
 
     auto resolved = service::resolveStoreConfig(merged);
     if (!resolved.ok()) {
-        std::fprintf(stderr, "meridian-store: %s\n", std::string(resolved.status().message()).c_str());
+        std::fprintf(stderr, "meridian-store: %s\n",
+                     std::string(resolved.status().message()).c_str());
         return 2;
     }
 
     // gRPC may start threads before main, so signals cannot be masked for all of them: the
     // handler writes the signal to a pipe and a thread shuts the server down outside it.
-    if (pipe(g_signalPipe) != 0) return 1;
+    if (pipe(g_signalPipe) != 0)
+        return 1;
     struct sigaction action {};
     action.sa_handler = onSignal;
     sigaction(SIGINT, &action, nullptr);
@@ -78,7 +92,8 @@ int main(int argc, char** argv) {
 
     auto server = service::RegionServer::start(*resolved, MERIDIAN_VERSION);
     if (!server.ok()) {
-        std::fprintf(stderr, "meridian-store: %s\n", std::string(server.status().message()).c_str());
+        std::fprintf(stderr, "meridian-store: %s\n",
+                     std::string(server.status().message()).c_str());
         return 1;
     }
     const auto& c = resolved->config;
@@ -92,13 +107,15 @@ int main(int argc, char** argv) {
         while (read(g_signalPipe[0], &sig, 1) < 0 && errno == EINTR) {
         }
         if (sig != 0)
-            std::fprintf(stderr, "meridian-store: %s received, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+            std::fprintf(stderr, "meridian-store: %s received, shutting down\n",
+                         sig == SIGINT ? "SIGINT" : "SIGTERM");
         (*server)->shutdown();
     });
     (*server)->wait();
     // Wake the waiter if shutdown came from elsewhere.
     const unsigned char none = 0;
-    if (write(g_signalPipe[1], &none, 1) < 0) std::perror("meridian-store");
+    if (write(g_signalPipe[1], &none, 1) < 0)
+        std::perror("meridian-store");
     waiter.join();
     return 0;
 }

@@ -6,9 +6,9 @@
 
 namespace meridian::cost {
 
-v1::CostResponse buildCostReport(const std::vector<storage::EgressRecord>& records, const PriceTable& prices,
-                                 const deployment::Deployment& deployment, const std::string& self, int64_t sinceMs,
-                                 int64_t untilMs) {
+v1::CostResponse buildCostReport(const std::vector<storage::EgressRecord>& records,
+                                 const PriceTable& prices, const deployment::Deployment& deployment,
+                                 const std::string& self, int64_t sinceMs, int64_t untilMs) {
     v1::CostResponse out;
     out.set_region(self);
     out.set_since_ms(sinceMs);
@@ -19,7 +19,8 @@ v1::CostResponse buildCostReport(const std::vector<storage::EgressRecord>& recor
     std::map<int64_t, v1::CostBucket> buckets;
     for (const auto& r : records) {
         const auto* to = deployment.region(r.toRegion);
-        const Price price = from && to ? prices.priceOf(from->info, to->info) : Price{0, "unknown region", {}, {}};
+        const Price price =
+            from && to ? prices.priceOf(from->info, to->info) : Price{0, "unknown region", {}, {}};
         const double usd = static_cast<double>(r.bytes) / kBytesPerGb * price.usdPerGb;
         auto& line = lines[{r.toRegion, r.view, r.kind}];
         if (line.to_region().empty()) {
@@ -38,14 +39,17 @@ v1::CostResponse buildCostReport(const std::vector<storage::EgressRecord>& recor
         bucket.set_bytes(bucket.bytes() + r.bytes);
         bucket.set_usd(bucket.usd() + usd);
     }
-    for (auto& [key, line] : lines) *out.add_lines() = std::move(line);
-    for (auto& [minute, bucket] : buckets) *out.add_buckets() = std::move(bucket);
+    for (auto& [key, line] : lines)
+        *out.add_lines() = std::move(line);
+    for (auto& [minute, bucket] : buckets)
+        *out.add_buckets() = std::move(bucket);
     return out;
 }
 
 Projection project(const std::vector<v1::CostLine>& lines, double windowSeconds) {
     Projection p;
-    for (const auto& l : lines) p.usd += l.usd();
+    for (const auto& l : lines)
+        p.usd += l.usd();
     if (windowSeconds > 0) {
         p.usdPerDay = p.usd / windowSeconds * 86400.0;
         p.usdPer30Days = p.usdPerDay * 30.0;
@@ -55,25 +59,30 @@ Projection project(const std::vector<v1::CostLine>& lines, double windowSeconds)
 
 double costWithoutCompression(const std::vector<v1::CostLine>& lines) {
     double usd = 0;
-    for (const auto& l : lines) usd += static_cast<double>(l.raw_bytes()) / kBytesPerGb * l.usd_per_gb();
+    for (const auto& l : lines)
+        usd += static_cast<double>(l.raw_bytes()) / kBytesPerGb * l.usd_per_gb();
     return usd;
 }
 
 double costWithoutRegion(const std::vector<v1::CostLine>& lines, const std::string& region) {
     double usd = 0;
     for (const auto& l : lines) {
-        if (l.from_region() != region && l.to_region() != region) usd += l.usd();
+        if (l.from_region() != region && l.to_region() != region)
+            usd += l.usd();
     }
     return usd;
 }
 
-double costAsBatch(const std::vector<v1::CostLine>& lines, const std::string& view, double scheduleSeconds) {
+double costAsBatch(const std::vector<v1::CostLine>& lines, const std::string& view,
+                   double scheduleSeconds) {
     const double syncsPerDay = std::max(1.0, 86400.0 / std::max(1.0, scheduleSeconds));
     const double resend = (syncsPerDay + 1.0) / 2.0;
     double usd = 0;
     for (const auto& l : lines) {
-        if (l.feature_view() == view && l.kind() == "stream") usd += l.usd() * resend;
-        else usd += l.usd();
+        if (l.feature_view() == view && l.kind() == "stream")
+            usd += l.usd() * resend;
+        else
+            usd += l.usd();
     }
     return usd;
 }

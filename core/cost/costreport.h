@@ -16,12 +16,12 @@ namespace meridian::cost {
 inline constexpr double kBytesPerGb = 1e9;
 
 // The cost report of the sending region `self` over [since, until).
-v1::CostResponse buildCostReport(const std::vector<storage::EgressRecord>& records, const PriceTable& prices,
-                                 const deployment::Deployment& deployment, const std::string& self, int64_t sinceMs,
-                                 int64_t untilMs);
+v1::CostResponse buildCostReport(const std::vector<storage::EgressRecord>& records,
+                                 const PriceTable& prices, const deployment::Deployment& deployment,
+                                 const std::string& self, int64_t sinceMs, int64_t untilMs);
 
 struct Projection {
-    double usd = 0;         // in the window
+    double usd = 0;  // in the window
     double usdPerDay = 0;
     double usdPer30Days = 0;
 };
@@ -37,6 +37,7 @@ double costWithoutRegion(const std::vector<v1::CostLine>& lines, const std::stri
 // streaming. A sync copies each changed day partition whole, so the partition being written
 // today crosses the link once per sync, at its size then: on average (N + 1) / 2 times the
 // day's data for N syncs a day. Assumes the window's traffic is a steady daily rate.
-double costAsBatch(const std::vector<v1::CostLine>& lines, const std::string& view, double scheduleSeconds);
+double costAsBatch(const std::vector<v1::CostLine>& lines, const std::string& view,
+                   double scheduleSeconds);
 
 }  // namespace meridian::cost

@@ -2,12 +2,13 @@
 
 namespace meridian::cost {
 
-void EgressLedger::add(int64_t atMs, const std::string& toRegion, const std::string& view, const std::string& kind,
-                       int64_t bytes, int64_t rawBytes, int64_t changes) {
+void EgressLedger::add(int64_t atMs, const std::string& toRegion, const std::string& view,
+                       const std::string& kind, int64_t bytes, int64_t rawBytes, int64_t changes) {
     const int64_t minute = atMs - atMs % 60000;
     std::lock_guard lock(m_mutex);
     auto& r = m_pending[{minute, toRegion, view, kind}];
-    if (r.minuteMs == 0) r = {minute, toRegion, view, kind, 0, 0, 0};
+    if (r.minuteMs == 0)
+        r = {minute, toRegion, view, kind, 0, 0, 0};
     r.bytes += bytes;
     r.rawBytes += rawBytes;
     r.changes += changes;
@@ -20,11 +21,13 @@ absl::Status EgressLedger::flush() {
         std::lock_guard lock(m_mutex);
         pending.swap(m_pending);
     }
-    if (pending.empty()) return absl::OkStatus();
+    if (pending.empty())
+        return absl::OkStatus();
     auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
         storage::EgressTable table(conn);
         for (const auto& [key, r] : pending) {
-            if (auto s = table.add(r); !s.ok()) return s;
+            if (auto s = table.add(r); !s.ok())
+                return s;
         }
         return absl::OkStatus();
     });
@@ -33,7 +36,8 @@ absl::Status EgressLedger::flush() {
         std::lock_guard lock(m_mutex);
         for (auto& [key, r] : pending) {
             auto& slot = m_pending[key];
-            if (slot.minuteMs == 0) slot = r;
+            if (slot.minuteMs == 0)
+                slot = r;
             else {
                 slot.bytes += r.bytes;
                 slot.rawBytes += r.rawBytes;
@@ -44,22 +48,28 @@ absl::Status EgressLedger::flush() {
     return st;
 }
 
-absl::StatusOr<std::vector<storage::EgressRecord>> EgressLedger::records(int64_t sinceMs, int64_t untilMs) {
+absl::StatusOr<std::vector<storage::EgressRecord>> EgressLedger::records(int64_t sinceMs,
+                                                                         int64_t untilMs) {
     std::map<Key, storage::EgressRecord> merged;
     {
         auto reader = m_db.read();
-        if (!reader.ok()) return reader.status();
-        auto st = storage::EgressTable(**reader).scan(sinceMs, untilMs, [&](const storage::EgressRecord& r) {
-            merged[{r.minuteMs, r.toRegion, r.view, r.kind}] = r;
-        });
-        if (!st.ok()) return st;
+        if (!reader.ok())
+            return reader.status();
+        auto st = storage::EgressTable(**reader).scan(
+            sinceMs, untilMs, [&](const storage::EgressRecord& r) {
+                merged[{r.minuteMs, r.toRegion, r.view, r.kind}] = r;
+            });
+        if (!st.ok())
+            return st;
     }
     {
         std::lock_guard lock(m_mutex);
         for (const auto& [key, r] : m_pending) {
-            if (r.minuteMs < sinceMs - sinceMs % 60000 || r.minuteMs >= untilMs) continue;
+            if (r.minuteMs < sinceMs - sinceMs % 60000 || r.minuteMs >= untilMs)
+                continue;
             auto& slot = merged[key];
-            if (slot.minuteMs == 0) slot = r;
+            if (slot.minuteMs == 0)
+                slot = r;
             else {
                 slot.bytes += r.bytes;
                 slot.rawBytes += r.rawBytes;
@@ -69,7 +79,8 @@ absl::StatusOr<std::vector<storage::EgressRecord>> EgressLedger::records(int64_t
     }
     std::vector<storage::EgressRecord> out;
     out.reserve(merged.size());
-    for (auto& [key, r] : merged) out.push_back(std::move(r));
+    for (auto& [key, r] : merged)
+        out.push_back(std::move(r));
     return out;
 }
 

@@ -35,7 +35,8 @@ private:
     struct CloudPrices {
         std::string source;
         std::string recorded;
-        std::map<std::string, ClassPrice> classes;  // same_region, same_continent, cross_continent, internet
+        std::map<std::string, ClassPrice>
+            classes;  // same_region, same_continent, cross_continent, internet
     };
     std::map<std::string, CloudPrices> m_clouds;
     std::string m_path;

@@ -17,15 +17,15 @@ struct RegionEntry {
     std::string endpoint;  // host:port
     double latitude = 0;
     double longitude = 0;
-    std::string dataDir;   // for local deployments, relative to the deployment's data root
+    std::string dataDir;  // for local deployments, relative to the deployment's data root
 };
 
 struct LinkEmulation {
     std::string a;
     std::string b;
-    int delayMs = 0;   // one-way
+    int delayMs = 0;  // one-way
     int jitterMs = 0;
-    double loss = 0;   // probability a batch is dropped and resent
+    double loss = 0;     // probability a batch is dropped and resent
     std::string source;  // where the delay figure comes from
 };
 

@@ -7,29 +7,35 @@
 
 namespace meridian::deployment {
 
-absl::StatusOr<v1::FeatureRepository> parseRepository(const std::string& text, const std::string& name) {
+absl::StatusOr<v1::FeatureRepository> parseRepository(const std::string& text,
+                                                      const std::string& name) {
     std::vector<YAML::Node> documents;
     try {
         documents = YAML::LoadAll(text);
     } catch (const YAML::ParserException& e) {
-        return absl::InvalidArgumentError(name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+        return absl::InvalidArgumentError(name + ":" + std::to_string(e.mark.line + 1) + ": " +
+                                          e.msg);
     }
     v1::FeatureRepository repository;
     bool any = false;
     for (const auto& doc : documents) {
-        if (doc.IsNull()) continue;
+        if (doc.IsNull())
+            continue;
         v1::FeatureRepository part;
-        if (auto st = yamlToMessage(doc, part, name); !st.ok()) return st;
+        if (auto st = yamlToMessage(doc, part, name); !st.ok())
+            return st;
         repository.MergeFrom(part);
         any = true;
     }
-    if (!any) return absl::InvalidArgumentError(name + ": the file declares nothing");
+    if (!any)
+        return absl::InvalidArgumentError(name + ": the file declares nothing");
     return repository;
 }
 
 absl::StatusOr<v1::FeatureRepository> loadRepositoryFile(const std::string& path) {
     std::ifstream in(path);
-    if (!in) return absl::NotFoundError("cannot read feature repository file '" + path + "'");
+    if (!in)
+        return absl::NotFoundError("cannot read feature repository file '" + path + "'");
     std::stringstream buffer;
     buffer << in.rdbuf();
     return parseRepository(buffer.str(), path);

@@ -12,6 +12,7 @@ namespace meridian::deployment {
 
 absl::StatusOr<v1::FeatureRepository> loadRepositoryFile(const std::string& path);
 // `name` is used in messages in place of a path.
-absl::StatusOr<v1::FeatureRepository> parseRepository(const std::string& text, const std::string& name);
+absl::StatusOr<v1::FeatureRepository> parseRepository(const std::string& text,
+                                                      const std::string& name);
 
 }  // namespace meridian::deployment

@@ -15,54 +15,72 @@ class Checker {
 public:
     explicit Checker(std::string source) : m_source(std::move(source)) {}
 
-    absl::Status error(const YAML::Node& node, const std::string& path, const std::string& what) const {
+    absl::Status error(const YAML::Node& node, const std::string& path,
+                       const std::string& what) const {
         std::string where = m_source;
-        if (node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+        if (node.Mark().line >= 0)
+            where += ":" + std::to_string(node.Mark().line + 1);
         return absl::InvalidArgumentError(where + ": " + (path.empty() ? "" : path + ": ") + what);
     }
 
-    absl::Status message(const YAML::Node& node, const Descriptor* d, const std::string& path) const {
-        if (node.IsNull()) return absl::OkStatus();
-        if (!node.IsMap()) return error(node, path, "expected a mapping of " + d->name() + " fields");
+    absl::Status message(const YAML::Node& node, const Descriptor* d,
+                         const std::string& path) const {
+        if (node.IsNull())
+            return absl::OkStatus();
+        if (!node.IsMap())
+            return error(node, path, "expected a mapping of " + d->name() + " fields");
         for (const auto& kv : node) {
             const std::string key = kv.first.Scalar();
             const FieldDescriptor* f = d->FindFieldByName(key);
-            if (!f) f = d->FindFieldByCamelcaseName(key);
+            if (!f)
+                f = d->FindFieldByCamelcaseName(key);
             const std::string fieldPath = path.empty() ? key : path + "." + key;
-            if (!f) return error(kv.first, fieldPath, "unknown field" + suggestion(d, key));
-            if (auto st = field(kv.second, f, fieldPath); !st.ok()) return st;
+            if (!f)
+                return error(kv.first, fieldPath, "unknown field" + suggestion(d, key));
+            if (auto st = field(kv.second, f, fieldPath); !st.ok())
+                return st;
         }
         return absl::OkStatus();
     }
 
 private:
-    absl::Status field(const YAML::Node& node, const FieldDescriptor* f, const std::string& path) const {
-        if (node.IsNull()) return absl::OkStatus();
+    absl::Status field(const YAML::Node& node, const FieldDescriptor* f,
+                       const std::string& path) const {
+        if (node.IsNull())
+            return absl::OkStatus();
         if (f->is_map()) {
-            if (!node.IsMap()) return error(node, path, "expected a mapping");
+            if (!node.IsMap())
+                return error(node, path, "expected a mapping");
             const FieldDescriptor* value = f->message_type()->FindFieldByName("value");
             for (const auto& kv : node) {
-                if (auto st = single(kv.second, value, path + "." + kv.first.Scalar()); !st.ok()) return st;
+                if (auto st = single(kv.second, value, path + "." + kv.first.Scalar()); !st.ok())
+                    return st;
             }
             return absl::OkStatus();
         }
         if (f->is_repeated()) {
-            if (!node.IsSequence()) return error(node, path, "expected a list");
+            if (!node.IsSequence())
+                return error(node, path, "expected a list");
             for (size_t i = 0; i < node.size(); ++i) {
-                if (auto st = single(node[i], f, path + "[" + std::to_string(i) + "]"); !st.ok()) return st;
+                if (auto st = single(node[i], f, path + "[" + std::to_string(i) + "]"); !st.ok())
+                    return st;
             }
             return absl::OkStatus();
         }
         return single(node, f, path);
     }
 
-    absl::Status single(const YAML::Node& node, const FieldDescriptor* f, const std::string& path) const {
+    absl::Status single(const YAML::Node& node, const FieldDescriptor* f,
+                        const std::string& path) const {
         switch (f->cpp_type()) {
-            case FieldDescriptor::CPPTYPE_MESSAGE: return message(node, f->message_type(), path);
+            case FieldDescriptor::CPPTYPE_MESSAGE:
+                return message(node, f->message_type(), path);
             case FieldDescriptor::CPPTYPE_ENUM: {
-                if (!node.IsScalar()) return error(node, path, "expected one of " + enumNames(f));
+                if (!node.IsScalar())
+                    return error(node, path, "expected one of " + enumNames(f));
                 if (!f->enum_type()->FindValueByName(node.Scalar()))
-                    return error(node, path, "'" + node.Scalar() + "' is not one of " + enumNames(f));
+                    return error(node, path,
+                                 "'" + node.Scalar() + "' is not one of " + enumNames(f));
                 return absl::OkStatus();
             }
             case FieldDescriptor::CPPTYPE_BOOL:
@@ -70,7 +88,8 @@ private:
                     return error(node, path, "expected true or false");
                 return absl::OkStatus();
             case FieldDescriptor::CPPTYPE_STRING:
-                if (!node.IsScalar()) return error(node, path, "expected a single value");
+                if (!node.IsScalar())
+                    return error(node, path, "expected a single value");
                 return absl::OkStatus();
             default: {
                 static const std::regex kNumber(R"(-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?)");
@@ -89,7 +108,8 @@ private:
         std::string out;
         for (int i = 0; i < f->enum_type()->value_count(); ++i) {
             const auto& name = f->enum_type()->value(i)->name();
-            if (name.ends_with("UNSPECIFIED")) continue;
+            if (name.ends_with("UNSPECIFIED"))
+                continue;
             out += (out.empty() ? "" : ", ") + name;
         }
         return out;
@@ -99,11 +119,13 @@ private:
         // The known field nearest by edit distance, when it is close.
         auto distance = [](const std::string& a, const std::string& b) {
             std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-            for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+            for (size_t j = 0; j <= b.size(); ++j)
+                prev[j] = j;
             for (size_t i = 1; i <= a.size(); ++i) {
                 cur[0] = i;
                 for (size_t j = 1; j <= b.size(); ++j)
-                    cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+                    cur[j] = std::min(
+                        {prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
                 std::swap(prev, cur);
             }
             return prev[b.size()];
@@ -119,7 +141,8 @@ private:
                 best = name;
             }
         }
-        if (!best.empty()) return " (did you mean '" + best + "'?)";
+        if (!best.empty())
+            return " (did you mean '" + best + "'?)";
         return " (expected one of: " + all + ")";
     }
 
@@ -130,11 +153,21 @@ void writeJsonString(std::ostringstream& out, const std::string& s) {
     out << '"';
     for (unsigned char c : s) {
         switch (c) {
-            case '"': out << "\\\""; break;
-            case '\\': out << "\\\\"; break;
-            case '\n': out << "\\n"; break;
-            case '\t': out << "\\t"; break;
-            case '\r': out << "\\r"; break;
+            case '"':
+                out << "\\\"";
+                break;
+            case '\\':
+                out << "\\\\";
+                break;
+            case '\n':
+                out << "\\n";
+                break;
+            case '\t':
+                out << "\\t";
+                break;
+            case '\r':
+                out << "\\r";
+                break;
             default:
                 if (c < 0x20) {
                     char buf[8];
@@ -160,7 +193,8 @@ void toJson(const YAML::Node& node, const FieldDescriptor* field, const Descript
             out << '{';
             bool first = true;
             for (const auto& kv : node) {
-                if (!first) out << ',';
+                if (!first)
+                    out << ',';
                 first = false;
                 writeJsonString(out, kv.first.Scalar());
                 out << ':';
@@ -178,7 +212,8 @@ void toJson(const YAML::Node& node, const FieldDescriptor* field, const Descript
         case YAML::NodeType::Sequence: {
             out << '[';
             for (size_t i = 0; i < node.size(); ++i) {
-                if (i) out << ',';
+                if (i)
+                    out << ',';
                 toJson(node[i], field, message, out);
             }
             out << ']';
@@ -198,7 +233,9 @@ void toJson(const YAML::Node& node, const FieldDescriptor* field, const Descript
             }
             break;
         }
-        default: out << "null"; break;
+        default:
+            out << "null";
+            break;
     }
 }
 
@@ -206,13 +243,15 @@ void toJson(const YAML::Node& node, const FieldDescriptor* field, const Descript
 
 absl::Status yamlToMessage(const YAML::Node& node, google::protobuf::Message& message,
                            const std::string& sourceName) {
-    if (auto st = Checker(sourceName).message(node, message.GetDescriptor(), ""); !st.ok()) return st;
+    if (auto st = Checker(sourceName).message(node, message.GetDescriptor(), ""); !st.ok())
+        return st;
     std::ostringstream json;
     toJson(node, nullptr, message.GetDescriptor(), json);
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = false;
     const auto st = google::protobuf::util::JsonStringToMessage(json.str(), &message, options);
-    if (!st.ok()) return absl::InvalidArgumentError(sourceName + ": " + std::string(st.message()));
+    if (!st.ok())
+        return absl::InvalidArgumentError(sourceName + ": " + std::string(st.message()));
     return absl::OkStatus();
 }
 

@@ -17,11 +17,14 @@ double SampleWindow::quantile(double q, int64_t sinceMs) const {
         std::lock_guard lock(m_mutex);
         values.reserve(m_size);
         for (size_t i = 0; i < m_size; ++i) {
-            if (m_samples[i].atMs >= sinceMs) values.push_back(m_samples[i].value);
+            if (m_samples[i].atMs >= sinceMs)
+                values.push_back(m_samples[i].value);
         }
     }
-    if (values.empty()) return 0;
-    const size_t k = std::min(values.size() - 1, static_cast<size_t>(q * static_cast<double>(values.size())));
+    if (values.empty())
+        return 0;
+    const size_t k =
+        std::min(values.size() - 1, static_cast<size_t>(q * static_cast<double>(values.size())));
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
     return values[k];
 }
@@ -29,7 +32,8 @@ double SampleWindow::quantile(double q, int64_t sinceMs) const {
 size_t SampleWindow::count(int64_t sinceMs) const {
     std::lock_guard lock(m_mutex);
     size_t n = 0;
-    for (size_t i = 0; i < m_size; ++i) n += m_samples[i].atMs >= sinceMs;
+    for (size_t i = 0; i < m_size; ++i)
+        n += m_samples[i].atMs >= sinceMs;
     return n;
 }
 

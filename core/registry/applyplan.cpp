@@ -11,11 +11,16 @@ namespace meridian::registry {
 
 std::vector<v1::RegistryObject> objectsOf(const v1::FeatureRepository& repository) {
     std::vector<v1::RegistryObject> out;
-    if (repository.has_project()) *out.emplace_back().mutable_project() = repository.project();
-    for (const auto& p : repository.projects()) *out.emplace_back().mutable_project() = p;
-    for (const auto& e : repository.entities()) *out.emplace_back().mutable_entity() = e;
-    for (const auto& s : repository.data_sources()) *out.emplace_back().mutable_data_source() = s;
-    for (const auto& v : repository.feature_views()) *out.emplace_back().mutable_feature_view() = v;
+    if (repository.has_project())
+        *out.emplace_back().mutable_project() = repository.project();
+    for (const auto& p : repository.projects())
+        *out.emplace_back().mutable_project() = p;
+    for (const auto& e : repository.entities())
+        *out.emplace_back().mutable_entity() = e;
+    for (const auto& s : repository.data_sources())
+        *out.emplace_back().mutable_data_source() = s;
+    for (const auto& v : repository.feature_views())
+        *out.emplace_back().mutable_feature_view() = v;
     for (const auto& s : repository.feature_services())
         *out.emplace_back().mutable_feature_service() = s;
     return out;
@@ -25,23 +30,27 @@ absl::StatusOr<std::vector<PlannedChange>> planApply(const Catalog& current,
                                                      std::vector<v1::RegistryObject> incoming,
                                                      const RegionSet& regions,
                                                      const ApplyContext& context) {
-    if (incoming.empty()) return absl::InvalidArgumentError("nothing to apply: the request holds no objects");
+    if (incoming.empty())
+        return absl::InvalidArgumentError("nothing to apply: the request holds no objects");
 
     // Objects that name no project join the request's only project, if it has exactly one.
     NormalizeContext norm{context.defaultProject, context.region};
     if (norm.defaultProject.empty()) {
         std::set<std::string> projects;
         for (const auto& o : incoming) {
-            if (o.has_project()) projects.insert(o.project().name());
+            if (o.has_project())
+                projects.insert(o.project().name());
         }
-        if (projects.size() == 1) norm.defaultProject = *projects.begin();
+        if (projects.size() == 1)
+            norm.defaultProject = *projects.begin();
     }
 
     std::map<ObjectKey, v1::RegistryObject> overlay = current.objects();
     std::vector<ObjectKey> order;
     for (auto& o : incoming) {
         if (o.spec_case() == v1::RegistryObject::SPEC_NOT_SET)
-            return absl::InvalidArgumentError("object #" + std::to_string(order.size() + 1) + " has no spec");
+            return absl::InvalidArgumentError("object #" + std::to_string(order.size() + 1) +
+                                              " has no spec");
         normalize(o, norm);
         auto key = keyOf(o);
         if (std::find(order.begin(), order.end(), key) != order.end())
@@ -51,7 +60,8 @@ absl::StatusOr<std::vector<PlannedChange>> planApply(const Catalog& current,
     }
     std::vector<v1::RegistryObject> merged;
     merged.reserve(overlay.size());
-    for (auto& [k, o] : overlay) merged.push_back(o);
+    for (auto& [k, o] : overlay)
+        merged.push_back(o);
     const Catalog after(std::move(merged));
 
     std::vector<std::string> problems;
@@ -81,7 +91,8 @@ absl::StatusOr<std::vector<PlannedChange>> planApply(const Catalog& current,
             meta->set_created_at(previous ? previous->meta().created_at() : context.nowMs);
             meta->set_updated_at(context.nowMs);
             meta->set_owner_region(previous ? previous->meta().owner_region() : context.region);
-            if (object.has_feature_view()) meta->set_owner_region(object.feature_view().owner_region());
+            if (object.has_feature_view())
+                meta->set_owner_region(object.feature_view().owner_region());
             change.action = previous ? v1::ApplyResult::UPDATED : v1::ApplyResult::CREATED;
         }
         plan.push_back(std::move(change));
@@ -90,9 +101,11 @@ absl::StatusOr<std::vector<PlannedChange>> planApply(const Catalog& current,
     std::set<ObjectKey> checked(order.begin(), order.end());
     for (const auto& key : order) {
         for (const auto& dependent : after.dependentsOf(key)) {
-            if (!checked.insert(dependent).second) continue;
+            if (!checked.insert(dependent).second)
+                continue;
             if (auto st = validateObject(*after.find(dependent), after, regions); !st.ok())
-                problems.emplace_back(std::string(st.message()) + " (after the change to " + key.toString() + ")");
+                problems.emplace_back(std::string(st.message()) + " (after the change to " +
+                                      key.toString() + ")");
         }
     }
     if (!problems.empty()) {
@@ -104,11 +117,13 @@ absl::StatusOr<std::vector<PlannedChange>> planApply(const Catalog& current,
 absl::StatusOr<v1::RegistryObject> planDelete(const Catalog& current, const ObjectKey& key,
                                               const ApplyContext& context) {
     const auto* existing = current.find(key);
-    if (!existing) return absl::NotFoundError(key.toString() + " does not exist");
+    if (!existing)
+        return absl::NotFoundError(key.toString() + " does not exist");
     const auto dependents = current.dependentsOf(key);
     if (!dependents.empty()) {
         std::vector<std::string> names;
-        for (const auto& d : dependents) names.push_back(d.toString());
+        for (const auto& d : dependents)
+            names.push_back(d.toString());
         return absl::FailedPreconditionError(key.toString() + " is still used by " +
                                              absl::StrJoin(names, ", ") + "; delete those first");
     }

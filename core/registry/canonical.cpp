@@ -18,7 +18,8 @@ void sortUnique(google::protobuf::RepeatedPtrField<std::string>* list) {
 }
 
 void setProject(std::string* project, const NormalizeContext& context) {
-    if (project->empty()) *project = context.defaultProject;
+    if (project->empty())
+        *project = context.defaultProject;
 }
 
 }  // namespace
@@ -40,9 +41,12 @@ void normalize(v1::RegistryObject& object, const NormalizeContext& context) {
         case v1::RegistryObject::kFeatureView: {
             auto* view = object.mutable_feature_view();
             setProject(view->mutable_project(), context);
-            if (view->owner_region().empty()) view->set_owner_region(context.applyingRegion);
-            if (!view->has_online()) view->set_online(true);
-            if (!view->has_offline()) view->set_offline(true);
+            if (view->owner_region().empty())
+                view->set_owner_region(context.applyingRegion);
+            if (!view->has_online())
+                view->set_online(true);
+            if (!view->has_offline())
+                view->set_offline(true);
             auto* replication = view->mutable_replication();
             if (replication->mode() == v1::ReplicationPolicy::MODE_UNSPECIFIED)
                 replication->set_mode(v1::ReplicationPolicy::LOCAL);
@@ -53,7 +57,8 @@ void normalize(v1::RegistryObject& object, const NormalizeContext& context) {
             sortUnique(view->mutable_residency()->mutable_regions());
             break;
         }
-        default: break;
+        default:
+            break;
     }
 }
 

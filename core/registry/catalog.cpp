@@ -7,38 +7,53 @@ namespace meridian::registry {
 std::string ObjectKey::toString() const {
     std::string out(kindName(kind));
     out += ' ';
-    if (!project.empty()) out += project + "/";
+    if (!project.empty())
+        out += project + "/";
     out += name;
     return out;
 }
 
 std::string_view kindName(v1::ObjectKind kind) {
     switch (kind) {
-        case v1::PROJECT: return "project";
-        case v1::ENTITY: return "entity";
-        case v1::DATA_SOURCE: return "data source";
-        case v1::FEATURE_VIEW: return "feature view";
-        case v1::FEATURE_SERVICE: return "feature service";
-        default: return "object";
+        case v1::PROJECT:
+            return "project";
+        case v1::ENTITY:
+            return "entity";
+        case v1::DATA_SOURCE:
+            return "data source";
+        case v1::FEATURE_VIEW:
+            return "feature view";
+        case v1::FEATURE_SERVICE:
+            return "feature service";
+        default:
+            return "object";
     }
 }
 
 std::string_view kindKeyword(v1::ObjectKind kind) {
     switch (kind) {
-        case v1::PROJECT: return "project";
-        case v1::ENTITY: return "entity";
-        case v1::DATA_SOURCE: return "data_source";
-        case v1::FEATURE_VIEW: return "feature_view";
-        case v1::FEATURE_SERVICE: return "feature_service";
-        default: return "object";
+        case v1::PROJECT:
+            return "project";
+        case v1::ENTITY:
+            return "entity";
+        case v1::DATA_SOURCE:
+            return "data_source";
+        case v1::FEATURE_VIEW:
+            return "feature_view";
+        case v1::FEATURE_SERVICE:
+            return "feature_service";
+        default:
+            return "object";
     }
 }
 
 v1::ObjectKind kindFromKeyword(std::string_view word) {
     std::string w(word);
     std::replace(w.begin(), w.end(), '-', '_');
-    if (w == "project" || w == "projects") return v1::PROJECT;
-    if (w == "entity" || w == "entities") return v1::ENTITY;
+    if (w == "project" || w == "projects")
+        return v1::PROJECT;
+    if (w == "entity" || w == "entities")
+        return v1::ENTITY;
     if (w == "data_source" || w == "data_sources" || w == "source" || w == "sources")
         return v1::DATA_SOURCE;
     if (w == "feature_view" || w == "feature_views" || w == "view" || w == "views")
@@ -50,7 +65,8 @@ v1::ObjectKind kindFromKeyword(std::string_view word) {
 
 ObjectKey keyOf(const v1::RegistryObject& object) {
     switch (object.spec_case()) {
-        case v1::RegistryObject::kProject: return {v1::PROJECT, "", object.project().name()};
+        case v1::RegistryObject::kProject:
+            return {v1::PROJECT, "", object.project().name()};
         case v1::RegistryObject::kEntity:
             return {v1::ENTITY, object.entity().project(), object.entity().name()};
         case v1::RegistryObject::kDataSource:
@@ -61,7 +77,8 @@ ObjectKey keyOf(const v1::RegistryObject& object) {
         case v1::RegistryObject::kFeatureService:
             return {v1::FEATURE_SERVICE, object.feature_service().project(),
                     object.feature_service().name()};
-        case v1::RegistryObject::SPEC_NOT_SET: break;
+        case v1::RegistryObject::SPEC_NOT_SET:
+            break;
     }
     return {object.meta().kind(), object.meta().project(), object.meta().name()};
 }
@@ -72,7 +89,8 @@ ObjectKey keyOf(const v1::ObjectRef& ref) {
 
 Catalog::Catalog(std::vector<v1::RegistryObject> objects) {
     for (auto& o : objects) {
-        if (o.meta().deleted()) continue;
+        if (o.meta().deleted())
+            continue;
         auto key = keyOf(o);
         m_objects.insert_or_assign(std::move(key), std::move(o));
     }
@@ -103,8 +121,7 @@ const v1::DataSource* Catalog::dataSource(std::string_view project, std::string_
     return o ? &o->data_source() : nullptr;
 }
 
-const v1::FeatureView* Catalog::featureView(std::string_view project,
-                                            std::string_view name) const {
+const v1::FeatureView* Catalog::featureView(std::string_view project, std::string_view name) const {
     auto* o = findSpec(v1::FEATURE_VIEW, project, name);
     return o ? &o->feature_view() : nullptr;
 }
@@ -118,7 +135,8 @@ const v1::FeatureService* Catalog::featureService(std::string_view project,
 std::vector<const v1::RegistryObject*> Catalog::ofKind(v1::ObjectKind kind) const {
     std::vector<const v1::RegistryObject*> out;
     for (const auto& [key, object] : m_objects) {
-        if (key.kind == kind) out.push_back(&object);
+        if (key.kind == kind)
+            out.push_back(&object);
     }
     return out;
 }
@@ -140,7 +158,8 @@ std::vector<ObjectKey> Catalog::dependentsOf(const ObjectKey& key) const {
         return std::find(list.begin(), list.end(), name) != list.end();
     };
     for (const auto& [k, o] : m_objects) {
-        if (k == key) continue;
+        if (k == key)
+            continue;
         bool depends = false;
         if (key.kind == v1::PROJECT) {
             depends = k.project == key.name;
@@ -155,7 +174,8 @@ std::vector<ObjectKey> Catalog::dependentsOf(const ObjectKey& key) const {
                 depends = depends || p.feature_view() == key.name;
             }
         }
-        if (depends) out.push_back(k);
+        if (depends)
+            out.push_back(k);
     }
     return out;
 }

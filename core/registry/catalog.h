@@ -21,8 +21,8 @@ struct ObjectKey {
     std::string toString() const;  // "feature view fraud/user_stats"
 };
 
-std::string_view kindName(v1::ObjectKind kind);        // "feature view"
-std::string_view kindKeyword(v1::ObjectKind kind);     // "feature_view"
+std::string_view kindName(v1::ObjectKind kind);         // "feature view"
+std::string_view kindKeyword(v1::ObjectKind kind);      // "feature_view"
 v1::ObjectKind kindFromKeyword(std::string_view word);  // accepts singular and plural forms
 
 // Kind, project and name of an object, read from its spec.
@@ -40,8 +40,7 @@ public:
     const v1::Entity* entity(std::string_view project, std::string_view name) const;
     const v1::DataSource* dataSource(std::string_view project, std::string_view name) const;
     const v1::FeatureView* featureView(std::string_view project, std::string_view name) const;
-    const v1::FeatureService* featureService(std::string_view project,
-                                             std::string_view name) const;
+    const v1::FeatureService* featureService(std::string_view project, std::string_view name) const;
 
     const std::map<ObjectKey, v1::RegistryObject>& objects() const { return m_objects; }
     std::vector<const v1::RegistryObject*> ofKind(v1::ObjectKind kind) const;

@@ -7,13 +7,20 @@ namespace {
 
 std::string_view prefixOf(v1::LineageNode::Kind kind) {
     switch (kind) {
-        case v1::LineageNode::ENTITY: return "entity";
-        case v1::LineageNode::DATA_SOURCE: return "data_source";
-        case v1::LineageNode::FEATURE_VIEW: return "feature_view";
-        case v1::LineageNode::FEATURE_SERVICE: return "feature_service";
-        case v1::LineageNode::CONSUMER: return "consumer";
-        case v1::LineageNode::REGION: return "region";
-        default: return "node";
+        case v1::LineageNode::ENTITY:
+            return "entity";
+        case v1::LineageNode::DATA_SOURCE:
+            return "data_source";
+        case v1::LineageNode::FEATURE_VIEW:
+            return "feature_view";
+        case v1::LineageNode::FEATURE_SERVICE:
+            return "feature_service";
+        case v1::LineageNode::CONSUMER:
+            return "consumer";
+        case v1::LineageNode::REGION:
+            return "region";
+        default:
+            return "node";
     }
 }
 
@@ -43,7 +50,8 @@ public:
 
     v1::LineageNode* find(const std::string& id) {
         for (auto& n : *m_out.mutable_nodes()) {
-            if (n.id() == id) return &n;
+            if (n.id() == id)
+                return &n;
         }
         return nullptr;
     }
@@ -55,8 +63,7 @@ private:
 
 }  // namespace
 
-std::string lineageId(v1::LineageNode::Kind kind, std::string_view project,
-                      std::string_view name) {
+std::string lineageId(v1::LineageNode::Kind kind, std::string_view project, std::string_view name) {
     std::string id(prefixOf(kind));
     id += ':';
     if (!project.empty()) {
@@ -75,11 +82,13 @@ v1::LineageResponse buildLineage(const Catalog& catalog, const RegionSet& region
 
     for (const auto* o : catalog.ofKind(v1::FEATURE_VIEW)) {
         const auto& v = o->feature_view();
-        if (!inScope(v.project())) continue;
+        if (!inScope(v.project()))
+            continue;
         const std::string viewId = b.node(v1::LineageNode::FEATURE_VIEW, v.project(), v.name());
         const auto storing = regions.storingRegions(v);
         const auto allowed = regions.allowedRegions(v.residency());
-        for (const auto& r : storing) b.find(viewId)->add_regions(r);
+        for (const auto& r : storing)
+            b.find(viewId)->add_regions(r);
 
         for (const auto& e : v.entities()) {
             b.edge(b.node(v1::LineageNode::ENTITY, v.project(), e), viewId);
@@ -107,8 +116,10 @@ v1::LineageResponse buildLineage(const Catalog& catalog, const RegionSet& region
     }
     for (const auto* o : catalog.ofKind(v1::FEATURE_SERVICE)) {
         const auto& s = o->feature_service();
-        if (!inScope(s.project())) continue;
-        const std::string serviceId = b.node(v1::LineageNode::FEATURE_SERVICE, s.project(), s.name());
+        if (!inScope(s.project()))
+            continue;
+        const std::string serviceId =
+            b.node(v1::LineageNode::FEATURE_SERVICE, s.project(), s.name());
         for (const auto& p : s.features()) {
             b.edge(b.node(v1::LineageNode::FEATURE_VIEW, s.project(), p.feature_view()), serviceId);
         }
@@ -123,7 +134,8 @@ v1::LineageResponse buildLineage(const Catalog& catalog, const RegionSet& region
     }
     for (const auto* o : catalog.ofKind(v1::DATA_SOURCE)) {
         if (inScope(o->data_source().project()))
-            b.node(v1::LineageNode::DATA_SOURCE, o->data_source().project(), o->data_source().name());
+            b.node(v1::LineageNode::DATA_SOURCE, o->data_source().project(),
+                   o->data_source().name());
     }
     return out;
 }

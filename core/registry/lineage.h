@@ -14,7 +14,6 @@ namespace meridian::registry {
 v1::LineageResponse buildLineage(const Catalog& catalog, const RegionSet& regions,
                                  const std::string& project = {});
 
-std::string lineageId(v1::LineageNode::Kind kind, std::string_view project,
-                      std::string_view name);
+std::string lineageId(v1::LineageNode::Kind kind, std::string_view project, std::string_view name);
 
 }  // namespace meridian::registry

@@ -30,11 +30,13 @@ std::string pathOf(const std::vector<MessageDifferencer::SpecificField>& path, b
     std::string out;
     for (size_t i = 0; i < path.size(); ++i) {
         const auto& f = path[i];
-        if (!out.empty()) out += '.';
+        if (!out.empty())
+            out += '.';
         out += f.field ? f.field->name() : std::to_string(f.unknown_field_number);
         if (f.field && f.field->is_repeated() && f.index >= 0 && !f.field->is_map())
             out += "[" + std::to_string(f.index) + "]";
-        if (f.field && f.field->is_repeated() && f.new_index >= 0 && f.index < 0 && !f.field->is_map())
+        if (f.field && f.field->is_repeated() && f.new_index >= 0 && f.index < 0 &&
+            !f.field->is_map())
             out += "[" + std::to_string(f.new_index) + "]";
         // A map entry is named by its key (tags["team"]), not by its "value" field.
         if (const Message* entry = mapEntry(f, added)) {
@@ -48,8 +50,8 @@ std::string pathOf(const std::vector<MessageDifferencer::SpecificField>& path, b
     return out;
 }
 
-std::string render(const Message& message, const std::vector<MessageDifferencer::SpecificField>& path,
-                   bool useNewIndex) {
+std::string render(const Message& message,
+                   const std::vector<MessageDifferencer::SpecificField>& path, bool useNewIndex) {
     const auto& last = path.back();
     const Message* owner = &message;
     const auto* refl = owner->GetReflection();
@@ -63,14 +65,16 @@ std::string render(const Message& message, const std::vector<MessageDifferencer:
     }
     refl = owner->GetReflection();
     const auto* field = last.field;
-    if (!field) return {};
+    if (!field)
+        return {};
     // An added or removed map entry shows its value.
     if (const Message* entry = mapEntry(last, useNewIndex))
         return entryField(*entry, "value");
     const int index = useNewIndex && last.new_index >= 0 ? last.new_index : last.index;
     std::string out;
     if (field->is_repeated()) {
-        if (index < 0 || index >= refl->FieldSize(*owner, field)) return {};
+        if (index < 0 || index >= refl->FieldSize(*owner, field))
+            return {};
         google::protobuf::TextFormat::PrintFieldValueToString(*owner, field, index, &out);
     } else {
         google::protobuf::TextFormat::PrintFieldValueToString(*owner, field, -1, &out);
@@ -90,11 +94,13 @@ public:
     }
     void ReportDeleted(const Message&, const Message&,
                        const std::vector<MessageDifferencer::SpecificField>& path) override {
-        m_out.push_back({FieldChange::Kind::Removed, pathOf(path), render(m_before, path, false), {}});
+        m_out.push_back(
+            {FieldChange::Kind::Removed, pathOf(path), render(m_before, path, false), {}});
     }
     void ReportModified(const Message&, const Message&,
                         const std::vector<MessageDifferencer::SpecificField>& path) override {
-        if (path.back().field && path.back().field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE)
+        if (path.back().field &&
+            path.back().field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE)
             return;  // the nested fields are reported one by one
         m_out.push_back({FieldChange::Kind::Modified, pathOf(path), render(m_before, path, false),
                          render(m_after, path, true)});

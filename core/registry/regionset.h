@@ -13,10 +13,10 @@ namespace meridian::registry {
 
 struct RegionInfo {
     std::string name;
-    std::string cloud;            // "aws", "gcp", "azure", …
-    std::string providerRegion;   // the cloud's own name, e.g. "eu-west-1"
-    std::string jurisdiction;     // e.g. "eu", "us", "apac"
-    std::string continent;        // e.g. "europe", "north-america", "asia"
+    std::string cloud;           // "aws", "gcp", "azure", …
+    std::string providerRegion;  // the cloud's own name, e.g. "eu-west-1"
+    std::string jurisdiction;    // e.g. "eu", "us", "apac"
+    std::string continent;       // e.g. "europe", "north-america", "asia"
 };
 
 class RegionSet {

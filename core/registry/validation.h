@@ -12,8 +12,7 @@ namespace meridian::registry {
 // and the deployment's regions. `previous` is the version it replaces, if any: feature types
 // and join keys cannot change under existing data.
 absl::Status validateObject(const v1::RegistryObject& object, const Catalog& catalog,
-                            const RegionSet& regions,
-                            const v1::RegistryObject* previous = nullptr);
+                            const RegionSet& regions, const v1::RegistryObject* previous = nullptr);
 
 // Names: a letter or underscore, then letters, digits, '_' or '-'; at most 128 characters.
 bool isValidName(std::string_view name);

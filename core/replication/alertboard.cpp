@@ -10,19 +10,25 @@ namespace meridian::replication {
 AlertBoard::AlertBoard(storage::Database& db) : m_db(db) {
     // Alerts active when the region stopped are active again until their condition clears.
     auto reader = m_db.read();
-    if (!reader.ok()) return;
+    if (!reader.ok())
+        return;
     auto alerts = storage::AlertTable(**reader).latest(false, 1000);
-    if (!alerts.ok()) return;
-    for (auto& a : *alerts) m_active[{a.kind(), a.subject()}] = std::move(a);
+    if (!alerts.ok())
+        return;
+    for (auto& a : *alerts)
+        m_active[{a.kind(), a.subject()}] = std::move(a);
 }
 
 void AlertBoard::store(const v1::Alert& alert) {
-    auto st = m_db.write([&](storage::Connection& conn) { return storage::AlertTable(conn).put(alert); });
-    if (!st.ok()) std::fprintf(stderr, "meridian-store: cannot record alert: %s\n", std::string(st.message()).c_str());
+    auto st =
+        m_db.write([&](storage::Connection& conn) { return storage::AlertTable(conn).put(alert); });
+    if (!st.ok())
+        std::fprintf(stderr, "meridian-store: cannot record alert: %s\n",
+                     std::string(st.message()).c_str());
 }
 
-void AlertBoard::raise(const std::string& kind, const std::string& subject, const std::string& message,
-                       const std::string& severity) {
+void AlertBoard::raise(const std::string& kind, const std::string& subject,
+                       const std::string& message, const std::string& severity) {
     v1::Alert alert;
     {
         std::lock_guard lock(m_mutex);
@@ -47,7 +53,8 @@ void AlertBoard::clear(const std::string& kind, const std::string& subject) {
     {
         std::lock_guard lock(m_mutex);
         auto it = m_active.find({kind, subject});
-        if (it == m_active.end()) return;
+        if (it == m_active.end())
+            return;
         alert = it->second;
         m_active.erase(it);
     }
@@ -57,7 +64,8 @@ void AlertBoard::clear(const std::string& kind, const std::string& subject) {
 
 absl::StatusOr<std::vector<v1::Alert>> AlertBoard::list(bool includeCleared, int limit) {
     auto reader = m_db.read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     return storage::AlertTable(**reader).latest(includeCleared, limit > 0 ? limit : 100);
 }
 

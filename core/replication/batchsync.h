@@ -15,13 +15,14 @@
 namespace meridian::replication {
 
 // Sender: the partitions of a view, if `requester` may hold the view's data.
-absl::StatusOr<v1::ListPartitionsResponse> listPartitions(storage::Database& db, storage::ViewIds& viewIds,
+absl::StatusOr<v1::ListPartitionsResponse> listPartitions(storage::Database& db,
+                                                          storage::ViewIds& viewIds,
                                                           RegistryReplica& registry,
                                                           const v1::ListPartitionsRequest& request);
 
 // Sender: one partition's rows in compressed chunks; `write` returns false when the peer left.
-absl::Status streamPartition(storage::Database& db, storage::ViewIds& viewIds, RegistryReplica& registry,
-                             const v1::FetchPartitionRequest& request,
+absl::Status streamPartition(storage::Database& db, storage::ViewIds& viewIds,
+                             RegistryReplica& registry, const v1::FetchPartitionRequest& request,
                              const std::function<bool(const v1::PartitionChunk&)>& write);
 
 struct BatchSyncProgress {
@@ -34,8 +35,10 @@ struct BatchSyncProgress {
 
 // Receiver: brings the offline partitions of `view` ("project/view") in line with `peer`'s.
 // `progress` returns false to cancel.
-absl::Status syncPartitions(storage::Database& db, storage::ViewIds& viewIds, v1::Replication::Stub& peer,
-                            const std::string& self, const std::string& view,
-                            const std::function<bool(const BatchSyncProgress&)>& progress, BatchSyncProgress& totals);
+absl::Status syncPartitions(storage::Database& db, storage::ViewIds& viewIds,
+                            v1::Replication::Stub& peer, const std::string& self,
+                            const std::string& view,
+                            const std::function<bool(const BatchSyncProgress&)>& progress,
+                            BatchSyncProgress& totals);
 
 }  // namespace meridian::replication

@@ -14,50 +14,60 @@ ChangeApplier::ChangeApplier(storage::Database& db, storage::ViewIds& viewIds, H
 
 absl::StatusOr<uint64_t> ChangeApplier::cursor(const std::string& peer) {
     auto reader = m_db.read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     auto c = storage::CursorTable(**reader).get(peer);
-    if (!c.ok()) return c.status();
+    if (!c.ok())
+        return c.status();
     return c->seq;
 }
 
 absl::StatusOr<storage::Cursor> ChangeApplier::cursorRecord(const std::string& peer) {
     auto reader = m_db.read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     return storage::CursorTable(**reader).get(peer);
 }
 
-absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer, const v1::ChangeBatch& batch,
-                                                  int64_t nowMs) {
+absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
+                                                  const v1::ChangeBatch& batch, int64_t nowMs) {
     auto raw = decodePayload(batch.payload(), batch.codec(), batch.raw_bytes());
-    if (!raw.ok()) return raw.status();
+    if (!raw.ok())
+        return raw.status();
     v1::ChangeList list;
-    if (!list.ParseFromString(*raw)) return absl::DataLossError("batch from '" + peer + "' does not parse");
+    if (!list.ParseFromString(*raw))
+        return absl::DataLossError("batch from '" + peer + "' does not parse");
     if (list.changes_size() != batch.change_count())
-        return absl::DataLossError("batch from '" + peer + "' holds " + std::to_string(list.changes_size()) +
-                                   " changes, announced " + std::to_string(batch.change_count()));
+        return absl::DataLossError("batch from '" + peer + "' holds " +
+                                   std::to_string(list.changes_size()) + " changes, announced " +
+                                   std::to_string(batch.change_count()));
 
     BatchApplied result;
     std::map<std::string, int64_t> viewIdOf;
     auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
         storage::CursorTable cursors(conn);
         auto current = cursors.get(peer);
-        if (!current.ok()) return current.status();
+        if (!current.ok())
+            return current.status();
         result.cursor = current->seq;
         if (batch.first_seq() > current->seq + 1)
             return absl::FailedPreconditionError("batch from '" + peer + "' starts at seq " +
                                                  std::to_string(batch.first_seq()) + " but seq " +
                                                  std::to_string(current->seq + 1) + " is next");
-        if (batch.last_seq() <= current->seq) return absl::OkStatus();  // already applied
+        if (batch.last_seq() <= current->seq)
+            return absl::OkStatus();  // already applied
 
         storage::OnlineTable online(conn);
         storage::OfflineTable offline(conn);
         std::map<std::string, int64_t> conflictsPerView;
         for (const auto& c : list.changes()) {
-            if (c.seq() <= current->seq) continue;
+            if (c.seq() <= current->seq)
+                continue;
             m_clock.observe(c.hlc());
             if (c.kind() == v1::Change::REGISTRY_PUT || c.kind() == v1::Change::REGISTRY_DELETE) {
                 auto stored = m_registry.putReplicated(conn, c.object());
-                if (!stored.ok()) return stored.status();
+                if (!stored.ok())
+                    return stored.status();
                 result.registryChanged |= *stored;
                 auto& v = result.views[""];
                 ++v.changes;
@@ -65,12 +75,14 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer, const
                 ++result.changes;
                 continue;
             }
-            if (c.kind() != v1::Change::FEATURE_ROW) continue;
+            if (c.kind() != v1::Change::FEATURE_ROW)
+                continue;
             const std::string viewKey = c.project() + "/" + c.feature_view();
             auto idIt = viewIdOf.find(viewKey);
             if (idIt == viewIdOf.end()) {
                 auto id = m_viewIds.obtain(conn, c.project(), c.feature_view());
-                if (!id.ok()) return id.status();
+                if (!id.ok())
+                    return id.status();
                 idIt = viewIdOf.emplace(viewKey, *id).first;
             }
             const int64_t viewId = idIt->second;
@@ -79,16 +91,20 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer, const
             const std::string& rowOrigin = c.row_origin().empty() ? c.origin() : c.row_origin();
             const std::string vals = c.values().SerializeAsString();
             const bool toOnline = c.target() == v1::ONLINE || c.target() == v1::ONLINE_AND_OFFLINE;
-            const bool toOffline = c.target() == v1::OFFLINE || c.target() == v1::ONLINE_AND_OFFLINE;
+            const bool toOffline =
+                c.target() == v1::OFFLINE || c.target() == v1::ONLINE_AND_OFFLINE;
             auto& v = result.views[viewKey];
             if (toOnline) {
-                auto won = online.upsert(viewId, c.entity_key(), {c.event_timestamp(), rowHlc, rowOrigin, false, vals});
-                if (!won.ok()) return won.status();
+                auto won = online.upsert(viewId, c.entity_key(),
+                                         {c.event_timestamp(), rowHlc, rowOrigin, false, vals});
+                if (!won.ok())
+                    return won.status();
                 if (!*won) {
                     // It lost to what is stored: a conflict when that came from another region.
                     storage::OnlineRecordView stored;
                     auto found = online.get(viewId, c.entity_key(), stored);
-                    if (!found.ok()) return found.status();
+                    if (!found.ok())
+                        return found.status();
                     if (*found && stored.origin != rowOrigin) {
                         ++v.conflicts;
                         ++conflictsPerView[viewKey];
@@ -96,15 +112,18 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer, const
                 }
             }
             if (toOffline) {
-                auto added = offline.append(viewId, {c.entity_key(), c.event_timestamp(), rowHlc, rowOrigin, vals});
-                if (!added.ok()) return added.status();
+                auto added = offline.append(
+                    viewId, {c.entity_key(), c.event_timestamp(), rowHlc, rowOrigin, vals});
+                if (!added.ok())
+                    return added.status();
             }
             ++v.changes;
             v.latencyMs.push_back(static_cast<double>(nowMs - c.commit_ms()));
             ++result.changes;
         }
         for (const auto& [view, n] : conflictsPerView) {
-            if (auto s = cursors.addConflicts(peer, view, n); !s.ok()) return s;
+            if (auto s = cursors.addConflicts(peer, view, n); !s.ok())
+                return s;
             result.conflicts += n;
         }
         m_clock.observe(batch.sender_hlc());
@@ -112,11 +131,13 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer, const
         return cursors.set(peer, {batch.last_seq(), batch.sender_hlc(), nowMs});
     });
     if (!st.ok()) {
-        for (const auto& [key, id] : viewIdOf) m_viewIds.forget(key.substr(0, key.find('/')), key.substr(key.find('/') + 1));
+        for (const auto& [key, id] : viewIdOf)
+            m_viewIds.forget(key.substr(0, key.find('/')), key.substr(key.find('/') + 1));
         return st;
     }
     if (result.registryChanged) {
-        if (auto s = m_registry.load(); !s.ok()) return s;
+        if (auto s = m_registry.load(); !s.ok())
+            return s;
     }
     return result;
 }

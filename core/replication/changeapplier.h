@@ -38,7 +38,8 @@ public:
 
     // Applies `batch` from `peer`. A batch that starts beyond the cursor is a gap
     // (FAILED_PRECONDITION); the part of a batch already applied is skipped.
-    absl::StatusOr<BatchApplied> apply(const std::string& peer, const v1::ChangeBatch& batch, int64_t nowMs);
+    absl::StatusOr<BatchApplied> apply(const std::string& peer, const v1::ChangeBatch& batch,
+                                       int64_t nowMs);
 
     // The cursor of `peer` (0 before anything was applied).
     absl::StatusOr<uint64_t> cursor(const std::string& peer);

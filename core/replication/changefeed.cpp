@@ -15,7 +15,8 @@ bool isRegistry(v1::Change::Kind kind) {
 }
 
 std::string viewKey(const storage::LogEntry& e) {
-    if (isRegistry(e.kind)) return {};
+    if (isRegistry(e.kind))
+        return {};
     std::string key(e.project);
     key += '/';
     key += e.featureView;
@@ -23,12 +24,15 @@ std::string viewKey(const storage::LogEntry& e) {
 }
 
 // The decision for one entry; registry changes go everywhere (every region keeps a replica).
-Delivery decide(const storage::LogEntry& e, const registry::Catalog& catalog, const std::string& sender,
-                const std::string& requester, const registry::RegionSet& regions) {
-    if (isRegistry(e.kind)) return Delivery::Send;
+Delivery decide(const storage::LogEntry& e, const registry::Catalog& catalog,
+                const std::string& sender, const std::string& requester,
+                const registry::RegionSet& regions) {
+    if (isRegistry(e.kind))
+        return Delivery::Send;
     const auto* view = catalog.featureView(e.project, e.featureView);
     // A view deleted since: its data goes nowhere any more.
-    if (!view) return Delivery::NotReplica;
+    if (!view)
+        return Delivery::NotReplica;
     return deliveryOf(*view, sender, requester, regions);
 }
 
@@ -53,26 +57,32 @@ ChangeFeed::ChangeFeed(storage::Database& db, RegistryReplica& registry, HybridC
 absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, uint64_t after,
                                                  const Options& options) {
     auto reader = m_db.read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     storage::ChangelogTable log(**reader);
     // One snapshot for the head, the range and the look-ahead.
-    if (auto st = (*reader)->exec("BEGIN"); !st.ok()) return st;
+    if (auto st = (*reader)->exec("BEGIN"); !st.ok())
+        return st;
     struct EndRead {
         storage::Connection& c;
         ~EndRead() { c.exec("COMMIT").IgnoreError(); }
     } endRead{**reader};
 
     auto head = log.lastSeq();
-    if (!head.ok()) return head.status();
+    if (!head.ok())
+        return head.status();
     auto first = log.firstSeq();
-    if (!first.ok()) return first.status();
+    if (!first.ok())
+        return first.status();
     if (after > *head)
-        return absl::FailedPreconditionError("cursor " + std::to_string(after) + " is ahead of this region's log (" +
-                                             std::to_string(*head) + "): the peer's database does not belong to this log");
+        return absl::FailedPreconditionError(
+            "cursor " + std::to_string(after) + " is ahead of this region's log (" +
+            std::to_string(*head) + "): the peer's database does not belong to this log");
     // Entries after `after` must still be in the log.
-    if (after < *head && *first > after + 1)
-        return absl::OutOfRangeError("cursor " + std::to_string(after) + " fell off the log (oldest kept: " +
-                                     std::to_string(*first) + "); a snapshot is needed");
+    if (after<*head&& * first> after + 1)
+        return absl::OutOfRangeError("cursor " + std::to_string(after) +
+                                     " fell off the log (oldest kept: " + std::to_string(*first) +
+                                     "); a snapshot is needed");
 
     const auto catalog = m_registry.catalog();
     const auto& regions = m_registry.regions();
@@ -90,7 +100,8 @@ absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, u
         batch.set_last_seq(e.seq);
         if (d != Delivery::Send) {
             batch.set_skipped(batch.skipped() + 1);
-            if (d == Delivery::Residency) batch.set_residency_skipped(batch.residency_skipped() + 1);
+            if (d == Delivery::Residency)
+                batch.set_residency_skipped(batch.residency_skipped() + 1);
             return true;
         }
         const size_t before = raw.size();
@@ -100,7 +111,8 @@ absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, u
         slot.second += 1;
         return ++sent < options.maxChanges;
     });
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
 
     batch.set_change_count(sent);
     batch.set_raw_bytes(static_cast<int64_t>(raw.size()));
@@ -116,11 +128,13 @@ absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, u
             batch.set_next_commit_ms(e.commitMs);
             return false;
         });
-        if (!st2.ok()) return st2;
+        if (!st2.ok())
+            return st2;
     }
     // Attribute the compressed payload to views in proportion to their raw bytes.
     const double ratio =
-        raw.empty() ? 0.0 : static_cast<double>(batch.payload().size()) / static_cast<double>(raw.size());
+        raw.empty() ? 0.0
+                    : static_cast<double>(batch.payload().size()) / static_cast<double>(raw.size());
     for (const auto& [view, rawAndCount] : rawPerView) {
         auto* vb = batch.add_view_bytes();
         vb->set_feature_view(view);
@@ -130,32 +144,40 @@ absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, u
     }
     if (options.withBacklog && batch.last_seq() < *head) {
         auto b = backlog(requester, batch.last_seq(), 50'000);
-        if (!b.ok()) return b.status();
-        for (auto& v : *b) *batch.add_backlog() = std::move(v);
+        if (!b.ok())
+            return b.status();
+        for (auto& v : *b)
+            *batch.add_backlog() = std::move(v);
     }
     return batch;
 }
 
-absl::StatusOr<std::vector<v1::ViewBacklog>> ChangeFeed::backlog(const std::string& requester, uint64_t after,
-                                                                 int cap) {
+absl::StatusOr<std::vector<v1::ViewBacklog>> ChangeFeed::backlog(const std::string& requester,
+                                                                 uint64_t after, int cap) {
     auto reader = m_db.read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     const auto catalog = m_registry.catalog();
     std::map<std::string, v1::ViewBacklog> byView;
-    auto st = storage::ChangelogTable(**reader).scanAfter(after, cap, [&](const storage::LogEntry& e) {
-        if (decide(e, *catalog, m_registry.region(), requester, m_registry.regions()) != Delivery::Send) return true;
-        const std::string key = viewKey(e);
-        auto& b = byView[key];
-        if (b.pending() == 0) {
-            b.set_feature_view(key);
-            b.set_oldest_commit_ms(e.commitMs);
-        }
-        b.set_pending(b.pending() + 1);
-        return true;
-    });
-    if (!st.ok()) return st;
+    auto st =
+        storage::ChangelogTable(**reader).scanAfter(after, cap, [&](const storage::LogEntry& e) {
+            if (decide(e, *catalog, m_registry.region(), requester, m_registry.regions()) !=
+                Delivery::Send)
+                return true;
+            const std::string key = viewKey(e);
+            auto& b = byView[key];
+            if (b.pending() == 0) {
+                b.set_feature_view(key);
+                b.set_oldest_commit_ms(e.commitMs);
+            }
+            b.set_pending(b.pending() + 1);
+            return true;
+        });
+    if (!st.ok())
+        return st;
     std::vector<v1::ViewBacklog> out;
-    for (auto& [view, b] : byView) out.push_back(std::move(b));
+    for (auto& [view, b] : byView)
+        out.push_back(std::move(b));
     return out;
 }
 

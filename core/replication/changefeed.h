@@ -26,11 +26,13 @@ public:
 
     // The batch following `after` for `requester`. A batch with last_seq == after is a
     // heartbeat (nothing new). OUT_OF_RANGE when `after` is older than the log keeps.
-    absl::StatusOr<v1::ChangeBatch> next(const std::string& requester, uint64_t after, const Options& options);
+    absl::StatusOr<v1::ChangeBatch> next(const std::string& requester, uint64_t after,
+                                         const Options& options);
 
     // Per view: changes after `after` still to be sent to `requester`, looking at most `cap`
     // log entries ahead.
-    absl::StatusOr<std::vector<v1::ViewBacklog>> backlog(const std::string& requester, uint64_t after, int cap);
+    absl::StatusOr<std::vector<v1::ViewBacklog>> backlog(const std::string& requester,
+                                                         uint64_t after, int cap);
 
 private:
     storage::Database& m_db;

@@ -11,26 +11,32 @@ constexpr int kZstdLevel = 3;
 }  // namespace
 
 std::string encodePayload(std::string_view raw, v1::Codec codec) {
-    if (codec != v1::CODEC_ZSTD) return std::string(raw);
+    if (codec != v1::CODEC_ZSTD)
+        return std::string(raw);
     std::string out(ZSTD_compressBound(raw.size()), '\0');
     const size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), kZstdLevel);
     out.resize(ZSTD_isError(n) ? 0 : n);
     return out;
 }
 
-absl::StatusOr<std::string> decodePayload(std::string_view payload, v1::Codec codec, int64_t rawBytes) {
+absl::StatusOr<std::string> decodePayload(std::string_view payload, v1::Codec codec,
+                                          int64_t rawBytes) {
     if (codec == v1::CODEC_NONE) {
         if (static_cast<int64_t>(payload.size()) != rawBytes)
-            return absl::DataLossError("payload is " + std::to_string(payload.size()) + " bytes, expected " +
-                                       std::to_string(rawBytes));
+            return absl::DataLossError("payload is " + std::to_string(payload.size()) +
+                                       " bytes, expected " + std::to_string(rawBytes));
         return std::string(payload);
     }
-    if (codec != v1::CODEC_ZSTD) return absl::InvalidArgumentError("unknown payload codec " + std::to_string(codec));
-    if (rawBytes < 0 || rawBytes > (1ll << 31)) return absl::DataLossError("implausible payload size");
+    if (codec != v1::CODEC_ZSTD)
+        return absl::InvalidArgumentError("unknown payload codec " + std::to_string(codec));
+    if (rawBytes < 0 || rawBytes > (1ll << 31))
+        return absl::DataLossError("implausible payload size");
     std::string out(static_cast<size_t>(rawBytes), '\0');
     const size_t n = ZSTD_decompress(out.data(), out.size(), payload.data(), payload.size());
-    if (ZSTD_isError(n)) return absl::DataLossError(std::string("zstd: ") + ZSTD_getErrorName(n));
-    if (static_cast<int64_t>(n) != rawBytes) return absl::DataLossError("decompressed payload has the wrong size");
+    if (ZSTD_isError(n))
+        return absl::DataLossError(std::string("zstd: ") + ZSTD_getErrorName(n));
+    if (static_cast<int64_t>(n) != rawBytes)
+        return absl::DataLossError("decompressed payload has the wrong size");
     return out;
 }
 

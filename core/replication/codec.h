@@ -11,6 +11,7 @@ namespace meridian::replication {
 
 std::string encodePayload(std::string_view raw, v1::Codec codec);
 // `rawBytes` is the size before compression, checked against what comes out.
-absl::StatusOr<std::string> decodePayload(std::string_view payload, v1::Codec codec, int64_t rawBytes);
+absl::StatusOr<std::string> decodePayload(std::string_view payload, v1::Codec codec,
+                                          int64_t rawBytes);
 
 }  // namespace meridian::replication

@@ -14,7 +14,8 @@ absl::Status streamChanges(ChangeFeed& feed, LogSignal& signal, const v1::PullRe
                            const std::function<void(uint64_t)>& onPosition) {
     uint64_t position = request.after_seq();
     ChangeFeed::Options options;
-    options.maxChanges = request.max_batch() > 0 ? std::min(request.max_batch(), 20'000) : settings.maxBatch;
+    options.maxChanges =
+        request.max_batch() > 0 ? std::min(request.max_batch(), 20'000) : settings.maxBatch;
     options.codec = request.codec();
     int64_t lastSentMs = 0;
     int64_t lastBacklogMs = 0;
@@ -24,18 +25,23 @@ absl::Status streamChanges(ChangeFeed& feed, LogSignal& signal, const v1::PullRe
         const int64_t now = wallClockMs();
         options.withBacklog = now - lastBacklogMs >= settings.backlogEveryMs;
         auto batch = feed.next(request.requester(), position, options);
-        if (!batch.ok()) return batch.status();
+        if (!batch.ok())
+            return batch.status();
         const bool hasRange = batch->last_seq() > position;
         if (hasRange || now - lastSentMs >= settings.heartbeatMs) {
-            if (!write(*batch)) return absl::OkStatus();
+            if (!write(*batch))
+                return absl::OkStatus();
             lastSentMs = now;
-            if (options.withBacklog) lastBacklogMs = now;
+            if (options.withBacklog)
+                lastBacklogMs = now;
             position = batch->last_seq();
             onPosition(position);
         }
         // More already waiting: go on at once; otherwise sleep until a commit or a heartbeat.
-        if (batch->last_seq() < batch->sender_last_seq()) continue;
-        const int64_t untilHeartbeat = std::max<int64_t>(1, settings.heartbeatMs - (wallClockMs() - lastSentMs));
+        if (batch->last_seq() < batch->sender_last_seq())
+            continue;
+        const int64_t untilHeartbeat =
+            std::max<int64_t>(1, settings.heartbeatMs - (wallClockMs() - lastSentMs));
         signal.waitAfter(seen, std::chrono::milliseconds(std::min<int64_t>(untilHeartbeat, 100)));
     }
     return absl::OkStatus();

@@ -11,7 +11,8 @@ int64_t wallClockMs() {
         .count();
 }
 
-HybridClock::HybridClock(WallClock wall) : m_wall(wall ? std::move(wall) : WallClock(wallClockMs)) {}
+HybridClock::HybridClock(WallClock wall)
+    : m_wall(wall ? std::move(wall) : WallClock(wallClockMs)) {}
 
 uint64_t HybridClock::tick() {
     const uint64_t physical = make(m_wall(), 0);

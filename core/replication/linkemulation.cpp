@@ -6,12 +6,16 @@
 namespace meridian::replication {
 
 std::string LinkEmulation::describe() const {
-    if (partitioned) return "partitioned";
-    if (!active()) return {};
+    if (partitioned)
+        return "partitioned";
+    if (!active())
+        return {};
     char buf[96];
     int n = std::snprintf(buf, sizeof buf, "delay %d ms", delayMs);
-    if (jitterMs > 0) n += std::snprintf(buf + n, sizeof buf - n, " ±%d ms", jitterMs);
-    if (loss > 0) std::snprintf(buf + n, sizeof buf - n, ", loss %.1f%%", loss * 100.0);
+    if (jitterMs > 0)
+        n += std::snprintf(buf + n, sizeof buf - n, " ±%d ms", jitterMs);
+    if (loss > 0)
+        std::snprintf(buf + n, sizeof buf - n, ", loss %.1f%%", loss * 100.0);
     return buf;
 }
 
@@ -28,7 +32,8 @@ int64_t DeliverySchedule::arrivalMs(int64_t sentAtMs, const LinkEmulation& emula
 }
 
 bool DeliverySchedule::lost(const LinkEmulation& emulation) {
-    if (emulation.loss <= 0) return false;
+    if (emulation.loss <= 0)
+        return false;
     std::uniform_real_distribution<double> d(0.0, 1.0);
     return d(m_rng) < emulation.loss;
 }

@@ -37,7 +37,9 @@ PeerLink::PeerLink(ChangeApplier& applier, std::string self, std::string peer, s
       m_stub(v1::Replication::NewStub(m_channel)),
       m_emulation(emulation) {}
 
-PeerLink::~PeerLink() { stop(); }
+PeerLink::~PeerLink() {
+    stop();
+}
 
 void PeerLink::start() {
     auto c = m_applier.cursorRecord(m_peer);
@@ -56,18 +58,21 @@ void PeerLink::stop() {
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
-        if (m_activeCall) m_activeCall->TryCancel();
+        if (m_activeCall)
+            m_activeCall->TryCancel();
     }
     m_wake.notify_all();
     m_cursorMoved.notify_all();
-    if (m_thread.joinable()) m_thread.join();
+    if (m_thread.joinable())
+        m_thread.join();
 }
 
 void PeerLink::setPaused(bool paused) {
     {
         std::lock_guard lock(m_mutex);
         m_paused = paused;
-        if (paused && m_activeCall) m_activeCall->TryCancel();
+        if (paused && m_activeCall)
+            m_activeCall->TryCancel();
     }
     m_wake.notify_all();
 }
@@ -77,7 +82,8 @@ void PeerLink::setEmulation(const LinkEmulation& emulation) {
         std::lock_guard lock(m_mutex);
         m_emulation = emulation;
         ++m_emulationGeneration;
-        if (emulation.partitioned && m_activeCall) m_activeCall->TryCancel();
+        if (emulation.partitioned && m_activeCall)
+            m_activeCall->TryCancel();
     }
     m_wake.notify_all();
 }
@@ -94,7 +100,8 @@ uint64_t PeerLink::cursor() const {
 
 void PeerLink::reloadCursor() {
     auto c = m_applier.cursor(m_peer);
-    if (!c.ok()) return;
+    if (!c.ok())
+        return;
     {
         std::lock_guard lock(m_mutex);
         m_cursor = std::max(m_cursor, *c);
@@ -111,14 +118,16 @@ uint64_t PeerLink::senderHead() const {
 void PeerLink::setState(const std::string& state, const std::string& error) {
     std::lock_guard lock(m_mutex);
     m_state = state;
-    if (!error.empty()) m_lastError = error;
+    if (!error.empty())
+        m_lastError = error;
 }
 
 bool PeerLink::sleepUntil(int64_t wallMs) {
     std::unique_lock lock(m_mutex);
     while (!m_stopping) {
         const int64_t now = wallClockMs();
-        if (now >= wallMs) return true;
+        if (now >= wallMs)
+            return true;
         m_wake.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(wallMs - now, 100)));
     }
     return false;
@@ -131,14 +140,16 @@ void PeerLink::run() {
         LinkEmulation emulation;
         {
             std::unique_lock lock(m_mutex);
-            if (m_stopping) return;
+            if (m_stopping)
+                return;
             if (m_paused || m_emulation.partitioned) {
                 m_state = m_paused ? "snapshot" : "partitioned";
                 m_wake.wait_for(lock, std::chrono::milliseconds(200));
                 continue;
             }
             emulation = m_emulation;
-            if (m_state != "streaming") m_state = "connecting";
+            if (m_state != "streaming")
+                m_state = "connecting";
         }
         grpc::ClientContext context;
         uint64_t generation;
@@ -163,8 +174,10 @@ void PeerLink::run() {
                 std::lock_guard lock(m_mutex);
                 m_lastContactMs = wallClockMs();
                 m_bytesReceived += static_cast<int64_t>(batch.ByteSizeLong()) + 5;
-                if (m_emulationGeneration != generation) emulation = m_emulation;
-                if (m_state != "streaming") m_state = "streaming";
+                if (m_emulationGeneration != generation)
+                    emulation = m_emulation;
+                if (m_state != "streaming")
+                    m_state = "streaming";
             }
             if (schedule.lost(emulation)) {
                 // A lost batch: the stream breaks and is resumed from the cursor after a timeout.
@@ -178,7 +191,8 @@ void PeerLink::run() {
                 break;
             }
             if (emulation.delayMs > 0 || emulation.jitterMs > 0) {
-                if (!sleepUntil(schedule.arrivalMs(batch.sent_at_ms(), emulation))) break;
+                if (!sleepUntil(schedule.arrivalMs(batch.sent_at_ms(), emulation)))
+                    break;
             }
             applyBatch(batch);
             backoffMs = kMinBackoffMs;
@@ -187,16 +201,20 @@ void PeerLink::run() {
         {
             std::lock_guard lock(m_mutex);
             m_activeCall = nullptr;
-            if (m_stopping) return;
+            if (m_stopping)
+                return;
         }
-        if (dropped) continue;
+        if (dropped)
+            continue;
         if (status.error_code() == grpc::StatusCode::OUT_OF_RANGE) {
             setState("snapshot needed", status.error_message());
-            if (m_snapshotNeeded) m_snapshotNeeded(m_peer, status.error_message());
+            if (m_snapshotNeeded)
+                m_snapshotNeeded(m_peer, status.error_message());
             sleepUntil(wallClockMs() + kMaxBackoffMs);
             continue;
         }
-        if (status.error_code() == grpc::StatusCode::CANCELLED) continue;  // partition or pause
+        if (status.error_code() == grpc::StatusCode::CANCELLED)
+            continue;  // partition or pause
         setState("down", status.error_message().empty() ? "stream ended" : status.error_message());
         sleepUntil(wallClockMs() + backoffMs);
         backoffMs = std::min(backoffMs * 2, kMaxBackoffMs);
@@ -207,12 +225,14 @@ void PeerLink::applyBatch(const v1::ChangeBatch& batch) {
     const int64_t now = wallClockMs();
     auto applied = m_applier.apply(m_peer, batch, now);
     if (!applied.ok()) {
-        std::fprintf(stderr, "meridian-store: applying %s's batch %llu..%llu failed: %s\n", m_peer.c_str(),
-                     static_cast<unsigned long long>(batch.first_seq()), static_cast<unsigned long long>(batch.last_seq()),
+        std::fprintf(stderr, "meridian-store: applying %s's batch %llu..%llu failed: %s\n",
+                     m_peer.c_str(), static_cast<unsigned long long>(batch.first_seq()),
+                     static_cast<unsigned long long>(batch.last_seq()),
                      std::string(applied.status().message()).c_str());
         std::lock_guard lock(m_mutex);
         m_lastError = std::string(applied.status().message());
-        if (m_activeCall) m_activeCall->TryCancel();
+        if (m_activeCall)
+            m_activeCall->TryCancel();
         return;
     }
     const int64_t nowSec = metrics::steadySeconds();
@@ -226,7 +246,8 @@ void PeerLink::applyBatch(const v1::ChangeBatch& batch) {
         m_rate.add(applied->changes, nowSec);
         for (const auto& [view, figures] : applied->views) {
             auto& slot = m_views[view];
-            if (!slot) slot = std::make_unique<ViewFigures>();
+            if (!slot)
+                slot = std::make_unique<ViewFigures>();
             slot->applied += figures.changes;
             slot->conflicts += figures.conflicts;
             slot->rate.add(figures.changes, nowSec);
@@ -237,15 +258,18 @@ void PeerLink::applyBatch(const v1::ChangeBatch& batch) {
         }
         for (const auto& vb : batch.view_bytes()) {
             auto& slot = m_views[vb.feature_view()];
-            if (!slot) slot = std::make_unique<ViewFigures>();
+            if (!slot)
+                slot = std::make_unique<ViewFigures>();
             slot->bytes += vb.bytes();
         }
         // The backlog per view, as the sender saw it when cutting this batch.
         if (m_cursor >= m_senderHead || batch.backlog_size() > 0) {
-            for (auto& [view, slot] : m_views) slot->pending = 0;
+            for (auto& [view, slot] : m_views)
+                slot->pending = 0;
             for (const auto& b : batch.backlog()) {
                 auto& slot = m_views[b.feature_view()];
-                if (!slot) slot = std::make_unique<ViewFigures>();
+                if (!slot)
+                    slot = std::make_unique<ViewFigures>();
                 slot->pending = b.pending();
                 slot->oldestPendingMs = b.oldest_commit_ms();
             }
@@ -254,14 +278,17 @@ void PeerLink::applyBatch(const v1::ChangeBatch& batch) {
     m_cursorMoved.notify_all();
 }
 
-bool PeerLink::waitForCursor(uint64_t target, const std::function<bool(uint64_t)>& keepGoing, int timeoutMs) {
+bool PeerLink::waitForCursor(uint64_t target, const std::function<bool(uint64_t)>& keepGoing,
+                             int timeoutMs) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     std::unique_lock lock(m_mutex);
     while (m_cursor < target) {
-        if (m_stopping || std::chrono::steady_clock::now() > deadline) return false;
+        if (m_stopping || std::chrono::steady_clock::now() > deadline)
+            return false;
         const uint64_t c = m_cursor;
         lock.unlock();
-        if (!keepGoing(c)) return false;
+        if (!keepGoing(c))
+            return false;
         lock.lock();
         m_cursorMoved.wait_for(lock, std::chrono::milliseconds(200));
     }
@@ -285,7 +312,8 @@ std::vector<v1::LinkStats> PeerLink::stats(int64_t nowMs) const {
         lag = static_cast<double>(nowMs - m_lastContactMs) / 1000.0;
     }
     link.set_lag_seconds(std::max(0.0, lag));
-    link.set_changes_behind(static_cast<int64_t>(m_senderHead > m_cursor ? m_senderHead - m_cursor : 0));
+    link.set_changes_behind(
+        static_cast<int64_t>(m_senderHead > m_cursor ? m_senderHead - m_cursor : 0));
     link.set_apply_rate(m_rate.perSecond(nowSec));
     link.set_latency_p50_ms(m_latency.quantile(0.5, nowMs - kWindowMs));
     link.set_latency_p99_ms(m_latency.quantile(0.99, nowMs - kWindowMs));
@@ -297,12 +325,15 @@ std::vector<v1::LinkStats> PeerLink::stats(int64_t nowMs) const {
     link.set_last_applied_seq(static_cast<int64_t>(m_cursor));
     out.push_back(link);
     for (const auto& [view, f] : m_views) {
-        if (view.empty()) continue;
+        if (view.empty())
+            continue;
         v1::LinkStats v = link;
         v.set_feature_view(view);
         double viewLag = 0;
-        if (f->pending > 0 && f->oldestPendingMs > 0) viewLag = static_cast<double>(nowMs - f->oldestPendingMs) / 1000.0;
-        else if (!connected) viewLag = link.lag_seconds();
+        if (f->pending > 0 && f->oldestPendingMs > 0)
+            viewLag = static_cast<double>(nowMs - f->oldestPendingMs) / 1000.0;
+        else if (!connected)
+            viewLag = link.lag_seconds();
         v.set_lag_seconds(std::max(0.0, viewLag));
         v.set_changes_behind(f->pending);
         v.set_apply_rate(f->rate.perSecond(nowSec));

@@ -57,7 +57,8 @@ public:
     // Link-level and per-view figures, for Stats (mode filled in by the caller).
     std::vector<v1::LinkStats> stats(int64_t nowMs) const;
     // Blocks until the cursor reaches `target` or `cancelled()`/timeout; reports progress.
-    bool waitForCursor(uint64_t target, const std::function<bool(uint64_t cursor)>& keepGoing, int timeoutMs);
+    bool waitForCursor(uint64_t target, const std::function<bool(uint64_t cursor)>& keepGoing,
+                       int timeoutMs);
 
 private:
     struct ViewFigures {

@@ -21,7 +21,8 @@ public:
     virtual const std::string& region() const = 0;
     // Inside a write transaction: stores an object from a peer when it is newer than the local
     // version (last writer wins by clock); true when stored.
-    virtual absl::StatusOr<bool> putReplicated(storage::Connection& conn, const v1::RegistryObject& object) = 0;
+    virtual absl::StatusOr<bool> putReplicated(storage::Connection& conn,
+                                               const v1::RegistryObject& object) = 0;
     // Re-reads the catalog after replicated objects were committed.
     virtual absl::Status load() = 0;
 };

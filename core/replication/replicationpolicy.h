@@ -21,12 +21,13 @@ enum class Delivery {
 bool writesHere(const v1::FeatureView& view, const std::string& region);
 
 // What to do with a change of `view` written at `sender` when `receiver` pulls.
-Delivery deliveryOf(const v1::FeatureView& view, const std::string& sender, const std::string& receiver,
-                    const registry::RegionSet& regions);
+Delivery deliveryOf(const v1::FeatureView& view, const std::string& sender,
+                    const std::string& receiver, const registry::RegionSet& regions);
 
 // Whether a snapshot or batch copy of `view` may be sent to `receiver` (it holds a copy, and
 // residency allows it).
-Delivery copyOf(const v1::FeatureView& view, const std::string& receiver, const registry::RegionSet& regions);
+Delivery copyOf(const v1::FeatureView& view, const std::string& receiver,
+                const registry::RegionSet& regions);
 
 const char* deliveryName(Delivery delivery);
 std::string modeName(v1::ReplicationPolicy::Mode mode);

@@ -13,8 +13,8 @@
 namespace meridian::replication {
 
 Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock,
-                       RegistryReplica& registry, deployment::Deployment deployment, std::string self,
-                       SyncJobs::PriceFn price)
+                       RegistryReplica& registry, deployment::Deployment deployment,
+                       std::string self, SyncJobs::PriceFn price)
     : m_db(db),
       m_viewIds(viewIds),
       m_clock(clock),
@@ -24,9 +24,11 @@ Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridC
       m_feed(db, registry, clock),
       m_applier(db, viewIds, clock, registry),
       m_alerts(db),
-      m_snapshotSource(db, registry, (std::filesystem::path(db.path()).parent_path() / "snapshots-out").string()),
-      m_snapshotInstaller(db, viewIds, clock, registry,
-                          (std::filesystem::path(db.path()).parent_path() / "snapshots-in").string()),
+      m_snapshotSource(db, registry,
+                       (std::filesystem::path(db.path()).parent_path() / "snapshots-out").string()),
+      m_snapshotInstaller(
+          db, viewIds, clock, registry,
+          (std::filesystem::path(db.path()).parent_path() / "snapshots-in").string()),
       m_jobs(std::make_unique<SyncJobs>(*this, std::move(price))) {
     LinkSettings settings;
     settings.maxBatch = m_deployment.replication.batchMaxChanges;
@@ -34,7 +36,8 @@ Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridC
     settings.codec = m_deployment.replication.compression ? v1::CODEC_ZSTD : v1::CODEC_NONE;
     // Every region pulls every peer: the sender decides what each may receive.
     for (const auto& r : m_deployment.regions) {
-        if (r.info.name == m_self) continue;
+        if (r.info.name == m_self)
+            continue;
         auto link = std::make_unique<PeerLink>(m_applier, m_self, r.info.name, r.endpoint,
                                                configuredEmulation(r.info.name), settings);
         // A peer that no longer keeps this region's place in its log sends a snapshot instead.
@@ -46,8 +49,8 @@ Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridC
             request.set_principal("replicator (" + why + ")");
             auto job = m_jobs->trigger(request);
             if (!job.ok() && job.status().code() != absl::StatusCode::kAlreadyExists)
-                std::fprintf(stderr, "meridian-store: cannot start a snapshot from %s: %s\n", peer.c_str(),
-                             std::string(job.status().message()).c_str());
+                std::fprintf(stderr, "meridian-store: cannot start a snapshot from %s: %s\n",
+                             peer.c_str(), std::string(job.status().message()).c_str());
         });
         m_links.emplace(r.info.name, std::move(link));
     }
@@ -60,12 +63,14 @@ Replicator::~Replicator() {
 }
 
 void Replicator::start() {
-    for (auto& [peer, link] : m_links) link->start();
+    for (auto& [peer, link] : m_links)
+        link->start();
 }
 
 void Replicator::stop() {
     m_jobs->stop();
-    for (auto& [peer, link] : m_links) link->stop();
+    for (auto& [peer, link] : m_links)
+        link->stop();
 }
 
 FeedStreamSettings Replicator::streamSettings() const {
@@ -98,16 +103,20 @@ PeerLink* Replicator::link(const std::string& peer) {
 
 std::vector<PeerLink*> Replicator::links() {
     std::vector<PeerLink*> out;
-    for (auto& [peer, link] : m_links) out.push_back(link.get());
+    for (auto& [peer, link] : m_links)
+        out.push_back(link.get());
     return out;
 }
 
 absl::StatusOr<LinkEmulation> Replicator::setEmulation(const v1::LinkEmulationRequest& request) {
     auto* l = link(request.peer());
-    if (!l) return absl::NotFoundError("'" + request.peer() + "' is not a peer of region '" + m_self + "'");
+    if (!l)
+        return absl::NotFoundError("'" + request.peer() + "' is not a peer of region '" + m_self +
+                                   "'");
     if (request.delay_ms() < 0 || request.jitter_ms() < 0)
         return absl::InvalidArgumentError("delay and jitter cannot be negative");
-    if (request.loss() < 0 || request.loss() >= 1) return absl::InvalidArgumentError("loss must be within 0..1");
+    if (request.loss() < 0 || request.loss() >= 1)
+        return absl::InvalidArgumentError("loss must be within 0..1");
     LinkEmulation e;
     if (request.reset()) {
         e = configuredEmulation(request.peer());
@@ -132,7 +141,8 @@ std::string Replicator::linkModes(const std::string& peer) const {
             modes.insert(modeName(v.replication().mode()));
     }
     std::string out;
-    for (const auto& m : modes) out += (out.empty() ? "" : "+") + m;
+    for (const auto& m : modes)
+        out += (out.empty() ? "" : "+") + m;
     return out.empty() ? "registry" : out;
 }
 
@@ -140,20 +150,23 @@ void Replicator::fillStats(v1::StatsResponse& out) {
     const int64_t now = wallClockMs();
     std::map<std::string, std::map<std::string, int64_t>> conflicts;
     if (auto reader = m_db.read(); reader.ok()) {
-        if (auto c = storage::CursorTable(**reader).conflicts(); c.ok()) conflicts = std::move(*c);
+        if (auto c = storage::CursorTable(**reader).conflicts(); c.ok())
+            conflicts = std::move(*c);
     }
     const auto catalog = m_registry.catalog();
     for (auto& [peer, link] : m_links) {
         const std::string modes = linkModes(peer);
         for (auto& s : link->stats(now)) {
             int64_t total = 0;
-            for (const auto& [view, n] : conflicts[peer]) total += n;
+            for (const auto& [view, n] : conflicts[peer])
+                total += n;
             if (s.feature_view().empty()) {
                 s.set_mode(modes);
                 s.set_conflicts(total);
             } else {
                 const auto slash = s.feature_view().find('/');
-                const auto* v = catalog->featureView(s.feature_view().substr(0, slash), s.feature_view().substr(slash + 1));
+                const auto* v = catalog->featureView(s.feature_view().substr(0, slash),
+                                                     s.feature_view().substr(slash + 1));
                 s.set_mode(v ? modeName(v->replication().mode()) : "deleted");
                 s.set_conflicts(conflicts[peer][s.feature_view()]);
             }
@@ -165,9 +178,11 @@ void Replicator::fillStats(v1::StatsResponse& out) {
 uint64_t Replicator::watermark() {
     uint64_t mark = m_clock.current();
     auto reader = m_db.read();
-    if (!reader.ok()) return 0;
+    if (!reader.ok())
+        return 0;
     auto cursors = storage::CursorTable(**reader).all();
-    if (!cursors.ok()) return 0;
+    if (!cursors.ok())
+        return 0;
     for (const auto& [peer, link] : m_links) {
         auto it = cursors->find(peer);
         mark = std::min(mark, it == cursors->end() ? uint64_t{0} : it->second.hlc);
@@ -175,12 +190,14 @@ uint64_t Replicator::watermark() {
     return mark;
 }
 
-double Replicator::stalenessSeconds(const std::string& project, const std::string& view, int64_t nowMs) {
+double Replicator::stalenessSeconds(const std::string& project, const std::string& view,
+                                    int64_t nowMs) {
     const std::string key = project + "/" + view;
     double worst = 0;
     for (auto& [peer, link] : m_links) {
         for (const auto& s : link->stats(nowMs)) {
-            if (s.feature_view() == key) worst = std::max(worst, s.lag_seconds());
+            if (s.feature_view() == key)
+                worst = std::max(worst, s.lag_seconds());
         }
     }
     return worst;
@@ -190,17 +207,20 @@ void Replicator::checkClockOffsets(int64_t nowMs) {
     // A peer whose clock runs far ahead would win every tie of the conflict rule: say so.
     std::map<std::string, storage::Cursor> cursors;
     if (auto reader = m_db.read(); reader.ok()) {
-        if (auto c = storage::CursorTable(**reader).all(); c.ok()) cursors = std::move(*c);
+        if (auto c = storage::CursorTable(**reader).all(); c.ok())
+            cursors = std::move(*c);
     }
     for (const auto& [peer, cursor] : cursors) {
-        if (cursor.hlc == 0 || nowMs - cursor.updatedMs > 60'000) continue;
+        if (cursor.hlc == 0 || nowMs - cursor.updatedMs > 60'000)
+            continue;
         // The peer's clock when it sent, against ours when we applied: transit time only
         // makes the peer look behind, never ahead.
         const int64_t ahead = HybridClock::physicalMs(cursor.hlc) - cursor.updatedMs;
         if (ahead > m_deployment.replication.maxClockOffsetMs) {
             m_alerts.raise("clock_offset", peer,
-                           "clock of region '" + peer + "' runs " + std::to_string(ahead) + " ms ahead of '" + m_self +
-                               "' (max " + std::to_string(m_deployment.replication.maxClockOffsetMs) +
+                           "clock of region '" + peer + "' runs " + std::to_string(ahead) +
+                               " ms ahead of '" + m_self + "' (max " +
+                               std::to_string(m_deployment.replication.maxClockOffsetMs) +
                                " ms); its writes would win every tie of the conflict rule",
                            "critical");
         } else {
@@ -213,12 +233,16 @@ void Replicator::scheduleBatchSyncs(int64_t nowMs) {
     const auto catalog = m_registry.catalog();
     for (const auto* o : catalog->ofKind(v1::FEATURE_VIEW)) {
         const auto& v = o->feature_view();
-        if (v.replication().mode() != v1::ReplicationPolicy::BATCH || v.owner_region() == m_self) continue;
-        if (copyOf(v, m_self, m_registry.regions()) != Delivery::Send || !link(v.owner_region())) continue;
-        const long long every = registry::parseDurationSeconds(v.replication().schedule().empty() ? "1h" : v.replication().schedule());
+        if (v.replication().mode() != v1::ReplicationPolicy::BATCH || v.owner_region() == m_self)
+            continue;
+        if (copyOf(v, m_self, m_registry.regions()) != Delivery::Send || !link(v.owner_region()))
+            continue;
+        const long long every = registry::parseDurationSeconds(
+            v.replication().schedule().empty() ? "1h" : v.replication().schedule());
         const std::string key = v.project() + "/" + v.name();
         auto& last = m_lastBatchSyncMs[key];
-        if (last != 0 && nowMs - last < every * 1000) continue;
+        if (last != 0 && nowMs - last < every * 1000)
+            continue;
         v1::TriggerSyncRequest request;
         request.set_from_region(v.owner_region());
         request.set_to_region(m_self);
@@ -226,7 +250,8 @@ void Replicator::scheduleBatchSyncs(int64_t nowMs) {
         request.add_scope(key);
         request.set_principal("scheduler (every " + v.replication().schedule() + ")");
         auto job = m_jobs->trigger(request);
-        if (job.ok() || job.status().code() == absl::StatusCode::kAlreadyExists) last = nowMs;
+        if (job.ok() || job.status().code() == absl::StatusCode::kAlreadyExists)
+            last = nowMs;
     }
 }
 
@@ -239,21 +264,25 @@ void Replicator::maintain(int64_t nowMs) {
     int64_t bytes = 0;
     {
         auto reader = m_db.read();
-        if (!reader.ok()) return;
+        if (!reader.ok())
+            return;
         storage::ChangelogTable log(**reader);
         auto f = log.firstSeq();
         auto l = log.lastSeq();
         auto byAge = log.lastSeqBefore(nowMs - settings.logRetentionSeconds * 1000);
-        if (!f.ok() || !l.ok() || !byAge.ok() || *f == 0) return;
+        if (!f.ok() || !l.ok() || !byAge.ok() || *f == 0)
+            return;
         first = *f;
         last = *l;
         cutoff = *byAge;
         auto b = log.bytesAfter(first - 1);
-        if (b.ok()) bytes = *b;
+        if (b.ok())
+            bytes = *b;
     }
     if (bytes > settings.logRetentionBytes && last >= first) {
         // Keep the newest entries that fit in the size budget (entries are of similar size).
-        const double keep = static_cast<double>(settings.logRetentionBytes) / static_cast<double>(bytes);
+        const double keep =
+            static_cast<double>(settings.logRetentionBytes) / static_cast<double>(bytes);
         const auto kept = static_cast<uint64_t>(keep * static_cast<double>(last - first + 1));
         cutoff = std::max(cutoff, last - kept);
     }
@@ -267,8 +296,10 @@ void Replicator::maintain(int64_t nowMs) {
     for (const auto& [peer, position] : positions) {
         if (cutoff > 0 && position < cutoff) {
             m_alerts.raise("log_retention", peer,
-                           "region '" + peer + "' is at seq " + std::to_string(position) + ", behind the log kept by '" +
-                               m_self + "' (now from " + std::to_string(cutoff + 1) + "): it will catch up through a snapshot",
+                           "region '" + peer + "' is at seq " + std::to_string(position) +
+                               ", behind the log kept by '" + m_self + "' (now from " +
+                               std::to_string(cutoff + 1) +
+                               "): it will catch up through a snapshot",
                            "critical");
         } else if (window > 0 && position < first + window / 5 && last - position > 1000) {
             m_alerts.raise("log_retention", peer,
@@ -284,7 +315,9 @@ void Replicator::maintain(int64_t nowMs) {
             auto removed = storage::ChangelogTable(conn).truncateThrough(cutoff);
             return removed.status();
         });
-        if (!st.ok()) std::fprintf(stderr, "meridian-store: log retention failed: %s\n", std::string(st.message()).c_str());
+        if (!st.ok())
+            std::fprintf(stderr, "meridian-store: log retention failed: %s\n",
+                         std::string(st.message()).c_str());
     }
 }
 

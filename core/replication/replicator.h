@@ -22,8 +22,9 @@ namespace meridian::replication {
 
 class Replicator {
 public:
-    Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock, RegistryReplica& registry,
-               deployment::Deployment deployment, std::string self, SyncJobs::PriceFn price = {});
+    Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock,
+               RegistryReplica& registry, deployment::Deployment deployment, std::string self,
+               SyncJobs::PriceFn price = {});
     ~Replicator();
 
     void start();

@@ -37,7 +37,8 @@ absl::Status exec(sqlite3* db, const std::string& sql) {
 
 absl::StatusOr<uint64_t> fileChecksum(const std::string& path, int64_t* size) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return absl::NotFoundError("cannot read " + path);
+    if (!in)
+        return absl::NotFoundError("cannot read " + path);
     XXH64_state_t* state = XXH64_createState();
     XXH64_reset(state, 0);
     std::vector<char> buffer(1 << 20);
@@ -45,22 +46,26 @@ absl::StatusOr<uint64_t> fileChecksum(const std::string& path, int64_t* size) {
     while (in) {
         in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
         const auto n = in.gcount();
-        if (n <= 0) break;
+        if (n <= 0)
+            break;
         XXH64_update(state, buffer.data(), static_cast<size_t>(n));
         total += n;
     }
     const uint64_t h = XXH64_digest(state);
     XXH64_freeState(state);
-    if (size) *size = total;
+    if (size)
+        *size = total;
     return h;
 }
 
 }  // namespace
 
-SnapshotSource::SnapshotSource(storage::Database& db, RegistryReplica& registry, std::string directory)
+SnapshotSource::SnapshotSource(storage::Database& db, RegistryReplica& registry,
+                               std::string directory)
     : m_db(db), m_registry(registry), m_directory(std::move(directory)) {}
 
-absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requester, const std::vector<std::string>& scope,
+absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requester,
+                                                     const std::vector<std::string>& scope,
                                                      const std::string& existingId) {
     std::lock_guard lock(m_mutex);
     if (!existingId.empty()) {
@@ -76,18 +81,23 @@ absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requeste
     for (const auto* o : catalog->ofKind(v1::FEATURE_VIEW)) {
         const auto& v = o->feature_view();
         const std::string key = v.project() + "/" + v.name();
-        const bool asked = scope.empty() || std::find(scope.begin(), scope.end(), key) != scope.end();
-        if (!asked) continue;
+        const bool asked =
+            scope.empty() || std::find(scope.begin(), scope.end(), key) != scope.end();
+        if (!asked)
+            continue;
         const Delivery d = copyOf(v, requester, m_registry.regions());
-        if (d == Delivery::Send) allowed.insert(key);
-        else if (d == Delivery::Residency && !scope.empty()) file.refused.push_back(key);
+        if (d == Delivery::Send)
+            allowed.insert(key);
+        else if (d == Delivery::Residency && !scope.empty())
+            file.refused.push_back(key);
     }
     for (const auto& s : scope) {
         if (!catalog->featureView(s.substr(0, s.find('/')), s.substr(s.find('/') + 1)))
             return absl::NotFoundError("feature view '" + s + "' not found");
     }
     if (!scope.empty() && allowed.empty())
-        return absl::PermissionDeniedError("residency forbids sending " + scope.front() + " to region '" + requester + "'");
+        return absl::PermissionDeniedError("residency forbids sending " + scope.front() +
+                                           " to region '" + requester + "'");
 
     std::filesystem::create_directories(m_directory);
     file.id = "snap-" + requester + "-" + std::to_string(wallClockMs());
@@ -96,28 +106,36 @@ absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requeste
     file.createdMs = wallClockMs();
     {
         Handle source, dest;
-        if (sqlite3_open_v2(m_db.path().c_str(), &source.db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+        if (sqlite3_open_v2(m_db.path().c_str(), &source.db, SQLITE_OPEN_READONLY, nullptr) !=
+            SQLITE_OK)
             return absl::InternalError("snapshot: cannot open the region database");
         if (sqlite3_open(file.path.c_str(), &dest.db) != SQLITE_OK)
             return absl::InternalError("snapshot: cannot create " + file.path);
         sqlite3_backup* backup = sqlite3_backup_init(dest.db, "main", source.db, "main");
-        if (!backup) return absl::InternalError(std::string("snapshot: ") + sqlite3_errmsg(dest.db));
+        if (!backup)
+            return absl::InternalError(std::string("snapshot: ") + sqlite3_errmsg(dest.db));
         const int rc = sqlite3_backup_step(backup, -1);
         sqlite3_backup_finish(backup);
-        if (rc != SQLITE_DONE) return absl::InternalError(std::string("snapshot: backup failed: ") + sqlite3_errstr(rc));
+        if (rc != SQLITE_DONE)
+            return absl::InternalError(std::string("snapshot: backup failed: ") +
+                                       sqlite3_errstr(rc));
 
-        if (auto st = exec(dest.db, "PRAGMA journal_mode=DELETE"); !st.ok()) return st;
+        if (auto st = exec(dest.db, "PRAGMA journal_mode=DELETE"); !st.ok())
+            return st;
         // The position of this copy in the sender's log.
         sqlite3_stmt* q = nullptr;
-        sqlite3_prepare_v2(dest.db, "SELECT seq FROM sqlite_sequence WHERE name = 'changelog'", -1, &q, nullptr);
-        if (sqlite3_step(q) == SQLITE_ROW) file.logSeq = static_cast<uint64_t>(sqlite3_column_int64(q, 0));
+        sqlite3_prepare_v2(dest.db, "SELECT seq FROM sqlite_sequence WHERE name = 'changelog'", -1,
+                           &q, nullptr);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            file.logSeq = static_cast<uint64_t>(sqlite3_column_int64(q, 0));
         sqlite3_finalize(q);
 
         std::string keep = "-1";
         sqlite3_prepare_v2(dest.db, "SELECT id, project, name FROM views", -1, &q, nullptr);
         while (sqlite3_step(q) == SQLITE_ROW) {
-            const std::string key = std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 1))) + "/" +
-                                    reinterpret_cast<const char*>(sqlite3_column_text(q, 2));
+            const std::string key =
+                std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 1))) + "/" +
+                reinterpret_cast<const char*>(sqlite3_column_text(q, 2));
             if (allowed.count(key)) {
                 keep += "," + std::to_string(sqlite3_column_int64(q, 0));
                 file.views.push_back(key);
@@ -126,34 +144,53 @@ absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requeste
         sqlite3_finalize(q);
         const std::string strip =
             "BEGIN;"
-            "DELETE FROM online WHERE view_id NOT IN (" + keep + ");"
-            "DELETE FROM offline WHERE view_id NOT IN (" + keep + ");"
-            "DELETE FROM offline_partitions WHERE view_id NOT IN (" + keep + ");"
-            "DELETE FROM views WHERE id NOT IN (" + keep + ");"
+            "DELETE FROM online WHERE view_id NOT IN (" +
+            keep +
+            ");"
+            "DELETE FROM offline WHERE view_id NOT IN (" +
+            keep +
+            ");"
+            "DELETE FROM offline_partitions WHERE view_id NOT IN (" +
+            keep +
+            ");"
+            "DELETE FROM views WHERE id NOT IN (" +
+            keep +
+            ");"
             "DELETE FROM changelog; DELETE FROM cursors; DELETE FROM conflicts; DELETE FROM egress;"
             "DELETE FROM sync_jobs; DELETE FROM alerts; DELETE FROM audit;"
             "COMMIT;";
-        if (auto st = exec(dest.db, strip); !st.ok()) return st;
-        sqlite3_prepare_v2(dest.db, "SELECT (SELECT count(*) FROM online) + (SELECT count(*) FROM offline)", -1, &q, nullptr);
-        if (sqlite3_step(q) == SQLITE_ROW) file.rows = sqlite3_column_int64(q, 0);
+        if (auto st = exec(dest.db, strip); !st.ok())
+            return st;
+        sqlite3_prepare_v2(dest.db,
+                           "SELECT (SELECT count(*) FROM online) + (SELECT count(*) FROM offline)",
+                           -1, &q, nullptr);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            file.rows = sqlite3_column_int64(q, 0);
         sqlite3_finalize(q);
-        if (auto st = exec(dest.db, "VACUUM"); !st.ok()) return st;
+        if (auto st = exec(dest.db, "VACUUM"); !st.ok())
+            return st;
     }
     auto checksum = fileChecksum(file.path, &file.totalBytes);
-    if (!checksum.ok()) return checksum.status();
+    if (!checksum.ok())
+        return checksum.status();
     file.fileChecksum = *checksum;
     file.totalChunks = (file.totalBytes + kSnapshotChunkBytes - 1) / kSnapshotChunkBytes;
     m_files[file.id] = file;
     return file;
 }
 
-absl::StatusOr<v1::SnapshotChunk> SnapshotSource::chunk(const SnapshotFile& file, int64_t index) const {
+absl::StatusOr<v1::SnapshotChunk> SnapshotSource::chunk(const SnapshotFile& file,
+                                                        int64_t index) const {
     if (index < 0 || index >= file.totalChunks)
-        return absl::OutOfRangeError("snapshot '" + file.id + "' has " + std::to_string(file.totalChunks) + " chunks");
+        return absl::OutOfRangeError("snapshot '" + file.id + "' has " +
+                                     std::to_string(file.totalChunks) + " chunks");
     std::ifstream in(file.path, std::ios::binary);
-    if (!in) return absl::NotFoundError("snapshot file '" + file.path + "' is gone");
+    if (!in)
+        return absl::NotFoundError("snapshot file '" + file.path + "' is gone");
     in.seekg(index * kSnapshotChunkBytes);
-    std::string piece(static_cast<size_t>(std::min(kSnapshotChunkBytes, file.totalBytes - index * kSnapshotChunkBytes)), '\0');
+    std::string piece(static_cast<size_t>(std::min(kSnapshotChunkBytes,
+                                                   file.totalBytes - index * kSnapshotChunkBytes)),
+                      '\0');
     in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
     v1::SnapshotChunk c;
     c.set_snapshot_id(file.id);
@@ -166,7 +203,8 @@ absl::StatusOr<v1::SnapshotChunk> SnapshotSource::chunk(const SnapshotFile& file
     c.set_raw_bytes(static_cast<int64_t>(piece.size()));
     c.set_rows(file.rows);
     c.set_residency_refused(static_cast<int64_t>(file.refused.size()));
-    for (const auto& v : file.views) c.add_feature_views(v);
+    for (const auto& v : file.views)
+        c.add_feature_views(v);
     c.set_data(encodePayload(piece, v1::CODEC_ZSTD));
     return c;
 }
@@ -184,9 +222,14 @@ void SnapshotSource::prune(int64_t nowMs, int64_t maxAgeMs) {
     }
 }
 
-SnapshotInstaller::SnapshotInstaller(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock,
-                                     RegistryReplica& registry, std::string directory)
-    : m_db(db), m_viewIds(viewIds), m_clock(clock), m_registry(registry), m_directory(std::move(directory)) {}
+SnapshotInstaller::SnapshotInstaller(storage::Database& db, storage::ViewIds& viewIds,
+                                     HybridClock& clock, RegistryReplica& registry,
+                                     std::string directory)
+    : m_db(db),
+      m_viewIds(viewIds),
+      m_clock(clock),
+      m_registry(registry),
+      m_directory(std::move(directory)) {}
 
 std::string SnapshotInstaller::partPath(const std::string& id) const {
     return (std::filesystem::path(m_directory) / (id + ".part")).string();
@@ -199,17 +242,22 @@ int64_t SnapshotInstaller::nextChunk(const std::string& id) const {
 
 absl::Status SnapshotInstaller::receive(const v1::SnapshotChunk& c) {
     if (c.index() != nextChunk(c.snapshot_id()))
-        return absl::FailedPreconditionError("snapshot chunk " + std::to_string(c.index()) + " arrived, expected " +
+        return absl::FailedPreconditionError("snapshot chunk " + std::to_string(c.index()) +
+                                             " arrived, expected " +
                                              std::to_string(nextChunk(c.snapshot_id())));
     auto piece = decodePayload(c.data(), v1::CODEC_ZSTD, c.raw_bytes());
-    if (!piece.ok()) return piece.status();
+    if (!piece.ok())
+        return piece.status();
     if (XXH64(piece->data(), piece->size(), 0) != c.checksum())
-        return absl::DataLossError("snapshot chunk " + std::to_string(c.index()) + " fails its checksum");
+        return absl::DataLossError("snapshot chunk " + std::to_string(c.index()) +
+                                   " fails its checksum");
     std::filesystem::create_directories(m_directory);
     std::ofstream out(partPath(c.snapshot_id()), c.index() == 0 ? std::ios::binary | std::ios::trunc
-                                                                 : std::ios::binary | std::ios::app);
+                                                                : std::ios::binary | std::ios::app);
     out.write(piece->data(), static_cast<std::streamsize>(piece->size()));
-    if (!out) return absl::ResourceExhaustedError("cannot write snapshot chunk to " + partPath(c.snapshot_id()));
+    if (!out)
+        return absl::ResourceExhaustedError("cannot write snapshot chunk to " +
+                                            partPath(c.snapshot_id()));
     v1::SnapshotChunk header = c;
     header.clear_data();
     m_headers[c.snapshot_id()] = header;
@@ -219,13 +267,15 @@ absl::Status SnapshotInstaller::receive(const v1::SnapshotChunk& c) {
 
 absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, const std::string& id) {
     auto h = m_headers.find(id);
-    if (h == m_headers.end()) return absl::FailedPreconditionError("snapshot '" + id + "' was not received");
+    if (h == m_headers.end())
+        return absl::FailedPreconditionError("snapshot '" + id + "' was not received");
     const auto header = h->second;
     if (nextChunk(id) != header.total_chunks())
         return absl::FailedPreconditionError("snapshot '" + id + "' is incomplete");
     int64_t size = 0;
     auto checksum = fileChecksum(partPath(id), &size);
-    if (!checksum.ok()) return checksum.status();
+    if (!checksum.ok())
+        return checksum.status();
     if (*checksum != header.file_checksum() || size != header.total_bytes())
         return absl::DataLossError("snapshot '" + id + "' fails its file checksum");
 
@@ -237,13 +287,15 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
         sqlite3_stmt* q = nullptr;
         sqlite3_prepare_v2(snap.db, "SELECT id, project, name FROM views", -1, &q, nullptr);
         while (sqlite3_step(q) == SQLITE_ROW)
-            views[sqlite3_column_int64(q, 0)] = {reinterpret_cast<const char*>(sqlite3_column_text(q, 1)),
-                                                 reinterpret_cast<const char*>(sqlite3_column_text(q, 2))};
+            views[sqlite3_column_int64(q, 0)] = {
+                reinterpret_cast<const char*>(sqlite3_column_text(q, 1)),
+                reinterpret_cast<const char*>(sqlite3_column_text(q, 2))};
         sqlite3_finalize(q);
     }
     auto blob = [](sqlite3_stmt* q, int col) {
         const auto* p = static_cast<const char*>(sqlite3_column_blob(q, col));
-        return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(q, col))) : std::string();
+        return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(q, col)))
+                 : std::string();
     };
     auto text = [](sqlite3_stmt* q, int col) {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(q, col));
@@ -257,18 +309,22 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
     bool registryChanged = false;
     std::map<int64_t, int64_t> localIds;
     auto localId = [&](storage::Connection& conn, int64_t snapId) -> absl::StatusOr<int64_t> {
-        if (auto it = localIds.find(snapId); it != localIds.end()) return it->second;
+        if (auto it = localIds.find(snapId); it != localIds.end())
+            return it->second;
         const auto& [project, name] = views.at(snapId);
         auto id = m_viewIds.obtain(conn, project, name);
-        if (id.ok()) localIds[snapId] = *id;
+        if (id.ok())
+            localIds[snapId] = *id;
         return id;
     };
     constexpr int kRowsPerTransaction = 5000;
     for (const char* table : {"online", "offline"}) {
         const bool online = std::string(table) == "online";
         sqlite3_stmt* q = nullptr;
-        const std::string sql = online ? "SELECT view_id, entity_key, event_ts, write_hlc, origin, deleted, vals FROM online"
-                                       : "SELECT view_id, entity_key, event_ts, write_hlc, origin, 0, vals FROM offline ORDER BY id";
+        const std::string sql = online ? "SELECT view_id, entity_key, event_ts, write_hlc, origin, "
+                                         "deleted, vals FROM online"
+                                       : "SELECT view_id, entity_key, event_ts, write_hlc, origin, "
+                                         "0, vals FROM offline ORDER BY id";
         sqlite3_prepare_v2(snap.db, sql.c_str(), -1, &q, nullptr);
         bool more = true;
         while (more) {
@@ -281,18 +337,24 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
                         break;
                     }
                     const int64_t snapView = sqlite3_column_int64(q, 0);
-                    if (!views.count(snapView)) continue;
+                    if (!views.count(snapView))
+                        continue;
                     auto id = localId(conn, snapView);
-                    if (!id.ok()) return id.status();
+                    if (!id.ok())
+                        return id.status();
                     const uint64_t hlc = static_cast<uint64_t>(sqlite3_column_int64(q, 3));
                     m_clock.observe(hlc);
                     if (online) {
                         auto r = onlineTable.upsert(*id, blob(q, 1),
-                                                    {sqlite3_column_int64(q, 2), hlc, text(q, 4), sqlite3_column_int64(q, 5) != 0, blob(q, 6)});
-                        if (!r.ok()) return r.status();
+                                                    {sqlite3_column_int64(q, 2), hlc, text(q, 4),
+                                                     sqlite3_column_int64(q, 5) != 0, blob(q, 6)});
+                        if (!r.ok())
+                            return r.status();
                     } else {
-                        auto r = offlineTable.append(*id, {blob(q, 1), sqlite3_column_int64(q, 2), hlc, text(q, 4), blob(q, 6)});
-                        if (!r.ok()) return r.status();
+                        auto r = offlineTable.append(*id, {blob(q, 1), sqlite3_column_int64(q, 2),
+                                                           hlc, text(q, 4), blob(q, 6)});
+                        if (!r.ok())
+                            return r.status();
                     }
                     ++merged;
                 }
@@ -300,7 +362,8 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
             });
             if (!st.ok()) {
                 sqlite3_finalize(q);
-                for (const auto& [snapId, local] : localIds) m_viewIds.forget(views[snapId].first, views[snapId].second);
+                for (const auto& [snapId, local] : localIds)
+                    m_viewIds.forget(views[snapId].first, views[snapId].second);
                 return st;
             }
         }
@@ -312,7 +375,8 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
         while (sqlite3_step(q) == SQLITE_ROW) {
             v1::RegistryObject object;
             const std::string bytes = blob(q, 0);
-            if (!object.ParseFromString(bytes)) continue;
+            if (!object.ParseFromString(bytes))
+                continue;
             auto stored = m_registry.putReplicated(conn, object);
             if (!stored.ok()) {
                 sqlite3_finalize(q);
@@ -323,13 +387,17 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
         sqlite3_finalize(q);
         storage::CursorTable cursors(conn);
         auto current = cursors.get(peer);
-        if (!current.ok()) return current.status();
-        if (current->seq >= header.log_seq()) return absl::OkStatus();
+        if (!current.ok())
+            return current.status();
+        if (current->seq >= header.log_seq())
+            return absl::OkStatus();
         return cursors.set(peer, {header.log_seq(), current->hlc, wallClockMs()});
     });
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     if (registryChanged) {
-        if (auto s = m_registry.load(); !s.ok()) return s;
+        if (auto s = m_registry.load(); !s.ok())
+            return s;
     }
     std::error_code ec;
     std::filesystem::remove(partPath(id), ec);

@@ -31,7 +31,7 @@ struct SnapshotFile {
     uint64_t fileChecksum = 0;
     uint64_t logSeq = 0;
     int64_t rows = 0;
-    std::vector<std::string> views;  // "project/view"
+    std::vector<std::string> views;    // "project/view"
     std::vector<std::string> refused;  // asked for but withheld for residency
     int64_t createdMs = 0;
 };
@@ -41,7 +41,8 @@ public:
     SnapshotSource(storage::Database& db, RegistryReplica& registry, std::string directory);
 
     // A snapshot for `requester` (reused while it is fresh), limited to `scope` when not empty.
-    absl::StatusOr<SnapshotFile> prepare(const std::string& requester, const std::vector<std::string>& scope,
+    absl::StatusOr<SnapshotFile> prepare(const std::string& requester,
+                                         const std::vector<std::string>& scope,
                                          const std::string& existingId);
     absl::StatusOr<v1::SnapshotChunk> chunk(const SnapshotFile& file, int64_t index) const;
     // Removes snapshot files older than `maxAgeMs`.

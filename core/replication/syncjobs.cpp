@@ -17,10 +17,14 @@ constexpr double kBytesPerGb = 1e9;
 
 const char* kindName(v1::SyncJob::Kind kind) {
     switch (kind) {
-        case v1::SyncJob::CATCH_UP: return "catch-up";
-        case v1::SyncJob::OFFLINE_BATCH: return "offline batch";
-        case v1::SyncJob::SNAPSHOT: return "snapshot";
-        default: return "sync";
+        case v1::SyncJob::CATCH_UP:
+            return "catch-up";
+        case v1::SyncJob::OFFLINE_BATCH:
+            return "offline batch";
+        case v1::SyncJob::SNAPSHOT:
+            return "snapshot";
+        default:
+            return "sync";
     }
 }
 
@@ -31,7 +35,9 @@ bool finished(v1::SyncJob::State s) {
 // Percent, eta and cost from what is done so far.
 void refreshEstimates(v1::SyncJob& job, double usdPerGb) {
     const int64_t now = wallClockMs();
-    if (job.total() > 0) job.set_percent(std::min(100.0, 100.0 * static_cast<double>(job.rows()) / static_cast<double>(job.total())));
+    if (job.total() > 0)
+        job.set_percent(std::min(
+            100.0, 100.0 * static_cast<double>(job.rows()) / static_cast<double>(job.total())));
     const double elapsed = static_cast<double>(now - job.started_at()) / 1000.0;
     if (job.percent() > 0 && job.percent() < 100 && elapsed > 0)
         job.set_eta_seconds(elapsed * (100.0 - job.percent()) / job.percent());
@@ -39,26 +45,32 @@ void refreshEstimates(v1::SyncJob& job, double usdPerGb) {
         job.set_eta_seconds(0);
     job.set_cost_usd(static_cast<double>(job.bytes()) / kBytesPerGb * usdPerGb);
     const double fraction = job.percent() > 0 ? job.percent() / 100.0 : 0;
-    if (fraction > 0.02) job.set_estimated_cost_usd(job.cost_usd() / fraction);
+    if (fraction > 0.02)
+        job.set_estimated_cost_usd(job.cost_usd() / fraction);
 }
 
 }  // namespace
 
-SyncJobs::SyncJobs(Replicator& replicator, PriceFn price) : m_replicator(replicator), m_price(std::move(price)) {}
+SyncJobs::SyncJobs(Replicator& replicator, PriceFn price)
+    : m_replicator(replicator), m_price(std::move(price)) {}
 
-SyncJobs::~SyncJobs() { stop(); }
+SyncJobs::~SyncJobs() {
+    stop();
+}
 
 void SyncJobs::stop() {
     std::vector<std::thread> threads;
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
-        for (auto& [id, r] : m_running) r->cancelled = true;
+        for (auto& [id, r] : m_running)
+            r->cancelled = true;
         threads.swap(m_threads);
     }
     m_changed.notify_all();
     for (auto& t : threads) {
-        if (t.joinable()) t.join();
+        if (t.joinable())
+            t.join();
     }
 }
 
@@ -67,9 +79,11 @@ double SyncJobs::price(const v1::SyncJob& job) const {
 }
 
 void SyncJobs::save(const v1::SyncJob& job) {
-    auto st = m_replicator.database().write([&](storage::Connection& conn) { return storage::JobTable(conn).put(job); });
-    if (!st.ok()) std::fprintf(stderr, "meridian-store: cannot record sync job %s: %s\n", job.id().c_str(),
-                               std::string(st.message()).c_str());
+    auto st = m_replicator.database().write(
+        [&](storage::Connection& conn) { return storage::JobTable(conn).put(job); });
+    if (!st.ok())
+        std::fprintf(stderr, "meridian-store: cannot record sync job %s: %s\n", job.id().c_str(),
+                     std::string(st.message()).c_str());
 }
 
 void SyncJobs::update(Running& r, const std::function<void(v1::SyncJob&)>& change, bool forceSave) {
@@ -88,25 +102,30 @@ void SyncJobs::update(Running& r, const std::function<void(v1::SyncJob&)>& chang
         }
     }
     m_changed.notify_all();
-    if (saveNow) save(copy);
+    if (saveNow)
+        save(copy);
 }
 
 absl::StatusOr<v1::SyncJob> SyncJobs::trigger(const v1::TriggerSyncRequest& request) {
     const std::string& self = m_replicator.self();
     if (!request.to_region().empty() && request.to_region() != self)
-        return absl::InvalidArgumentError("this is region '" + self + "'; ask '" + request.to_region() +
-                                          "' to run a sync into it");
-    if (request.from_region().empty()) return absl::InvalidArgumentError("from_region is missing");
-    if (request.from_region() == self) return absl::InvalidArgumentError("a region does not sync from itself");
+        return absl::InvalidArgumentError("this is region '" + self + "'; ask '" +
+                                          request.to_region() + "' to run a sync into it");
+    if (request.from_region().empty())
+        return absl::InvalidArgumentError("from_region is missing");
+    if (request.from_region() == self)
+        return absl::InvalidArgumentError("a region does not sync from itself");
     if (!m_replicator.link(request.from_region()))
-        return absl::NotFoundError("'" + request.from_region() + "' is not a peer of region '" + self + "'");
+        return absl::NotFoundError("'" + request.from_region() + "' is not a peer of region '" +
+                                   self + "'");
     if (request.kind() == v1::SyncJob::KIND_UNSPECIFIED)
         return absl::InvalidArgumentError("kind is missing (CATCH_UP, OFFLINE_BATCH or SNAPSHOT)");
     const auto catalog = m_replicator.registry().catalog();
     for (const auto& scope : request.scope()) {
         const auto slash = scope.find('/');
         if (slash == std::string::npos)
-            return absl::InvalidArgumentError("scope '" + scope + "' is not of the form project/view");
+            return absl::InvalidArgumentError("scope '" + scope +
+                                              "' is not of the form project/view");
         if (!catalog->featureView(scope.substr(0, slash), scope.substr(slash + 1)))
             return absl::NotFoundError("feature view '" + scope + "' not found");
     }
@@ -114,19 +133,22 @@ absl::StatusOr<v1::SyncJob> SyncJobs::trigger(const v1::TriggerSyncRequest& requ
     auto& job = running->job;
     {
         std::lock_guard lock(m_mutex);
-        if (m_stopping) return absl::UnavailableError("region is shutting down");
+        if (m_stopping)
+            return absl::UnavailableError("region is shutting down");
         for (const auto& [id, r] : m_running) {
             if (!finished(r->job.state()) && r->job.kind() == request.kind() &&
                 r->job.from_region() == request.from_region())
-                return absl::AlreadyExistsError("a " + std::string(kindName(request.kind())) + " from '" +
-                                                request.from_region() + "' is already running: " + id);
+                return absl::AlreadyExistsError("a " + std::string(kindName(request.kind())) +
+                                                " from '" + request.from_region() +
+                                                "' is already running: " + id);
         }
         job.set_id("job-" + std::to_string(wallClockMs()) + "-" + std::to_string(++m_counter));
     }
     job.set_kind(request.kind());
     job.set_from_region(request.from_region());
     job.set_to_region(self);
-    for (const auto& s : request.scope()) job.add_scope(s);
+    for (const auto& s : request.scope())
+        job.add_scope(s);
     job.set_started_by(request.principal().empty() ? "unknown" : request.principal());
     job.set_created_at(wallClockMs());
     job.set_state(v1::SyncJob::QUEUED);
@@ -140,38 +162,53 @@ absl::StatusOr<v1::SyncJob> SyncJobs::trigger(const v1::TriggerSyncRequest& requ
 }
 
 void SyncJobs::run(std::shared_ptr<Running> r) {
-    update(*r, [](v1::SyncJob& j) {
-        j.set_state(v1::SyncJob::RUNNING);
-        j.set_started_at(wallClockMs());
-    }, true);
+    update(
+        *r,
+        [](v1::SyncJob& j) {
+            j.set_state(v1::SyncJob::RUNNING);
+            j.set_started_at(wallClockMs());
+        },
+        true);
     absl::Status st;
     switch (r->job.kind()) {
-        case v1::SyncJob::CATCH_UP: st = runCatchUp(*r); break;
-        case v1::SyncJob::SNAPSHOT: st = runSnapshot(*r); break;
-        case v1::SyncJob::OFFLINE_BATCH: st = runBatch(*r); break;
-        default: st = absl::InvalidArgumentError("unknown job kind");
+        case v1::SyncJob::CATCH_UP:
+            st = runCatchUp(*r);
+            break;
+        case v1::SyncJob::SNAPSHOT:
+            st = runSnapshot(*r);
+            break;
+        case v1::SyncJob::OFFLINE_BATCH:
+            st = runBatch(*r);
+            break;
+        default:
+            st = absl::InvalidArgumentError("unknown job kind");
     }
-    update(*r, [&](v1::SyncJob& j) {
-        j.set_finished_at(wallClockMs());
-        if (r->cancelled) {
-            j.set_state(v1::SyncJob::CANCELLED);
-            j.set_message("cancelled after " + std::to_string(j.rows()) + " rows");
-        } else if (st.ok()) {
-            j.set_state(v1::SyncJob::SUCCEEDED);
-            j.set_percent(100);
-            if (j.message().empty()) j.set_message("done");
-        } else {
-            j.set_state(v1::SyncJob::FAILED);
-            j.set_message(std::string(st.message()));
-        }
-        j.set_eta_seconds(0);
-    }, true);
+    update(
+        *r,
+        [&](v1::SyncJob& j) {
+            j.set_finished_at(wallClockMs());
+            if (r->cancelled) {
+                j.set_state(v1::SyncJob::CANCELLED);
+                j.set_message("cancelled after " + std::to_string(j.rows()) + " rows");
+            } else if (st.ok()) {
+                j.set_state(v1::SyncJob::SUCCEEDED);
+                j.set_percent(100);
+                if (j.message().empty())
+                    j.set_message("done");
+            } else {
+                j.set_state(v1::SyncJob::FAILED);
+                j.set_message(std::string(st.message()));
+            }
+            j.set_eta_seconds(0);
+        },
+        true);
 }
 
 absl::Status SyncJobs::runCatchUp(Running& r) {
     auto* link = m_replicator.link(r.job.from_region());
     if (link->emulation().partitioned)
-        return absl::FailedPreconditionError("the link from '" + r.job.from_region() + "' is partitioned (emulated); heal it first");
+        return absl::FailedPreconditionError("the link from '" + r.job.from_region() +
+                                             "' is partitioned (emulated); heal it first");
     // Wait for the link to learn the peer's head (it does with every heartbeat).
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (link->senderHead() == 0 && std::chrono::steady_clock::now() < until && !r.cancelled)
@@ -180,7 +217,9 @@ absl::Status SyncJobs::runCatchUp(Running& r) {
     const uint64_t target = std::max(link->senderHead(), start);
     update(r, [&](v1::SyncJob& j) { j.set_total(static_cast<int64_t>(target - start)); });
     if (target == start) {
-        update(r, [&](v1::SyncJob& j) { j.set_message("already caught up at seq " + std::to_string(start)); });
+        update(r, [&](v1::SyncJob& j) {
+            j.set_message("already caught up at seq " + std::to_string(start));
+        });
         return absl::OkStatus();
     }
     const int64_t bytesBefore = link->stats(wallClockMs()).front().bytes_received();
@@ -195,8 +234,11 @@ absl::Status SyncJobs::runCatchUp(Running& r) {
             return !r.cancelled.load();
         },
         10 * 60 * 1000);
-    if (r.cancelled) return absl::CancelledError("cancelled");
-    if (!reached) return absl::DeadlineExceededError("the link from '" + r.job.from_region() + "' did not reach seq " + std::to_string(target));
+    if (r.cancelled)
+        return absl::CancelledError("cancelled");
+    if (!reached)
+        return absl::DeadlineExceededError("the link from '" + r.job.from_region() +
+                                           "' did not reach seq " + std::to_string(target));
     const int64_t bytes = link->stats(wallClockMs()).front().bytes_received() - bytesBefore;
     update(r, [&](v1::SyncJob& j) {
         j.set_rows(static_cast<int64_t>(target - start));
@@ -209,7 +251,8 @@ absl::Status SyncJobs::runCatchUp(Running& r) {
 absl::Status SyncJobs::runSnapshot(Running& r) {
     auto* link = m_replicator.link(r.job.from_region());
     if (link->emulation().partitioned)
-        return absl::FailedPreconditionError("the link from '" + r.job.from_region() + "' is partitioned (emulated); heal it first");
+        return absl::FailedPreconditionError("the link from '" + r.job.from_region() +
+                                             "' is partitioned (emulated); heal it first");
     link->setPaused(true);
     struct Resume {
         PeerLink* link;
@@ -225,7 +268,8 @@ absl::Status SyncJobs::runSnapshot(Running& r) {
         request.set_snapshot_id(snapshotId);
         request.set_from_chunk(snapshotId.empty() ? 0 : installer.nextChunk(snapshotId));
         request.set_job_id(r.job.id());
-        for (const auto& s : r.job.scope()) request.add_feature_views(s);
+        for (const auto& s : r.job.scope())
+            request.add_feature_views(s);
         grpc::ClientContext ctx;
         auto reader = stub->Snapshot(&ctx, request);
         v1::SnapshotChunk chunk;
@@ -251,16 +295,20 @@ absl::Status SyncJobs::runSnapshot(Running& r) {
             done = chunk.index() + 1 == chunk.total_chunks();
         }
         auto st = reader->Finish();
-        if (r.cancelled) return absl::CancelledError("cancelled");
-        if (done) break;
-        if (st.error_code() == grpc::StatusCode::PERMISSION_DENIED || st.error_code() == grpc::StatusCode::NOT_FOUND ||
+        if (r.cancelled)
+            return absl::CancelledError("cancelled");
+        if (done)
+            break;
+        if (st.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
+            st.error_code() == grpc::StatusCode::NOT_FOUND ||
             st.error_code() == grpc::StatusCode::INVALID_ARGUMENT || ++attempts > 5)
             return absl::Status(static_cast<absl::StatusCode>(st.error_code()), st.error_message());
         // A broken stream resumes from the next chunk.
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
     auto merged = installer.install(r.job.from_region(), snapshotId);
-    if (!merged.ok()) return merged.status();
+    if (!merged.ok())
+        return merged.status();
     link->reloadCursor();
     update(r, [&](v1::SyncJob& j) {
         j.set_rows(j.total());
@@ -273,19 +321,23 @@ absl::Status SyncJobs::runSnapshot(Running& r) {
 absl::Status SyncJobs::runBatch(Running& r) {
     auto* link = m_replicator.link(r.job.from_region());
     if (link->emulation().partitioned)
-        return absl::FailedPreconditionError("the link from '" + r.job.from_region() + "' is partitioned (emulated); heal it first");
+        return absl::FailedPreconditionError("the link from '" + r.job.from_region() +
+                                             "' is partitioned (emulated); heal it first");
     std::vector<std::string> views(r.job.scope().begin(), r.job.scope().end());
     if (views.empty()) {
         // Every batch-mode view this region holds and the peer owns.
         const auto catalog = m_replicator.registry().catalog();
         for (const auto* o : catalog->ofKind(v1::FEATURE_VIEW)) {
             const auto& v = o->feature_view();
-            if (v.replication().mode() == v1::ReplicationPolicy::BATCH && v.owner_region() == r.job.from_region() &&
+            if (v.replication().mode() == v1::ReplicationPolicy::BATCH &&
+                v.owner_region() == r.job.from_region() &&
                 copyOf(v, m_replicator.self(), m_replicator.registry().regions()) == Delivery::Send)
                 views.push_back(v.project() + "/" + v.name());
         }
         if (views.empty()) {
-            update(r, [](v1::SyncJob& j) { j.set_message("no batch-mode views to copy from this peer"); });
+            update(r, [](v1::SyncJob& j) {
+                j.set_message("no batch-mode views to copy from this peer");
+            });
             return absl::OkStatus();
         }
     }
@@ -294,47 +346,57 @@ absl::Status SyncJobs::runBatch(Running& r) {
     int64_t refused = 0;
     std::string firstRefusal;
     for (const auto& view : views) {
-        auto st = syncPartitions(m_replicator.database(), m_replicator.viewIds(), *stub, m_replicator.self(), view,
-                                 [&](const BatchSyncProgress& p) {
-                                     update(r, [&](v1::SyncJob& j) {
-                                         j.set_total(p.partitionsTotal);
-                                         j.set_rows(p.partitionsCompared);
-                                         j.set_partitions_compared(p.partitionsCompared);
-                                         j.set_partitions_copied(p.partitionsCopied);
-                                         j.set_bytes(p.bytes);
-                                     });
-                                     return !r.cancelled.load();
-                                 },
-                                 totals);
+        auto st = syncPartitions(
+            m_replicator.database(), m_replicator.viewIds(), *stub, m_replicator.self(), view,
+            [&](const BatchSyncProgress& p) {
+                update(r, [&](v1::SyncJob& j) {
+                    j.set_total(p.partitionsTotal);
+                    j.set_rows(p.partitionsCompared);
+                    j.set_partitions_compared(p.partitionsCompared);
+                    j.set_partitions_copied(p.partitionsCopied);
+                    j.set_bytes(p.bytes);
+                });
+                return !r.cancelled.load();
+            },
+            totals);
         if (st.code() == absl::StatusCode::kPermissionDenied) {
             // Residency: this view's data may not come here; the rest of the job goes on.
             ++refused;
-            if (firstRefusal.empty()) firstRefusal = std::string(st.message());
+            if (firstRefusal.empty())
+                firstRefusal = std::string(st.message());
             continue;
         }
-        if (!st.ok()) return st;
+        if (!st.ok())
+            return st;
     }
     update(r, [&](v1::SyncJob& j) {
         j.set_residency_refused(refused);
         j.set_rows(totals.partitionsCompared);
-        j.set_message("copied " + std::to_string(totals.partitionsCopied) + " of " + std::to_string(totals.partitionsCompared) +
-                      " partitions (" + std::to_string(totals.rows) + " rows)" +
+        j.set_message("copied " + std::to_string(totals.partitionsCopied) + " of " +
+                      std::to_string(totals.partitionsCompared) + " partitions (" +
+                      std::to_string(totals.rows) + " rows)" +
                       (refused ? "; refused: " + firstRefusal : ""));
     });
-    if (refused == static_cast<int64_t>(views.size())) return absl::PermissionDeniedError(firstRefusal);
+    if (refused == static_cast<int64_t>(views.size()))
+        return absl::PermissionDeniedError(firstRefusal);
     return absl::OkStatus();
 }
 
 absl::StatusOr<v1::SyncJob> SyncJobs::get(const std::string& id) {
     {
         std::lock_guard lock(m_mutex);
-        if (auto it = m_running.find(id); it != m_running.end()) return it->second->job;
+        if (auto it = m_running.find(id); it != m_running.end())
+            return it->second->job;
     }
     auto reader = m_replicator.database().read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     auto job = storage::JobTable(**reader).get(id);
-    if (!job.ok()) return job.status();
-    if (!*job) return absl::NotFoundError("sync job '" + id + "' not found in region '" + m_replicator.self() + "'");
+    if (!job.ok())
+        return job.status();
+    if (!*job)
+        return absl::NotFoundError("sync job '" + id + "' not found in region '" +
+                                   m_replicator.self() + "'");
     return **job;
 }
 
@@ -348,32 +410,38 @@ absl::StatusOr<v1::SyncJob> SyncJobs::cancel(const std::string& id) {
         }
     }
     auto job = get(id);
-    if (!job.ok()) return job.status();
+    if (!job.ok())
+        return job.status();
     return absl::FailedPreconditionError("sync job '" + id + "' already finished (" +
                                          v1::SyncJob::State_Name(job->state()) + ")");
 }
 
 absl::StatusOr<std::vector<v1::SyncJob>> SyncJobs::list(int limit) {
     auto reader = m_replicator.database().read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     auto jobs = storage::JobTable(**reader).latest(limit > 0 ? limit : 50);
-    if (!jobs.ok()) return jobs.status();
+    if (!jobs.ok())
+        return jobs.status();
     // Running jobs show their live figures.
     std::lock_guard lock(m_mutex);
     for (auto& j : *jobs) {
-        if (auto it = m_running.find(j.id()); it != m_running.end()) j = it->second->job;
+        if (auto it = m_running.find(j.id()); it != m_running.end())
+            j = it->second->job;
     }
     return jobs;
 }
 
-absl::StatusOr<std::pair<v1::SyncJob, uint64_t>> SyncJobs::waitChange(const std::string& id, uint64_t version,
+absl::StatusOr<std::pair<v1::SyncJob, uint64_t>> SyncJobs::waitChange(const std::string& id,
+                                                                      uint64_t version,
                                                                       int timeoutMs) {
     std::unique_lock lock(m_mutex);
     auto it = m_running.find(id);
     if (it == m_running.end()) {
         lock.unlock();
         auto job = get(id);
-        if (!job.ok()) return job.status();
+        if (!job.ok())
+            return job.status();
         return std::make_pair(*job, uint64_t{0});
     }
     auto running = it->second;

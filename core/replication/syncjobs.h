@@ -32,8 +32,10 @@ public:
     absl::StatusOr<v1::SyncJob> get(const std::string& id);
     absl::StatusOr<v1::SyncJob> cancel(const std::string& id);
     absl::StatusOr<std::vector<v1::SyncJob>> list(int limit);
-    // Blocks until the job changes after `version` (or the timeout); returns the job and its version.
-    absl::StatusOr<std::pair<v1::SyncJob, uint64_t>> waitChange(const std::string& id, uint64_t version, int timeoutMs);
+    // Blocks until the job changes after `version` (or the timeout); returns the job and its
+    // version.
+    absl::StatusOr<std::pair<v1::SyncJob, uint64_t>> waitChange(const std::string& id,
+                                                                uint64_t version, int timeoutMs);
     void stop();
 
 private:

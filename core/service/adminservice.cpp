@@ -32,9 +32,11 @@ grpc::Status AdminServiceImpl::Health(grpc::ServerContext*, const v1::HealthRequ
 absl::Status AdminServiceImpl::refreshRowCounts() {
     std::lock_guard lock(m_countsMutex);
     const int64_t now = replication::wallClockMs();
-    if (now - m_countsAtMs < kCountsMaxAgeMs && m_countsAtMs != 0) return absl::OkStatus();
+    if (now - m_countsAtMs < kCountsMaxAgeMs && m_countsAtMs != 0)
+        return absl::OkStatus();
     auto reader = m_region.database().read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     std::vector<v1::ViewStats> counts;
     const auto catalog = m_region.registry().catalog();
     for (const auto* o : catalog->ofKind(v1::FEATURE_VIEW)) {
@@ -43,12 +45,15 @@ absl::Status AdminServiceImpl::refreshRowCounts() {
         vs.set_project(view.project());
         vs.set_feature_view(view.name());
         auto id = m_region.viewIds().find(**reader, view.project(), view.name());
-        if (!id.ok()) return id.status();
+        if (!id.ok())
+            return id.status();
         if (*id) {
             auto online = storage::OnlineTable(**reader).count(**id);
-            if (!online.ok()) return online.status();
+            if (!online.ok())
+                return online.status();
             auto offline = storage::OfflineTable(**reader).count(**id);
-            if (!offline.ok()) return offline.status();
+            if (!offline.ok())
+                return offline.status();
             vs.set_online_rows(*online);
             vs.set_offline_rows(*offline);
         }
@@ -78,7 +83,8 @@ absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out) {
     const int64_t now = steadySeconds();
     out.set_write_rate(m_metrics.writes.perSecond(now));
     out.set_read_rate(m_metrics.reads.perSecond(now));
-    if (auto st = refreshRowCounts(); !st.ok()) return st;
+    if (auto st = refreshRowCounts(); !st.ok())
+        return st;
     {
         std::lock_guard lock(m_countsMutex);
         for (const auto& vs : m_viewCounts) {
@@ -90,11 +96,14 @@ absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out) {
     out.set_registry_objects(static_cast<int64_t>(m_region.registry().catalog()->size()));
     out.set_db_bytes(m_region.database().sizeBytes());
     auto reader = m_region.database().read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     auto seq = storage::ChangelogTable(**reader).lastSeq();
-    if (!seq.ok()) return seq.status();
+    if (!seq.ok())
+        return seq.status();
     out.set_changelog_seq(static_cast<int64_t>(*seq));
-    if (m_extension) m_extension(out);
+    if (m_extension)
+        m_extension(out);
     return absl::OkStatus();
 }
 
@@ -106,12 +115,15 @@ grpc::Status AdminServiceImpl::Stats(grpc::ServerContext*, const v1::StatsReques
 grpc::Status AdminServiceImpl::WatchStats(grpc::ServerContext* context,
                                           const v1::WatchStatsRequest* request,
                                           grpc::ServerWriter<v1::StatsResponse>* writer) {
-    const int64_t interval = request->interval_ms() > 0 ? std::max<int64_t>(request->interval_ms(), 100) : 1000;
+    const int64_t interval =
+        request->interval_ms() > 0 ? std::max<int64_t>(request->interval_ms(), 100) : 1000;
     auto next = std::chrono::steady_clock::now();
     while (!context->IsCancelled()) {
         v1::StatsResponse stats;
-        if (auto st = fillStats(stats); !st.ok()) return toGrpc(st);
-        if (!writer->Write(stats)) break;
+        if (auto st = fillStats(stats); !st.ok())
+            return toGrpc(st);
+        if (!writer->Write(stats))
+            break;
         next += std::chrono::milliseconds(interval);
         // Wake often enough to notice a cancelled call promptly.
         while (!context->IsCancelled() && std::chrono::steady_clock::now() < next)
@@ -123,7 +135,8 @@ grpc::Status AdminServiceImpl::WatchStats(grpc::ServerContext* context,
 grpc::Status AdminServiceImpl::Echo(grpc::ServerContext*, const v1::EchoRequest* request,
                                     v1::EchoResponse* response) {
     if (request->response_bytes() < 0 || request->response_bytes() > 16 * 1024 * 1024)
-        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "response_bytes must be within 0..16 MiB");
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "response_bytes must be within 0..16 MiB");
     response->mutable_payload()->assign(static_cast<size_t>(request->response_bytes()), 'x');
     return grpc::Status::OK;
 }

@@ -22,11 +22,13 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         if (store.deployment->controlPlane == deployment::ControlPlaneMode::Centralized)
             options.controlRegion = store.deployment->controlRegion;
     } else {
-        options.regions = registry::RegionSet({{config.region, config.cloud, config.providerRegion,
-                                                registry::guessJurisdiction(config.cloud, config.providerRegion), ""}});
+        options.regions = registry::RegionSet(
+            {{config.region, config.cloud, config.providerRegion,
+              registry::guessJurisdiction(config.cloud, config.providerRegion), ""}});
     }
     auto region = serving::Region::open(std::move(options));
-    if (!region.ok()) return region.status();
+    if (!region.ok())
+        return region.status();
 
     std::unique_ptr<RegionServer> server(new RegionServer());
     server->m_region = std::move(*region);
@@ -35,13 +37,15 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
     identity.providerRegion = config.providerRegion;
     identity.version = version;
     identity.startedAtMs = replication::wallClockMs();
-    server->m_registry = std::make_unique<RegistryServiceImpl>(*server->m_region, server->m_metrics);
+    server->m_registry =
+        std::make_unique<RegistryServiceImpl>(*server->m_region, server->m_metrics);
     server->m_serving = std::make_unique<ServingServiceImpl>(*server->m_region, server->m_metrics);
     server->m_ledger = std::make_unique<cost::EgressLedger>(server->m_region->database());
     if (store.deployment && store.deployment->regions.size() > 1) {
         if (!store.deployment->pricingPath.empty()) {
             auto prices = cost::PriceTable::load(store.deployment->pricingPath);
-            if (!prices.ok()) return prices.status();
+            if (!prices.ok())
+                return prices.status();
             server->m_prices = std::move(*prices);
         }
         auto& r = *server->m_region;
@@ -52,20 +56,24 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
             return a && b ? s->m_prices.priceOf(a->info, b->info).usdPerGb : 0.0;
         };
         server->m_replicator = std::make_unique<replication::Replicator>(
-            r.database(), r.viewIds(), r.clock(), r.registry(), *store.deployment, config.region, priceFn);
-        server->m_replication = std::make_unique<ReplicationServiceImpl>(*server->m_replicator, *server->m_ledger,
-                                                                         server->m_prices, server->m_metrics);
+            r.database(), r.viewIds(), r.clock(), r.registry(), *store.deployment, config.region,
+            priceFn);
+        server->m_replication = std::make_unique<ReplicationServiceImpl>(
+            *server->m_replicator, *server->m_ledger, server->m_prices, server->m_metrics);
         auto* replicator = server->m_replicator.get();
         r.online().setStaleness([replicator](const v1::FeatureView& view) {
-            return replicator->stalenessSeconds(view.project(), view.name(), replication::wallClockMs());
+            return replicator->stalenessSeconds(view.project(), view.name(),
+                                                replication::wallClockMs());
         });
         r.online().setWatermark([replicator] { return replicator->watermark(); });
         identity.role = config.region == store.deployment->controlRegion ? "control" : "replica";
     }
-    server->m_admin = std::make_unique<AdminServiceImpl>(*server->m_region, server->m_metrics, identity);
+    server->m_admin =
+        std::make_unique<AdminServiceImpl>(*server->m_region, server->m_metrics, identity);
     if (server->m_replicator) {
         auto* replicator = server->m_replicator.get();
-        server->m_admin->setStatsExtension([replicator](v1::StatsResponse& out) { replicator->fillStats(out); });
+        server->m_admin->setStatsExtension(
+            [replicator](v1::StatsResponse& out) { replicator->fillStats(out); });
     }
 
     grpc::ServerBuilder builder;
@@ -75,19 +83,23 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
     builder.RegisterService(server->m_registry.get());
     builder.RegisterService(server->m_serving.get());
     builder.RegisterService(server->m_admin.get());
-    if (server->m_replication) builder.RegisterService(server->m_replication.get());
+    if (server->m_replication)
+        builder.RegisterService(server->m_replication.get());
     server->m_server = builder.BuildAndStart();
     if (!server->m_server || server->m_port == 0)
         return absl::UnavailableError("cannot listen on " + config.listen +
                                       " (address in use or not valid)");
-    if (server->m_replicator) server->m_replicator->start();
+    if (server->m_replicator)
+        server->m_replicator->start();
     server->m_maintenance = std::thread([s = server.get()] {
         std::unique_lock lock(s->m_maintenanceMutex);
         while (!s->m_stopping) {
             s->m_maintenanceWake.wait_for(lock, std::chrono::seconds(5));
-            if (s->m_stopping) break;
+            if (s->m_stopping)
+                break;
             lock.unlock();
-            if (s->m_replicator) s->m_replicator->maintain(replication::wallClockMs());
+            if (s->m_replicator)
+                s->m_replicator->maintain(replication::wallClockMs());
             s->m_ledger->flush().IgnoreError();
             lock.lock();
         }
@@ -101,24 +113,32 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
     return server;
 }
 
-RegionServer::~RegionServer() { shutdown(); }
+RegionServer::~RegionServer() {
+    shutdown();
+}
 
 void RegionServer::wait() {
-    if (m_server) m_server->Wait();
+    if (m_server)
+        m_server->Wait();
 }
 
 void RegionServer::shutdown() {
     {
         std::lock_guard lock(m_maintenanceMutex);
-        if (m_stopping) return;
+        if (m_stopping)
+            return;
         m_stopping = true;
     }
     m_maintenanceWake.notify_all();
-    if (m_maintenance.joinable()) m_maintenance.join();
+    if (m_maintenance.joinable())
+        m_maintenance.join();
     // Incoming links first, so no batch is half-way through when the database closes.
-    if (m_replicator) m_replicator->stop();
-    if (m_server) m_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    if (m_ledger) m_ledger->flush().IgnoreError();
+    if (m_replicator)
+        m_replicator->stop();
+    if (m_server)
+        m_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    if (m_ledger)
+        m_ledger->flush().IgnoreError();
 }
 
 }  // namespace meridian::service

@@ -58,7 +58,8 @@ public:
                                    v1::GetOnlineFeaturesResponse*) override;
     grpc::Status WriteFeatures(grpc::ServerContext*, const v1::WriteFeaturesRequest*,
                                v1::WriteFeaturesResponse*) override;
-    grpc::Status GetHistoricalFeatures(grpc::ServerContext*, const v1::GetHistoricalFeaturesRequest*,
+    grpc::Status GetHistoricalFeatures(grpc::ServerContext*,
+                                       const v1::GetHistoricalFeaturesRequest*,
                                        v1::GetHistoricalFeaturesResponse*) override;
     grpc::Status Materialize(grpc::ServerContext*, const v1::MaterializeRequest*,
                              grpc::ServerWriter<v1::MaterializeProgress>*) override;
@@ -77,7 +78,8 @@ public:
         : m_region(region), m_metrics(metrics), m_identity(std::move(identity)) {}
     void setStatsExtension(StatsExtension extension) { m_extension = std::move(extension); }
 
-    grpc::Status Health(grpc::ServerContext*, const v1::HealthRequest*, v1::HealthResponse*) override;
+    grpc::Status Health(grpc::ServerContext*, const v1::HealthRequest*,
+                        v1::HealthResponse*) override;
     grpc::Status Stats(grpc::ServerContext*, const v1::StatsRequest*, v1::StatsResponse*) override;
     grpc::Status WatchStats(grpc::ServerContext*, const v1::WatchStatsRequest*,
                             grpc::ServerWriter<v1::StatsResponse>*) override;

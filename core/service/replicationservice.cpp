@@ -20,15 +20,19 @@ int64_t wireBytes(size_t messageBytes) {
 
 grpc::Status ReplicationServiceImpl::checkPeer(const std::string& requester) const {
     if (requester.empty() || !m_replicator.deployment().region(requester))
-        return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "'" + requester + "' is not a region of this deployment");
+        return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                            "'" + requester + "' is not a region of this deployment");
     if (requester == m_replicator.self())
-        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "a region does not replicate from itself");
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "a region does not replicate from itself");
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context, const v1::PullRequest* request,
+grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context,
+                                          const v1::PullRequest* request,
                                           grpc::ServerWriter<v1::ChangeBatch>* writer) {
-    if (auto st = checkPeer(request->requester()); !st.ok()) return st;
+    if (auto st = checkPeer(request->requester()); !st.ok())
+        return st;
     const std::string peer = request->requester();
     auto write = [&](const v1::ChangeBatch& batch) {
         // Everything on the wire is counted: each view's share of the payload, and the rest of
@@ -37,7 +41,8 @@ grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context, const v1
         int64_t attributed = 0;
         const int64_t now = replication::wallClockMs();
         for (const auto& vb : batch.view_bytes()) {
-            m_ledger.add(now, peer, vb.feature_view(), "stream", vb.bytes(), vb.raw_bytes(), vb.changes());
+            m_ledger.add(now, peer, vb.feature_view(), "stream", vb.bytes(), vb.raw_bytes(),
+                         vb.changes());
             attributed += vb.bytes();
         }
         m_ledger.add(now, peer, "", "control", total - attributed, total - attributed, 0);
@@ -50,51 +55,65 @@ grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context, const v1
     return toGrpc(st);
 }
 
-grpc::Status ReplicationServiceImpl::Snapshot(grpc::ServerContext* context, const v1::SnapshotRequest* request,
+grpc::Status ReplicationServiceImpl::Snapshot(grpc::ServerContext* context,
+                                              const v1::SnapshotRequest* request,
                                               grpc::ServerWriter<v1::SnapshotChunk>* writer) {
-    if (auto st = checkPeer(request->requester()); !st.ok()) return st;
+    if (auto st = checkPeer(request->requester()); !st.ok())
+        return st;
     CallTimer timer(m_metrics.method("Snapshot"));
-    std::vector<std::string> scope(request->feature_views().begin(), request->feature_views().end());
-    auto file = m_replicator.snapshotSource().prepare(request->requester(), scope, request->snapshot_id());
+    std::vector<std::string> scope(request->feature_views().begin(),
+                                   request->feature_views().end());
+    auto file =
+        m_replicator.snapshotSource().prepare(request->requester(), scope, request->snapshot_id());
     if (!file.ok()) {
         timer.failed();
         return toGrpc(file.status());
     }
     for (int64_t i = std::max<int64_t>(0, request->from_chunk()); i < file->totalChunks; ++i) {
-        if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+        if (context->IsCancelled())
+            return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
         auto chunk = m_replicator.snapshotSource().chunk(*file, i);
-        if (!chunk.ok()) return toGrpc(chunk.status());
+        if (!chunk.ok())
+            return toGrpc(chunk.status());
         const int64_t bytes = wireBytes(chunk->ByteSizeLong());
         // Attributed to the views the snapshot carries, in equal shares.
-        const int64_t share = file->views.empty() ? 0 : bytes / static_cast<int64_t>(file->views.size());
+        const int64_t share =
+            file->views.empty() ? 0 : bytes / static_cast<int64_t>(file->views.size());
         const int64_t now = replication::wallClockMs();
-        for (const auto& v : file->views) m_ledger.add(now, request->requester(), v, "snapshot", share, share, 0);
-        m_ledger.add(now, request->requester(), "", "snapshot", bytes - share * static_cast<int64_t>(file->views.size()),
-                     0, 0);
-        if (!writer->Write(*chunk)) break;
+        for (const auto& v : file->views)
+            m_ledger.add(now, request->requester(), v, "snapshot", share, share, 0);
+        m_ledger.add(now, request->requester(), "", "snapshot",
+                     bytes - share * static_cast<int64_t>(file->views.size()), 0, 0);
+        if (!writer->Write(*chunk))
+            break;
     }
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::ListPartitions(grpc::ServerContext*, const v1::ListPartitionsRequest* request,
+grpc::Status ReplicationServiceImpl::ListPartitions(grpc::ServerContext*,
+                                                    const v1::ListPartitionsRequest* request,
                                                     v1::ListPartitionsResponse* response) {
-    if (auto st = checkPeer(request->requester()); !st.ok()) return st;
-    auto parts = replication::listPartitions(m_replicator.database(), m_replicator.viewIds(), m_replicator.registry(),
-                                             *request);
-    if (!parts.ok()) return toGrpc(parts.status());
+    if (auto st = checkPeer(request->requester()); !st.ok())
+        return st;
+    auto parts = replication::listPartitions(m_replicator.database(), m_replicator.viewIds(),
+                                             m_replicator.registry(), *request);
+    if (!parts.ok())
+        return toGrpc(parts.status());
     *response = std::move(*parts);
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::FetchPartition(grpc::ServerContext* context,
-                                                    const v1::FetchPartitionRequest* request,
-                                                    grpc::ServerWriter<v1::PartitionChunk>* writer) {
-    if (auto st = checkPeer(request->requester()); !st.ok()) return st;
+grpc::Status ReplicationServiceImpl::FetchPartition(
+    grpc::ServerContext* context, const v1::FetchPartitionRequest* request,
+    grpc::ServerWriter<v1::PartitionChunk>* writer) {
+    if (auto st = checkPeer(request->requester()); !st.ok())
+        return st;
     const std::string view = request->project() + "/" + request->feature_view();
     auto st = replication::streamPartition(
         m_replicator.database(), m_replicator.viewIds(), m_replicator.registry(), *request,
         [&](const v1::PartitionChunk& chunk) {
-            if (context->IsCancelled()) return false;
+            if (context->IsCancelled())
+                return false;
             m_ledger.add(replication::wallClockMs(), request->requester(), view, "batch",
                          wireBytes(chunk.ByteSizeLong()), chunk.raw_bytes(), chunk.row_count());
             return writer->Write(chunk);
@@ -102,44 +121,58 @@ grpc::Status ReplicationServiceImpl::FetchPartition(grpc::ServerContext* context
     return toGrpc(st);
 }
 
-grpc::Status ReplicationServiceImpl::TriggerSync(grpc::ServerContext* context, const v1::TriggerSyncRequest* request,
+grpc::Status ReplicationServiceImpl::TriggerSync(grpc::ServerContext* context,
+                                                 const v1::TriggerSyncRequest* request,
                                                  v1::SyncJob* response) {
     v1::TriggerSyncRequest r = *request;
-    if (r.principal().empty()) r.set_principal(principalOf(*context));
+    if (r.principal().empty())
+        r.set_principal(principalOf(*context));
     auto job = m_replicator.jobs().trigger(r);
-    if (!job.ok()) return toGrpc(job.status());
+    if (!job.ok())
+        return toGrpc(job.status());
     *response = std::move(*job);
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::WatchJob(grpc::ServerContext* context, const v1::JobRef* request,
+grpc::Status ReplicationServiceImpl::WatchJob(grpc::ServerContext* context,
+                                              const v1::JobRef* request,
                                               grpc::ServerWriter<v1::SyncJob>* writer) {
     uint64_t version = UINT64_MAX;
     while (!context->IsCancelled()) {
-        auto next = m_replicator.jobs().waitChange(request->id(), version, version == UINT64_MAX ? 0 : 500);
-        if (!next.ok()) return toGrpc(next.status());
+        auto next =
+            m_replicator.jobs().waitChange(request->id(), version, version == UINT64_MAX ? 0 : 500);
+        if (!next.ok())
+            return toGrpc(next.status());
         const auto& [job, v] = *next;
         if (v != version) {
-            if (!writer->Write(job)) break;
+            if (!writer->Write(job))
+                break;
             version = v;
         }
         const auto state = job.state();
-        if (state == v1::SyncJob::SUCCEEDED || state == v1::SyncJob::FAILED || state == v1::SyncJob::CANCELLED) break;
+        if (state == v1::SyncJob::SUCCEEDED || state == v1::SyncJob::FAILED ||
+            state == v1::SyncJob::CANCELLED)
+            break;
     }
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::ListJobs(grpc::ServerContext*, const v1::ListJobsRequest* request,
+grpc::Status ReplicationServiceImpl::ListJobs(grpc::ServerContext*,
+                                              const v1::ListJobsRequest* request,
                                               v1::ListJobsResponse* response) {
     auto jobs = m_replicator.jobs().list(request->limit());
-    if (!jobs.ok()) return toGrpc(jobs.status());
-    for (auto& j : *jobs) *response->add_jobs() = std::move(j);
+    if (!jobs.ok())
+        return toGrpc(jobs.status());
+    for (auto& j : *jobs)
+        *response->add_jobs() = std::move(j);
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::CancelJob(grpc::ServerContext*, const v1::JobRef* request, v1::SyncJob* response) {
+grpc::Status ReplicationServiceImpl::CancelJob(grpc::ServerContext*, const v1::JobRef* request,
+                                               v1::SyncJob* response) {
     auto job = m_replicator.jobs().cancel(request->id());
-    if (!job.ok()) return toGrpc(job.status());
+    if (!job.ok())
+        return toGrpc(job.status());
     *response = std::move(*job);
     return grpc::Status::OK;
 }
@@ -149,27 +182,35 @@ grpc::Status ReplicationServiceImpl::GetCost(grpc::ServerContext*, const v1::Cos
     const int64_t now = replication::wallClockMs();
     const int64_t until = request->until_ms() > 0 ? request->until_ms() : now + 60'000;
     const int64_t since = request->since_ms() > 0 ? request->since_ms() : now - 24 * 3600 * 1000;
-    if (since >= until) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "since_ms must be before until_ms");
+    if (since >= until)
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "since_ms must be before until_ms");
     auto records = m_ledger.records(since, until);
-    if (!records.ok()) return toGrpc(records.status());
-    *response = cost::buildCostReport(*records, m_prices, m_replicator.deployment(), m_replicator.self(), since, until);
+    if (!records.ok())
+        return toGrpc(records.status());
+    *response = cost::buildCostReport(*records, m_prices, m_replicator.deployment(),
+                                      m_replicator.self(), since, until);
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::SetLinkEmulation(grpc::ServerContext*, const v1::LinkEmulationRequest* request,
+grpc::Status ReplicationServiceImpl::SetLinkEmulation(grpc::ServerContext*,
+                                                      const v1::LinkEmulationRequest* request,
                                                       v1::LinkEmulationResponse* response) {
     auto e = m_replicator.setEmulation(*request);
-    if (!e.ok()) return toGrpc(e.status());
+    if (!e.ok())
+        return toGrpc(e.status());
     response->set_peer(request->peer());
     response->set_emulation(e->describe());
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::ListAlerts(grpc::ServerContext*, const v1::ListAlertsRequest* request,
+grpc::Status ReplicationServiceImpl::ListAlerts(grpc::ServerContext*,
+                                                const v1::ListAlertsRequest* request,
                                                 v1::ListAlertsResponse* response) {
     auto alerts = m_replicator.alerts().list(request->include_cleared(), request->limit());
-    if (!alerts.ok()) return toGrpc(alerts.status());
-    for (auto& a : *alerts) *response->add_alerts() = std::move(a);
+    if (!alerts.ok())
+        return toGrpc(alerts.status());
+    for (auto& a : *alerts)
+        *response->add_alerts() = std::move(a);
     return grpc::Status::OK;
 }
 

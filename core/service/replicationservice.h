@@ -12,25 +12,30 @@ namespace meridian::service {
 
 class ReplicationServiceImpl final : public v1::Replication::Service {
 public:
-    ReplicationServiceImpl(replication::Replicator& replicator, cost::EgressLedger& ledger, const cost::PriceTable& prices,
-                           ServiceMetrics& metrics)
+    ReplicationServiceImpl(replication::Replicator& replicator, cost::EgressLedger& ledger,
+                           const cost::PriceTable& prices, ServiceMetrics& metrics)
         : m_replicator(replicator), m_ledger(ledger), m_prices(prices), m_metrics(metrics) {}
 
-    grpc::Status Pull(grpc::ServerContext*, const v1::PullRequest*, grpc::ServerWriter<v1::ChangeBatch>*) override;
+    grpc::Status Pull(grpc::ServerContext*, const v1::PullRequest*,
+                      grpc::ServerWriter<v1::ChangeBatch>*) override;
     grpc::Status Snapshot(grpc::ServerContext*, const v1::SnapshotRequest*,
                           grpc::ServerWriter<v1::SnapshotChunk>*) override;
     grpc::Status ListPartitions(grpc::ServerContext*, const v1::ListPartitionsRequest*,
                                 v1::ListPartitionsResponse*) override;
     grpc::Status FetchPartition(grpc::ServerContext*, const v1::FetchPartitionRequest*,
                                 grpc::ServerWriter<v1::PartitionChunk>*) override;
-    grpc::Status TriggerSync(grpc::ServerContext*, const v1::TriggerSyncRequest*, v1::SyncJob*) override;
-    grpc::Status WatchJob(grpc::ServerContext*, const v1::JobRef*, grpc::ServerWriter<v1::SyncJob>*) override;
-    grpc::Status ListJobs(grpc::ServerContext*, const v1::ListJobsRequest*, v1::ListJobsResponse*) override;
+    grpc::Status TriggerSync(grpc::ServerContext*, const v1::TriggerSyncRequest*,
+                             v1::SyncJob*) override;
+    grpc::Status WatchJob(grpc::ServerContext*, const v1::JobRef*,
+                          grpc::ServerWriter<v1::SyncJob>*) override;
+    grpc::Status ListJobs(grpc::ServerContext*, const v1::ListJobsRequest*,
+                          v1::ListJobsResponse*) override;
     grpc::Status CancelJob(grpc::ServerContext*, const v1::JobRef*, v1::SyncJob*) override;
     grpc::Status GetCost(grpc::ServerContext*, const v1::CostRequest*, v1::CostResponse*) override;
     grpc::Status SetLinkEmulation(grpc::ServerContext*, const v1::LinkEmulationRequest*,
                                   v1::LinkEmulationResponse*) override;
-    grpc::Status ListAlerts(grpc::ServerContext*, const v1::ListAlertsRequest*, v1::ListAlertsResponse*) override;
+    grpc::Status ListAlerts(grpc::ServerContext*, const v1::ListAlertsRequest*,
+                            v1::ListAlertsResponse*) override;
 
 private:
     replication::Replicator& m_replicator;

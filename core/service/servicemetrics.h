@@ -40,7 +40,8 @@ private:
 // Times one call and records it on destruction.
 class CallTimer {
 public:
-    explicit CallTimer(MethodMetrics& m) : m_metrics(m), m_start(std::chrono::steady_clock::now()) {}
+    explicit CallTimer(MethodMetrics& m)
+        : m_metrics(m), m_start(std::chrono::steady_clock::now()) {}
     ~CallTimer();
     void failed() { m_failed = true; }
 

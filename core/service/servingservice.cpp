@@ -37,9 +37,9 @@ grpc::Status ServingServiceImpl::WriteFeatures(grpc::ServerContext*,
     return grpc::Status::OK;
 }
 
-grpc::Status ServingServiceImpl::GetHistoricalFeatures(grpc::ServerContext*,
-                                                       const v1::GetHistoricalFeaturesRequest* request,
-                                                       v1::GetHistoricalFeaturesResponse* response) {
+grpc::Status ServingServiceImpl::GetHistoricalFeatures(
+    grpc::ServerContext*, const v1::GetHistoricalFeaturesRequest* request,
+    v1::GetHistoricalFeaturesResponse* response) {
     CallTimer timer(m_metrics.method("GetHistoricalFeatures"));
     if (auto st = checkRequestSize(*request, serving::kMaxMessageBytes); !st.ok()) {
         timer.failed();
@@ -59,10 +59,12 @@ grpc::Status ServingServiceImpl::Materialize(grpc::ServerContext* context,
                                              grpc::ServerWriter<v1::MaterializeProgress>* writer) {
     CallTimer timer(m_metrics.method("Materialize"));
     auto st = m_region.materializer().run(*request, [&](const v1::MaterializeProgress& p) {
-        if (context->IsCancelled()) return false;
+        if (context->IsCancelled())
+            return false;
         return writer->Write(p);
     });
-    if (!st.ok()) timer.failed();
+    if (!st.ok())
+        timer.failed();
     return toGrpc(st);
 }
 

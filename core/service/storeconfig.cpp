@@ -7,8 +7,10 @@
 namespace meridian::service {
 
 std::optional<storage::Durability> durabilityFromName(const std::string& name) {
-    if (name == "full") return storage::Durability::Full;
-    if (name == "normal") return storage::Durability::Normal;
+    if (name == "full")
+        return storage::Durability::Full;
+    if (name == "normal")
+        return storage::Durability::Normal;
     return std::nullopt;
 }
 
@@ -19,35 +21,49 @@ absl::Status readStoreConfigFile(const std::string& path, StoreConfig& config) {
     } catch (const YAML::BadFile&) {
         return absl::NotFoundError("cannot read config file '" + path + "'");
     } catch (const YAML::Exception& e) {
-        return absl::InvalidArgumentError(path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+        return absl::InvalidArgumentError(path + ":" + std::to_string(e.mark.line + 1) + ": " +
+                                          e.msg);
     }
-    if (!root.IsMap()) return absl::InvalidArgumentError(path + ": expected a mapping of settings");
+    if (!root.IsMap())
+        return absl::InvalidArgumentError(path + ": expected a mapping of settings");
     const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
     for (const auto& kv : root) {
         const std::string key = kv.first.as<std::string>();
         const int line = kv.first.Mark().line + 1;
         if (!kv.second.IsScalar())
-            return absl::InvalidArgumentError(path + ":" + std::to_string(line) + ": " + key + ": expected a single value");
+            return absl::InvalidArgumentError(path + ":" + std::to_string(line) + ": " + key +
+                                              ": expected a single value");
         const std::string value = kv.second.as<std::string>();
         auto relative = [&](const std::string& v) {
             std::filesystem::path p(v);
             return p.is_relative() ? (base / p).lexically_normal().string() : v;
         };
-        if (key == "region") config.region = value;
-        else if (key == "cloud") config.cloud = value;
-        else if (key == "provider_region") config.providerRegion = value;
-        else if (key == "listen") config.listen = value;
-        else if (key == "data_dir") config.dataDir = relative(value);
-        else if (key == "deployment") config.deploymentPath = relative(value);
-        else if (key == "port_file") config.portFile = relative(value);
+        if (key == "region")
+            config.region = value;
+        else if (key == "cloud")
+            config.cloud = value;
+        else if (key == "provider_region")
+            config.providerRegion = value;
+        else if (key == "listen")
+            config.listen = value;
+        else if (key == "data_dir")
+            config.dataDir = relative(value);
+        else if (key == "deployment")
+            config.deploymentPath = relative(value);
+        else if (key == "port_file")
+            config.portFile = relative(value);
         else if (key == "durability") {
             auto d = durabilityFromName(value);
-            if (!d) return absl::InvalidArgumentError(path + ":" + std::to_string(line) + ": durability: '" + value + "' is not full or normal");
+            if (!d)
+                return absl::InvalidArgumentError(path + ":" + std::to_string(line) +
+                                                  ": durability: '" + value +
+                                                  "' is not full or normal");
             config.durability = *d;
         } else {
-            return absl::InvalidArgumentError(path + ":" + std::to_string(line) + ": unknown setting '" + key +
-                                              "' (expected region, cloud, provider_region, listen, data_dir, "
-                                              "deployment, durability, port_file)");
+            return absl::InvalidArgumentError(
+                path + ":" + std::to_string(line) + ": unknown setting '" + key +
+                "' (expected region, cloud, provider_region, listen, data_dir, "
+                "deployment, durability, port_file)");
         }
     }
     return absl::OkStatus();
@@ -57,23 +73,34 @@ absl::StatusOr<ResolvedStore> resolveStoreConfig(StoreConfig config) {
     ResolvedStore out;
     if (!config.deploymentPath.empty()) {
         auto d = deployment::loadDeployment(config.deploymentPath);
-        if (!d.ok()) return d.status();
+        if (!d.ok())
+            return d.status();
         out.deployment = std::move(*d);
-        if (config.region.empty()) return absl::InvalidArgumentError("--region is required (one of the deployment's regions)");
+        if (config.region.empty())
+            return absl::InvalidArgumentError(
+                "--region is required (one of the deployment's regions)");
         const auto* entry = out.deployment->region(config.region);
         if (!entry) {
             std::string names;
-            for (const auto& r : out.deployment->regions) names += (names.empty() ? "" : ", ") + r.info.name;
-            return absl::InvalidArgumentError("region '" + config.region + "' is not in deployment '" +
-                                              config.deploymentPath + "' (" + names + ")");
+            for (const auto& r : out.deployment->regions)
+                names += (names.empty() ? "" : ", ") + r.info.name;
+            return absl::InvalidArgumentError("region '" + config.region +
+                                              "' is not in deployment '" + config.deploymentPath +
+                                              "' (" + names + ")");
         }
-        if (config.cloud.empty()) config.cloud = entry->info.cloud;
-        if (config.providerRegion.empty()) config.providerRegion = entry->info.providerRegion;
-        if (config.listen.empty()) config.listen = entry->endpoint;
+        if (config.cloud.empty())
+            config.cloud = entry->info.cloud;
+        if (config.providerRegion.empty())
+            config.providerRegion = entry->info.providerRegion;
+        if (config.listen.empty())
+            config.listen = entry->endpoint;
     }
-    if (config.region.empty()) return absl::InvalidArgumentError("--region is required");
-    if (config.listen.empty()) config.listen = "127.0.0.1:7400";
-    if (config.dataDir.empty()) config.dataDir = "meridian-data/" + config.region;
+    if (config.region.empty())
+        return absl::InvalidArgumentError("--region is required");
+    if (config.listen.empty())
+        config.listen = "127.0.0.1:7400";
+    if (config.dataDir.empty())
+        config.dataDir = "meridian-data/" + config.region;
     out.config = std::move(config);
     return out;
 }

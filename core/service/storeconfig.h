@@ -15,11 +15,11 @@ struct StoreConfig {
     std::string region;
     std::string cloud;
     std::string providerRegion;
-    std::string listen;          // host:port; port 0 picks a free one
+    std::string listen;  // host:port; port 0 picks a free one
     std::string dataDir;
     std::string deploymentPath;  // optional
     storage::Durability durability = storage::Durability::Full;
-    std::string portFile;        // optional: the bound port is written here once serving
+    std::string portFile;  // optional: the bound port is written here once serving
 };
 
 // Reads the keys of a store config file into `config` (only keys present are set).

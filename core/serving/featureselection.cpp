@@ -5,7 +5,9 @@
 namespace meridian::serving {
 namespace {
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
 
 }  // namespace
 
@@ -26,7 +28,8 @@ absl::StatusOr<FeatureSelection> selectFeatures(const registry::Catalog& catalog
                                                 const std::string& project,
                                                 const std::string& service,
                                                 const std::vector<std::string>& refs) {
-    if (project.empty()) return absl::InvalidArgumentError("project is missing");
+    if (project.empty())
+        return absl::InvalidArgumentError("project is missing");
     if (!catalog.project(project))
         return absl::NotFoundError("project " + quoted(project) + " not found");
 
@@ -38,12 +41,15 @@ absl::StatusOr<FeatureSelection> selectFeatures(const registry::Catalog& catalog
             return absl::NotFoundError("feature service " + quoted(service) +
                                        " not found in project " + quoted(project));
         for (const auto& p : fs->features()) {
-            if (p.features().empty()) wanted.emplace_back(p.feature_view(), "*");
-            for (const auto& f : p.features()) wanted.emplace_back(p.feature_view(), f);
+            if (p.features().empty())
+                wanted.emplace_back(p.feature_view(), "*");
+            for (const auto& f : p.features())
+                wanted.emplace_back(p.feature_view(), f);
         }
     } else {
         if (refs.empty())
-            return absl::InvalidArgumentError("no features asked for: give a feature service or feature references");
+            return absl::InvalidArgumentError(
+                "no features asked for: give a feature service or feature references");
         for (const auto& ref : refs) {
             const auto colon = ref.find(':');
             if (colon == std::string::npos || colon == 0 || colon + 1 == ref.size())
@@ -69,14 +75,15 @@ absl::StatusOr<FeatureSelection> selectFeatures(const registry::Catalog& catalog
     for (const auto& [viewName, feature] : wanted) {
         const auto* view = catalog.featureView(project, viewName);
         if (!view)
-            return absl::NotFoundError("feature view " + quoted(viewName) + " not found in project " +
-                                       quoted(project));
+            return absl::NotFoundError("feature view " + quoted(viewName) +
+                                       " not found in project " + quoted(project));
         auto it = viewSlot.find(viewName);
         if (it == viewSlot.end()) {
             SelectedView sv;
             sv.view = view;
             auto keys = joinKeysOf(catalog, *view);
-            if (!keys.ok()) return keys.status();
+            if (!keys.ok())
+                return keys.status();
             sv.joinKeys = std::move(*keys);
             it = viewSlot.emplace(viewName, sel.views.size()).first;
             sel.views.push_back(std::move(sv));
@@ -84,18 +91,21 @@ absl::StatusOr<FeatureSelection> selectFeatures(const registry::Catalog& catalog
         SelectedView& sv = sel.views[it->second];
         if (feature == "*") {
             for (int i = 0; i < view->features_size(); ++i) {
-                if (auto st = addColumn(sv, i); !st.ok()) return st;
+                if (auto st = addColumn(sv, i); !st.ok())
+                    return st;
             }
             continue;
         }
         int index = -1;
         for (int i = 0; i < view->features_size(); ++i) {
-            if (view->features(i).name() == feature) index = i;
+            if (view->features(i).name() == feature)
+                index = i;
         }
         if (index < 0)
             return absl::NotFoundError("feature view " + quoted(viewName) + " has no feature " +
                                        quoted(feature));
-        if (auto st = addColumn(sv, index); !st.ok()) return st;
+        if (auto st = addColumn(sv, index); !st.ok())
+            return st;
     }
     return sel;
 }

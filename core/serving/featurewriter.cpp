@@ -29,7 +29,8 @@ absl::Status checkWritableHere(const v1::FeatureView& view, const std::string& r
     switch (r.mode()) {
         case v1::ReplicationPolicy::HUB_SPOKE:
             if (r.hub() != region)
-                return absl::FailedPreconditionError(name + " is hub-and-spoke: write to its hub '" +
+                return absl::FailedPreconditionError(name +
+                                                     " is hub-and-spoke: write to its hub '" +
                                                      r.hub() + "', not '" + region + "'");
             break;
         case v1::ReplicationPolicy::ACTIVE_ACTIVE:
@@ -41,7 +42,8 @@ absl::Status checkWritableHere(const v1::FeatureView& view, const std::string& r
         default:
             if (view.owner_region() != region)
                 return absl::FailedPreconditionError(name + " is written in its owner region '" +
-                                                     view.owner_region() + "', not '" + region + "'");
+                                                     view.owner_region() + "', not '" + region +
+                                                     "'");
             break;
     }
     return absl::OkStatus();
@@ -54,13 +56,16 @@ FeatureWriter::FeatureWriter(storage::Database& db, storage::ViewIds& viewIds,
 absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
     const v1::WriteFeaturesRequest& request) {
     const auto catalog = m_registry.catalog();
-    if (request.project().empty()) return absl::InvalidArgumentError("project is missing");
-    if (request.feature_view().empty()) return absl::InvalidArgumentError("feature_view is missing");
+    if (request.project().empty())
+        return absl::InvalidArgumentError("project is missing");
+    if (request.feature_view().empty())
+        return absl::InvalidArgumentError("feature_view is missing");
     const auto* view = catalog->featureView(request.project(), request.feature_view());
     if (!view)
         return absl::NotFoundError("feature view '" + request.feature_view() +
                                    "' not found in project '" + request.project() + "'");
-    if (request.rows().empty()) return absl::InvalidArgumentError("no rows to write");
+    if (request.rows().empty())
+        return absl::InvalidArgumentError("no rows to write");
     if (request.rows_size() > kMaxRowsPerWrite)
         return absl::InvalidArgumentError("request has " + std::to_string(request.rows_size()) +
                                           " rows; at most " + std::to_string(kMaxRowsPerWrite) +
@@ -73,14 +78,19 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
     const bool explicitOnline = request.target() == v1::ONLINE;
     const bool explicitOffline = request.target() == v1::OFFLINE;
     if (explicitOnline && !view->online())
-        return absl::InvalidArgumentError("feature view '" + view->name() + "' has no online store");
+        return absl::InvalidArgumentError("feature view '" + view->name() +
+                                          "' has no online store");
     if (explicitOffline && !view->offline())
-        return absl::InvalidArgumentError("feature view '" + view->name() + "' has no offline store");
-    const bool toOnline = view->online() && (target == v1::ONLINE || target == v1::ONLINE_AND_OFFLINE);
-    const bool toOffline = view->offline() && (target == v1::OFFLINE || target == v1::ONLINE_AND_OFFLINE);
+        return absl::InvalidArgumentError("feature view '" + view->name() +
+                                          "' has no offline store");
+    const bool toOnline =
+        view->online() && (target == v1::ONLINE || target == v1::ONLINE_AND_OFFLINE);
+    const bool toOffline =
+        view->offline() && (target == v1::OFFLINE || target == v1::ONLINE_AND_OFFLINE);
 
     auto joinKeys = joinKeysOf(*catalog, *view);
-    if (!joinKeys.ok()) return joinKeys.status();
+    if (!joinKeys.ok())
+        return joinKeys.status();
 
     // Check every row before touching the database: a bad row rejects the whole request.
     std::vector<PreparedRow> rows;
@@ -92,11 +102,13 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
                                               std::string(st.message()));
         };
         auto key = entityKeyFor(*joinKeys, row.keys());
-        if (!key.ok()) return fail(key.status());
+        if (!key.ok())
+            return fail(key.status());
         if (row.event_timestamp() <= 0)
             return fail(absl::InvalidArgumentError("event_timestamp is missing"));
         auto values = rowValuesFor(*view, row.values());
-        if (!values.ok()) return fail(values.status());
+        if (!values.ok())
+            return fail(values.status());
         rows.push_back({std::move(*key), row.event_timestamp(), std::move(*values)});
     }
 
@@ -104,7 +116,8 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
     const std::string& region = m_registry.region();
     auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
         auto viewId = m_viewIds.obtain(conn, view->project(), view->name());
-        if (!viewId.ok()) return viewId.status();
+        if (!viewId.ok())
+            return viewId.status();
         storage::OnlineTable online(conn);
         storage::OfflineTable offline(conn);
         storage::ChangelogTable log(conn);
@@ -114,14 +127,18 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
             const uint64_t hlc = m_clock.tick();
             const std::string vals = row.values.SerializeAsString();
             if (toOnline) {
-                auto changed = online.upsert(*viewId, row.key, {row.eventTs, hlc, region, false, vals});
-                if (!changed.ok()) return changed.status();
+                auto changed =
+                    online.upsert(*viewId, row.key, {row.eventTs, hlc, region, false, vals});
+                if (!changed.ok())
+                    return changed.status();
                 (*changed ? applied : stale)++;
             }
             if (toOffline) {
                 auto added = offline.append(*viewId, {row.key, row.eventTs, hlc, region, vals});
-                if (!added.ok()) return added.status();
-                if (*added) ++appended;
+                if (!added.ok())
+                    return added.status();
+                if (*added)
+                    ++appended;
             }
             v1::Change change;
             change.set_kind(v1::Change::FEATURE_ROW);
@@ -135,7 +152,8 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
                                                     : (toOnline ? v1::ONLINE : v1::OFFLINE));
             change.set_commit_ms(commitMs);
             *change.mutable_values() = std::move(row.values);
-            if (auto s = log.append(change); !s.ok()) return s;
+            if (auto s = log.append(change); !s.ok())
+                return s;
             response.set_version(hlc);
         }
         response.set_online_applied(applied);

@@ -15,8 +15,8 @@ namespace meridian::serving {
 
 class FeatureWriter {
 public:
-    FeatureWriter(storage::Database& db, storage::ViewIds& viewIds,
-                  replication::HybridClock& clock, RegistryStore& registry);
+    FeatureWriter(storage::Database& db, storage::ViewIds& viewIds, replication::HybridClock& clock,
+                  RegistryStore& registry);
 
     absl::StatusOr<v1::WriteFeaturesResponse> write(const v1::WriteFeaturesRequest& request);
 

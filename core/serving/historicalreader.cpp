@@ -19,10 +19,13 @@ absl::StatusOr<v1::GetHistoricalFeaturesResponse> HistoricalReader::read(
     const v1::GetHistoricalFeaturesRequest& request) const {
     const auto catalog = m_registry.catalog();
     std::vector<std::string> refs;
-    if (request.has_features()) refs.assign(request.features().refs().begin(), request.features().refs().end());
+    if (request.has_features())
+        refs.assign(request.features().refs().begin(), request.features().refs().end());
     auto selection = selectFeatures(*catalog, request.project(), request.feature_service(), refs);
-    if (!selection.ok()) return selection.status();
-    if (request.entities().empty()) return absl::InvalidArgumentError("no entity rows given");
+    if (!selection.ok())
+        return selection.status();
+    if (request.entities().empty())
+        return absl::InvalidArgumentError("no entity rows given");
     if (request.entities_size() > kMaxHistoricalRows)
         return absl::InvalidArgumentError("request has " + std::to_string(request.entities_size()) +
                                           " entity rows; at most " +
@@ -51,9 +54,11 @@ absl::StatusOr<v1::GetHistoricalFeaturesResponse> HistoricalReader::read(
     }
 
     auto reader = m_db.read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     // One snapshot for the whole answer.
-    if (auto st = (*reader)->exec("BEGIN"); !st.ok()) return st;
+    if (auto st = (*reader)->exec("BEGIN"); !st.ok())
+        return st;
     struct EndRead {
         storage::Connection& c;
         ~EndRead() { c.exec("COMMIT").IgnoreError(); }
@@ -61,13 +66,15 @@ absl::StatusOr<v1::GetHistoricalFeaturesResponse> HistoricalReader::read(
     storage::OfflineTable table(**reader);
 
     v1::GetHistoricalFeaturesResponse response;
-    for (const auto& name : selection->columnNames) response.add_feature_names(name);
+    for (const auto& name : selection->columnNames)
+        response.add_feature_names(name);
     const int nColumns = static_cast<int>(selection->columnNames.size());
     std::vector<std::optional<int64_t>> viewIds(nViews);
     for (size_t v = 0; v < nViews; ++v) {
         auto id = m_viewIds.find(**reader, selection->views[v].view->project(),
                                  selection->views[v].view->name());
-        if (!id.ok()) return id.status();
+        if (!id.ok())
+            return id.status();
         viewIds[v] = *id;
     }
 
@@ -76,21 +83,26 @@ absl::StatusOr<v1::GetHistoricalFeaturesResponse> HistoricalReader::read(
         auto* row = response.add_rows();
         *row->mutable_keys() = entity.keys();
         row->set_event_timestamp(entity.event_timestamp());
-        for (int c = 0; c < nColumns; ++c) row->add_values()->set_status(v1::NOT_FOUND);
+        for (int c = 0; c < nColumns; ++c)
+            row->add_values()->set_status(v1::NOT_FOUND);
         for (size_t v = 0; v < nViews; ++v) {
-            if (!viewIds[v]) continue;
+            if (!viewIds[v])
+                continue;
             const auto& sv = selection->views[v];
             const int64_t at = entity.event_timestamp();
             const int64_t ttlMs = sv.view->ttl_seconds() * 1000;
             const int64_t notBefore = ttlMs > 0 ? at - ttlMs : std::numeric_limits<int64_t>::min();
             auto record = table.pointInTime(*viewIds[v], keys[r * nViews + v], at, notBefore);
-            if (!record.ok()) return record.status();
+            if (!record.ok())
+                return record.status();
             if (!*record) {
-                if (ttlMs <= 0) continue;
+                if (ttlMs <= 0)
+                    continue;
                 // Something older than the ttl exists: say so rather than "not found".
                 auto older = table.pointInTime(*viewIds[v], keys[r * nViews + v], at,
                                                std::numeric_limits<int64_t>::min());
-                if (!older.ok()) return older.status();
+                if (!older.ok())
+                    return older.status();
                 if (*older) {
                     for (int column : sv.columns) {
                         row->mutable_values(column)->set_status(v1::OUTSIDE_MAX_AGE);
@@ -101,9 +113,11 @@ absl::StatusOr<v1::GetHistoricalFeaturesResponse> HistoricalReader::read(
             }
             v1::RowValues values;
             if (!values.ParseFromString((*record)->vals))
-                return absl::DataLossError("stored row of feature view '" + sv.view->name() + "' does not parse");
+                return absl::DataLossError("stored row of feature view '" + sv.view->name() +
+                                           "' does not parse");
             std::unordered_map<std::string, v1::Value*> byName;
-            for (auto& nv : *values.mutable_values()) byName[nv.name()] = nv.mutable_value();
+            for (auto& nv : *values.mutable_values())
+                byName[nv.name()] = nv.mutable_value();
             for (size_t i = 0; i < sv.features.size(); ++i) {
                 auto* out = row->mutable_values(sv.columns[i]);
                 out->set_event_timestamp((*record)->eventTs);

@@ -1,5 +1,6 @@
 #pragma once
-// Request sizes a region accepts; larger requests are refused whole with a message naming the limit.
+// Request sizes a region accepts; larger requests are refused whole with a message naming the
+// limit.
 
 namespace meridian::serving {
 

@@ -18,10 +18,13 @@ absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
     const v1::GetOnlineFeaturesRequest& request, int64_t nowMs) const {
     const auto catalog = m_registry.catalog();
     std::vector<std::string> refs;
-    if (request.has_features()) refs.assign(request.features().refs().begin(), request.features().refs().end());
+    if (request.has_features())
+        refs.assign(request.features().refs().begin(), request.features().refs().end());
     auto selection = selectFeatures(*catalog, request.project(), request.feature_service(), refs);
-    if (!selection.ok()) return selection.status();
-    if (request.entities().empty()) return absl::InvalidArgumentError("no entity rows given");
+    if (!selection.ok())
+        return selection.status();
+    if (request.entities().empty())
+        return absl::InvalidArgumentError("no entity rows given");
     if (request.entities_size() > kMaxEntitiesPerRead)
         return absl::InvalidArgumentError("request has " + std::to_string(request.entities_size()) +
                                           " entity rows; at most " +
@@ -44,8 +47,8 @@ absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
             if (lag * 1000.0 > static_cast<double>(request.max_staleness_ms()))
                 return absl::FailedPreconditionError(
                     "feature view '" + sv.view->name() + "' lags " + std::to_string(lag) +
-                    " s here, more than max_staleness " + std::to_string(request.max_staleness_ms()) +
-                    " ms");
+                    " s here, more than max_staleness " +
+                    std::to_string(request.max_staleness_ms()) + " ms");
         }
     }
 
@@ -67,11 +70,13 @@ absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
     v1::GetOnlineFeaturesResponse response;
     response.set_serving_region(m_registry.region());
     response.set_watermark(watermark);
-    for (const auto& name : selection->columnNames) response.add_feature_names(name);
+    for (const auto& name : selection->columnNames)
+        response.add_feature_names(name);
     const int nColumns = static_cast<int>(selection->columnNames.size());
 
     auto reader = m_db.read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     storage::OnlineTable table(**reader);
     google::protobuf::Arena arena;
 
@@ -81,7 +86,8 @@ absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
     for (size_t v = 0; v < nViews; ++v) {
         const auto& sv = selection->views[v];
         auto id = m_viewIds.find(**reader, sv.view->project(), sv.view->name());
-        if (!id.ok()) return id.status();
+        if (!id.ok())
+            return id.status();
         viewIds[v] = *id;
         for (size_t i = 0; i < sv.features.size(); ++i)
             columnOf[v][sv.view->features(sv.features[i]).name()] = sv.columns[i];
@@ -90,14 +96,18 @@ absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
     for (int r = 0; r < request.entities_size(); ++r) {
         auto* row = response.add_rows();
         row->mutable_values()->Reserve(nColumns);
-        for (int c = 0; c < nColumns; ++c) row->add_values()->set_status(v1::NOT_FOUND);
+        for (int c = 0; c < nColumns; ++c)
+            row->add_values()->set_status(v1::NOT_FOUND);
         for (size_t v = 0; v < nViews; ++v) {
-            if (!viewIds[v]) continue;
+            if (!viewIds[v])
+                continue;
             const auto& sv = selection->views[v];
             storage::OnlineRecordView record;
             auto found = table.get(*viewIds[v], keys[r * nViews + v], record);
-            if (!found.ok()) return found.status();
-            if (!*found || record.deleted) continue;
+            if (!found.ok())
+                return found.status();
+            if (!*found || record.deleted)
+                continue;
             const int64_t ttlMs = sv.view->ttl_seconds() * 1000;
             const bool expired = ttlMs > 0 && nowMs - record.eventTs > ttlMs;
             // Every selected feature the row holds no value for is null.
@@ -106,14 +116,16 @@ absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
                 out->set_event_timestamp(record.eventTs);
                 out->set_status(expired ? v1::OUTSIDE_MAX_AGE : v1::NULL_VALUE);
             }
-            if (expired) continue;
+            if (expired)
+                continue;
             auto* values = google::protobuf::Arena::CreateMessage<v1::RowValues>(&arena);
             if (!values->ParseFromArray(record.vals.data(), static_cast<int>(record.vals.size())))
                 return absl::DataLossError("stored row of feature view '" + sv.view->name() +
                                            "' does not parse");
             for (auto& nv : *values->mutable_values()) {
                 auto it = columnOf[v].find(nv.name());
-                if (it == columnOf[v].end() || registry::isNull(nv.value())) continue;
+                if (it == columnOf[v].end() || registry::isNull(nv.value()))
+                    continue;
                 auto* out = row->mutable_values(it->second);
                 out->mutable_value()->Swap(nv.mutable_value());
                 out->set_status(v1::PRESENT);

@@ -11,7 +11,8 @@ namespace meridian::serving {
 absl::StatusOr<std::unique_ptr<Region>> Region::open(RegionOptions options) {
     if (!registry::isValidName(options.name))
         return absl::InvalidArgumentError("region name '" + options.name + "' is not a valid name");
-    if (options.dataDir.empty()) return absl::InvalidArgumentError("data directory is missing");
+    if (options.dataDir.empty())
+        return absl::InvalidArgumentError("data directory is missing");
     std::error_code ec;
     std::filesystem::create_directories(options.dataDir, ec);
     if (ec)
@@ -24,30 +25,36 @@ absl::StatusOr<std::unique_ptr<Region>> Region::open(RegionOptions options) {
     }
 
     std::unique_ptr<Region> region(new Region(std::move(options)));
-    const std::string path = (std::filesystem::path(region->m_options.dataDir) / "region.db").string();
+    const std::string path =
+        (std::filesystem::path(region->m_options.dataDir) / "region.db").string();
     auto db = storage::Database::open(path, region->m_options.durability);
-    if (!db.ok()) return db.status();
+    if (!db.ok())
+        return db.status();
     region->m_db = std::move(*db);
 
     // The clock restarts above every value this region ever recorded.
     {
         auto reader = region->m_db->read();
-        if (!reader.ok()) return reader.status();
+        if (!reader.ok())
+            return reader.status();
         auto maxHlc = storage::ChangelogTable(**reader).maxHlc();
-        if (!maxHlc.ok()) return maxHlc.status();
+        if (!maxHlc.ok())
+            return maxHlc.status();
         region->m_clock.restore(*maxHlc);
     }
 
     auto& r = *region;
-    r.m_registry = std::make_unique<RegistryStore>(*r.m_db, r.m_clock, r.m_options.name,
-                                                   r.m_options.regions);
+    r.m_registry =
+        std::make_unique<RegistryStore>(*r.m_db, r.m_clock, r.m_options.name, r.m_options.regions);
     r.m_registry->setControlRegion(r.m_options.controlRegion);
-    if (auto st = r.m_registry->load(); !st.ok()) return st;
+    if (auto st = r.m_registry->load(); !st.ok())
+        return st;
     r.m_writer = std::make_unique<FeatureWriter>(*r.m_db, r.m_viewIds, r.m_clock, *r.m_registry);
     r.m_online = std::make_unique<OnlineReader>(*r.m_db, r.m_viewIds, *r.m_registry,
                                                 [&clock = r.m_clock] { return clock.current(); });
     r.m_historical = std::make_unique<HistoricalReader>(*r.m_db, r.m_viewIds, *r.m_registry);
-    r.m_materializer = std::make_unique<Materializer>(*r.m_db, r.m_viewIds, r.m_clock, *r.m_registry);
+    r.m_materializer =
+        std::make_unique<Materializer>(*r.m_db, r.m_viewIds, r.m_clock, *r.m_registry);
     return region;
 }
 

@@ -18,9 +18,11 @@ RegistryStore::RegistryStore(storage::Database& db, replication::HybridClock& cl
 
 absl::Status RegistryStore::load() {
     auto reader = m_db.read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     auto objects = storage::RegistryTable(**reader).current();
-    if (!objects.ok()) return objects.status();
+    if (!objects.ok())
+        return objects.status();
     publish(std::make_shared<registry::Catalog>(std::move(*objects)));
     return absl::OkStatus();
 }
@@ -50,7 +52,8 @@ absl::Status RegistryStore::store(const std::vector<v1::RegistryObject>& objects
         storage::ChangelogTable log(conn);
         storage::AuditTable audit(conn);
         for (const auto& object : objects) {
-            if (auto st = table.put(object); !st.ok()) return st;
+            if (auto st = table.put(object); !st.ok())
+                return st;
             v1::Change change;
             change.set_kind(object.meta().deleted() ? v1::Change::REGISTRY_DELETE
                                                     : v1::Change::REGISTRY_PUT);
@@ -59,11 +62,12 @@ absl::Status RegistryStore::store(const std::vector<v1::RegistryObject>& objects
             change.set_project(object.meta().project());
             change.set_commit_ms(object.meta().updated_at());
             *change.mutable_object() = object;
-            if (auto st = log.append(change); !st.ok()) return st;
+            if (auto st = log.append(change); !st.ok())
+                return st;
             const auto key = registry::keyOf(object);
-            if (auto st = audit.record({object.meta().updated_at(), principal, action,
-                                        key.toString(), "version " +
-                                        std::to_string(object.meta().version())});
+            if (auto st =
+                    audit.record({object.meta().updated_at(), principal, action, key.toString(),
+                                  "version " + std::to_string(object.meta().version())});
                 !st.ok())
                 return st;
         }
@@ -73,7 +77,8 @@ absl::Status RegistryStore::store(const std::vector<v1::RegistryObject>& objects
 
 absl::StatusOr<v1::ApplyResponse> RegistryStore::apply(const v1::ApplyRequest& request,
                                                        const std::string& principal) {
-    if (auto st = checkWritable(); !st.ok()) return st;
+    if (auto st = checkWritable(); !st.ok())
+        return st;
     std::lock_guard lock(m_applyMutex);
     const auto current = catalog();
     registry::ApplyContext context;
@@ -82,13 +87,15 @@ absl::StatusOr<v1::ApplyResponse> RegistryStore::apply(const v1::ApplyRequest& r
     context.nowMs = replication::wallClockMs();
     context.lastVersion = [this](const registry::ObjectKey& key) -> int64_t {
         auto reader = m_db.read();
-        if (!reader.ok()) return 0;
+        if (!reader.ok())
+            return 0;
         auto v = storage::RegistryTable(**reader).lastVersion(key);
         return v.ok() ? *v : 0;
     };
     std::vector<v1::RegistryObject> incoming(request.objects().begin(), request.objects().end());
     auto plan = registry::planApply(*current, std::move(incoming), m_regions, context);
-    if (!plan.ok()) return plan.status();
+    if (!plan.ok())
+        return plan.status();
 
     v1::ApplyResponse response;
     std::vector<v1::RegistryObject> changed;
@@ -101,18 +108,22 @@ absl::StatusOr<v1::ApplyResponse> RegistryStore::apply(const v1::ApplyRequest& r
         *result->mutable_meta() = change.object.meta();
         result->set_action(change.action);
     }
-    if (request.dry_run() || changed.empty()) return response;
-    if (auto st = store(changed, principal, "registry.apply"); !st.ok()) return st;
+    if (request.dry_run() || changed.empty())
+        return response;
+    if (auto st = store(changed, principal, "registry.apply"); !st.ok())
+        return st;
 
     auto next = std::make_shared<registry::Catalog>(*current);
-    for (const auto& object : changed) *next = next->with(object);
+    for (const auto& object : changed)
+        *next = next->with(object);
     publish(std::move(next));
     return response;
 }
 
 absl::StatusOr<v1::ObjectMeta> RegistryStore::remove(const v1::ObjectRef& ref,
                                                      const std::string& principal) {
-    if (auto st = checkWritable(); !st.ok()) return st;
+    if (auto st = checkWritable(); !st.ok())
+        return st;
     std::lock_guard lock(m_applyMutex);
     const auto current = catalog();
     registry::ApplyContext context;
@@ -120,9 +131,11 @@ absl::StatusOr<v1::ObjectMeta> RegistryStore::remove(const v1::ObjectRef& ref,
     context.principal = principal;
     context.nowMs = replication::wallClockMs();
     auto tombstone = registry::planDelete(*current, registry::keyOf(ref), context);
-    if (!tombstone.ok()) return tombstone.status();
+    if (!tombstone.ok())
+        return tombstone.status();
     tombstone->mutable_meta()->set_hlc(m_clock.tick());
-    if (auto st = store({*tombstone}, principal, "registry.delete"); !st.ok()) return st;
+    if (auto st = store({*tombstone}, principal, "registry.delete"); !st.ok())
+        return st;
     publish(std::make_shared<registry::Catalog>(current->with(*tombstone)));
     return tombstone->meta();
 }
@@ -132,14 +145,18 @@ absl::StatusOr<v1::RegistryObject> RegistryStore::get(const v1::ObjectRef& ref,
     const auto key = registry::keyOf(ref);
     if (version == 0) {
         const auto current = catalog();
-        if (const auto* o = current->find(key)) return *o;
+        if (const auto* o = current->find(key))
+            return *o;
         return absl::NotFoundError(key.toString() + " not found");
     }
     auto reader = m_db.read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     auto o = storage::RegistryTable(**reader).get(key, version);
-    if (!o.ok()) return o.status();
-    if (!*o) return absl::NotFoundError(key.toString() + " has no version " + std::to_string(version));
+    if (!o.ok())
+        return o.status();
+    if (!*o)
+        return absl::NotFoundError(key.toString() + " has no version " + std::to_string(version));
     return **o;
 }
 
@@ -148,40 +165,53 @@ absl::StatusOr<std::vector<v1::RegistryObject>> RegistryStore::list(
     std::vector<v1::RegistryObject> all;
     if (request.include_deleted()) {
         auto reader = m_db.read();
-        if (!reader.ok()) return reader.status();
+        if (!reader.ok())
+            return reader.status();
         auto objects = storage::RegistryTable(**reader).current(true);
-        if (!objects.ok()) return objects.status();
+        if (!objects.ok())
+            return objects.status();
         all = std::move(*objects);
     } else {
         const auto current = catalog();
-        for (const auto& [key, o] : current->objects()) all.push_back(o);
+        for (const auto& [key, o] : current->objects())
+            all.push_back(o);
     }
     std::vector<v1::RegistryObject> out;
     for (auto& o : all) {
         const auto key = registry::keyOf(o);
-        if (request.kind() != v1::OBJECT_KIND_UNSPECIFIED && key.kind != request.kind()) continue;
+        if (request.kind() != v1::OBJECT_KIND_UNSPECIFIED && key.kind != request.kind())
+            continue;
         const std::string& project = key.kind == v1::PROJECT ? key.name : key.project;
-        if (!request.project().empty() && project != request.project()) continue;
+        if (!request.project().empty() && project != request.project())
+            continue;
         out.push_back(std::move(o));
     }
     return out;
 }
 
-absl::StatusOr<std::vector<v1::RegistryObject>> RegistryStore::history(const v1::ObjectRef& ref) const {
+absl::StatusOr<std::vector<v1::RegistryObject>> RegistryStore::history(
+    const v1::ObjectRef& ref) const {
     auto reader = m_db.read();
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok())
+        return reader.status();
     auto versions = storage::RegistryTable(**reader).history(registry::keyOf(ref));
-    if (!versions.ok()) return versions.status();
-    if (versions->empty()) return absl::NotFoundError(registry::keyOf(ref).toString() + " not found");
+    if (!versions.ok())
+        return versions.status();
+    if (versions->empty())
+        return absl::NotFoundError(registry::keyOf(ref).toString() + " not found");
     return versions;
 }
 
-absl::StatusOr<bool> RegistryStore::putReplicated(storage::Connection& conn, const v1::RegistryObject& object) {
+absl::StatusOr<bool> RegistryStore::putReplicated(storage::Connection& conn,
+                                                  const v1::RegistryObject& object) {
     storage::RegistryTable table(conn);
     auto current = table.get(registry::keyOf(object));
-    if (!current.ok()) return current.status();
-    if (*current && (*current)->meta().hlc() >= object.meta().hlc()) return false;
-    if (auto st = table.put(object); !st.ok()) return st;
+    if (!current.ok())
+        return current.status();
+    if (*current && (*current)->meta().hlc() >= object.meta().hlc())
+        return false;
+    if (auto st = table.put(object); !st.ok())
+        return st;
     return true;
 }
 

@@ -35,13 +35,15 @@ public:
                                             const std::string& principal);
     absl::StatusOr<v1::ObjectMeta> remove(const v1::ObjectRef& ref, const std::string& principal);
     absl::StatusOr<v1::RegistryObject> get(const v1::ObjectRef& ref, int64_t version) const;
-    absl::StatusOr<std::vector<v1::RegistryObject>> list(const v1::ListObjectsRequest& request) const;
+    absl::StatusOr<std::vector<v1::RegistryObject>> list(
+        const v1::ListObjectsRequest& request) const;
     absl::StatusOr<std::vector<v1::RegistryObject>> history(const v1::ObjectRef& ref) const;
     v1::LineageResponse lineage(const std::string& project) const;
 
     // Inside a write transaction: stores an object replicated from a peer when its clock is
     // newer than the local version's (last writer wins). Call load() after the commit.
-    absl::StatusOr<bool> putReplicated(storage::Connection& conn, const v1::RegistryObject& object) override;
+    absl::StatusOr<bool> putReplicated(storage::Connection& conn,
+                                       const v1::RegistryObject& object) override;
 
 private:
     absl::Status checkWritable() const;

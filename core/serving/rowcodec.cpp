@@ -18,8 +18,8 @@ absl::StatusOr<std::string> entityKeyFor(const std::vector<v1::JoinKey>& joinKey
         const auto type = registry::typeOfValue(it->second);
         if (type != jk.value_type())
             return absl::InvalidArgumentError("join key '" + jk.name() + "' expects " +
-                                              std::string(valueTypeName(jk.value_type())) + ", got " +
-                                              std::string(valueTypeName(type)));
+                                              std::string(valueTypeName(jk.value_type())) +
+                                              ", got " + std::string(valueTypeName(type)));
         parts.emplace_back(jk.name(), it->second);
     }
     return storage::encodeEntityKey(std::move(parts));
@@ -29,7 +29,8 @@ absl::StatusOr<v1::RowValues> rowValuesFor(const v1::FeatureView& view, const Va
     v1::RowValues out;
     for (const auto& f : view.features()) {
         auto it = values.find(f.name());
-        if (it == values.end()) continue;
+        if (it == values.end())
+            continue;
         if (!registry::valueMatches(it->second, f.value_type()))
             return absl::InvalidArgumentError(
                 "feature '" + f.name() + "' expects " + std::string(valueTypeName(f.value_type())) +
@@ -41,7 +42,8 @@ absl::StatusOr<v1::RowValues> rowValuesFor(const v1::FeatureView& view, const Va
     if (out.values_size() != static_cast<int>(values.size())) {
         for (const auto& [name, value] : values) {
             bool known = false;
-            for (const auto& f : view.features()) known = known || f.name() == name;
+            for (const auto& f : view.features())
+                known = known || f.name() == name;
             if (!known)
                 return absl::InvalidArgumentError("feature view '" + view.name() +
                                                   "' has no feature '" + name + "'");

@@ -4,7 +4,8 @@ namespace meridian::storage {
 
 absl::Status AuditTable::record(const AuditEntry& e) {
     return m_conn
-        .prepare("INSERT INTO audit(at_ms, principal, action, target, result) VALUES(?, ?, ?, ?, ?)")
+        .prepare(
+            "INSERT INTO audit(at_ms, principal, action, target, result) VALUES(?, ?, ?, ?, ?)")
         .bind(1, e.atMs)
         .bind(2, e.principal)
         .bind(3, e.action)
@@ -24,7 +25,8 @@ absl::StatusOr<std::vector<AuditEntry>> AuditTable::latest(int limit) {
     }
     auto st = q.status();
     q.reset();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return out;
 }
 

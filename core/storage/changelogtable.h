@@ -39,7 +39,8 @@ public:
                            const std::function<bool(v1::Change&&)>& visit);
 
     // Entries with seq > after in order, at most `limit`; views are valid during the call.
-    absl::Status scanAfter(uint64_t after, int limit, const std::function<bool(const LogEntry&)>& visit);
+    absl::Status scanAfter(uint64_t after, int limit,
+                           const std::function<bool(const LogEntry&)>& visit);
     // Deletes entries with seq <= upTo; returns how many.
     absl::StatusOr<int64_t> truncateThrough(uint64_t upTo);
     // Highest seq committed at or before `commitMs` (0 if none).

@@ -9,20 +9,25 @@ namespace meridian::storage {
 absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path,
                                                          Durability durability) {
     auto writer = Connection::open(path, false);
-    if (!writer.ok()) return writer.status();
+    if (!writer.ok())
+        return writer.status();
     auto& conn = **writer;
-    if (auto st = conn.exec("PRAGMA journal_mode=WAL"); !st.ok()) return st;
+    if (auto st = conn.exec("PRAGMA journal_mode=WAL"); !st.ok())
+        return st;
     if (auto st = conn.exec(durability == Durability::Full ? "PRAGMA synchronous=FULL"
                                                            : "PRAGMA synchronous=NORMAL");
         !st.ok())
         return st;
-    if (auto st = conn.exec("PRAGMA cache_size=-65536"); !st.ok()) return st;
-    if (auto st = conn.exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+    if (auto st = conn.exec("PRAGMA cache_size=-65536"); !st.ok())
+        return st;
+    if (auto st = conn.exec("BEGIN IMMEDIATE"); !st.ok())
+        return st;
     if (auto st = ensureSchema(conn); !st.ok()) {
         conn.exec("ROLLBACK").IgnoreError();
         return st;
     }
-    if (auto st = conn.exec("COMMIT"); !st.ok()) return st;
+    if (auto st = conn.exec("COMMIT"); !st.ok())
+        return st;
     std::unique_ptr<Database> db(new Database(path, std::move(*writer)));
     db->m_durability = durability;
     return db;
@@ -39,14 +44,17 @@ Database::~Database() {
 
 absl::Status Database::write(const std::function<absl::Status(Connection&)>& body) {
     std::lock_guard lock(m_writeMutex);
-    if (auto st = m_writer->exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+    if (auto st = m_writer->exec("BEGIN IMMEDIATE"); !st.ok())
+        return st;
     absl::Status st = body(*m_writer);
-    if (st.ok()) st = m_writer->exec("COMMIT");
+    if (st.ok())
+        st = m_writer->exec("COMMIT");
     if (!st.ok()) {
         m_writer->exec("ROLLBACK").IgnoreError();
         return st;
     }
-    if (m_commitListener) m_commitListener();
+    if (m_commitListener)
+        m_commitListener();
     return st;
 }
 
@@ -60,7 +68,8 @@ absl::StatusOr<Database::Reader> Database::read() {
         }
     }
     auto conn = Connection::open(m_path, true);
-    if (!conn.ok()) return conn.status();
+    if (!conn.ok())
+        return conn.status();
     (*conn)->exec("PRAGMA cache_size=-16384").IgnoreError();
     return Reader(this, std::move(*conn));
 }
@@ -68,20 +77,23 @@ absl::StatusOr<Database::Reader> Database::read() {
 void Database::giveBack(std::unique_ptr<Connection> conn) {
     // A statement left on a row would pin this connection to an old snapshot.
     conn->resetAll();
-    if (!sqlite3_get_autocommit(conn->handle())) conn->exec("ROLLBACK").IgnoreError();
+    if (!sqlite3_get_autocommit(conn->handle()))
+        conn->exec("ROLLBACK").IgnoreError();
     std::lock_guard lock(m_poolMutex);
     m_readers.push_back(std::move(conn));
 }
 
 Database::Reader::~Reader() {
-    if (m_conn) m_db->giveBack(std::move(m_conn));
+    if (m_conn)
+        m_db->giveBack(std::move(m_conn));
 }
 
 int64_t Database::sizeBytes() const {
     int64_t total = 0;
     for (const char* suffix : {"", "-wal"}) {
         struct stat st {};
-        if (::stat((m_path + suffix).c_str(), &st) == 0) total += st.st_size;
+        if (::stat((m_path + suffix).c_str(), &st) == 0)
+            total += st.st_size;
     }
     return total;
 }

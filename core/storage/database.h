@@ -44,7 +44,9 @@ public:
     absl::StatusOr<Reader> read();
 
     // Called after every successful commit of write() (on the writing thread).
-    void setCommitListener(std::function<void()> listener) { m_commitListener = std::move(listener); }
+    void setCommitListener(std::function<void()> listener) {
+        m_commitListener = std::move(listener);
+    }
 
     const std::string& path() const { return m_path; }
     int64_t sizeBytes() const;

@@ -4,9 +4,11 @@ namespace meridian::storage {
 
 absl::Status EgressTable::add(const EgressRecord& r) {
     return m_conn
-        .prepare("INSERT INTO egress(minute_ms, to_region, view, kind, bytes, raw_bytes, changes) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(minute_ms, to_region, view, kind) DO UPDATE "
-                 "SET bytes = bytes + ?5, raw_bytes = raw_bytes + ?6, changes = changes + ?7")
+        .prepare(
+            "INSERT INTO egress(minute_ms, to_region, view, kind, bytes, raw_bytes, changes) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(minute_ms, to_region, view, kind) DO "
+            "UPDATE "
+            "SET bytes = bytes + ?5, raw_bytes = raw_bytes + ?6, changes = changes + ?7")
         .bind(1, r.minuteMs - r.minuteMs % 60000)
         .bind(2, r.toRegion)
         .bind(3, r.view)
@@ -24,8 +26,8 @@ absl::Status EgressTable::scan(int64_t sinceMs, int64_t untilMs,
         "WHERE minute_ms >= ? AND minute_ms < ? ORDER BY minute_ms");
     q.bind(1, sinceMs - sinceMs % 60000).bind(2, untilMs);
     while (q.step()) {
-        visit({q.int64(0), std::string(q.text(1)), std::string(q.text(2)), std::string(q.text(3)), q.int64(4),
-               q.int64(5), q.int64(6)});
+        visit({q.int64(0), std::string(q.text(1)), std::string(q.text(2)), std::string(q.text(3)),
+               q.int64(4), q.int64(5), q.int64(6)});
     }
     auto st = q.status();
     q.reset();

@@ -28,7 +28,8 @@ public:
     // Adds to the bucket of record.minuteMs (rounded down to the minute).
     absl::Status add(const EgressRecord& record);
     // Buckets with since <= minute < until, oldest first.
-    absl::Status scan(int64_t sinceMs, int64_t untilMs, const std::function<void(const EgressRecord&)>& visit);
+    absl::Status scan(int64_t sinceMs, int64_t untilMs,
+                      const std::function<void(const EgressRecord&)>& visit);
     // Drops buckets older than `beforeMs`.
     absl::Status prune(int64_t beforeMs);
 

@@ -23,7 +23,8 @@ bool getVarint(std::string_view& in, uint64_t& v) {
         const auto byte = static_cast<unsigned char>(in.front());
         in.remove_prefix(1);
         v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-        if (!(byte & 0x80)) return true;
+        if (!(byte & 0x80))
+            return true;
     }
     return false;
 }
@@ -31,21 +32,25 @@ bool getVarint(std::string_view& in, uint64_t& v) {
 // Big-endian with the sign bit flipped, so byte order is numeric order.
 void putOrderedInt(std::string& out, int64_t v, int bytes) {
     uint64_t u = static_cast<uint64_t>(v) ^ (uint64_t{1} << (bytes * 8 - 1));
-    for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((u >> (i * 8)) & 0xff));
+    for (int i = bytes - 1; i >= 0; --i)
+        out.push_back(static_cast<char>((u >> (i * 8)) & 0xff));
 }
 
 int64_t getOrderedInt(std::string_view in, int bytes) {
     uint64_t u = 0;
-    for (int i = 0; i < bytes; ++i) u = (u << 8) | static_cast<unsigned char>(in[i]);
+    for (int i = 0; i < bytes; ++i)
+        u = (u << 8) | static_cast<unsigned char>(in[i]);
     u ^= uint64_t{1} << (bytes * 8 - 1);
-    if (bytes == 4) return static_cast<int32_t>(static_cast<uint32_t>(u));
+    if (bytes == 4)
+        return static_cast<int32_t>(static_cast<uint32_t>(u));
     return static_cast<int64_t>(u);
 }
 
 }  // namespace
 
 absl::StatusOr<std::string> encodeEntityKey(std::vector<KeyPart> parts) {
-    if (parts.empty()) return absl::InvalidArgumentError("entity key has no join keys");
+    if (parts.empty())
+        return absl::InvalidArgumentError("entity key has no join keys");
     std::sort(parts.begin(), parts.end(),
               [](const KeyPart& a, const KeyPart& b) { return a.first < b.first; });
     std::string out;
@@ -91,28 +96,33 @@ absl::StatusOr<std::vector<KeyPart>> decodeEntityKey(std::string_view in) {
     auto corrupt = [] { return absl::DataLossError("malformed entity key"); };
     while (!in.empty()) {
         uint64_t len = 0;
-        if (!getVarint(in, len) || len > in.size()) return corrupt();
+        if (!getVarint(in, len) || len > in.size())
+            return corrupt();
         KeyPart part;
         part.first = std::string(in.substr(0, len));
         in.remove_prefix(len);
-        if (in.empty()) return corrupt();
+        if (in.empty())
+            return corrupt();
         const char tag = in.front();
         in.remove_prefix(1);
         switch (tag) {
             case kInt64:
-                if (in.size() < 8) return corrupt();
+                if (in.size() < 8)
+                    return corrupt();
                 part.second.set_int64_val(getOrderedInt(in, 8));
                 in.remove_prefix(8);
                 break;
             case kInt32:
-                if (in.size() < 4) return corrupt();
+                if (in.size() < 4)
+                    return corrupt();
                 part.second.set_int32_val(static_cast<int32_t>(getOrderedInt(in, 4)));
                 in.remove_prefix(4);
                 break;
             case kString:
             case kBytes: {
                 uint64_t n = 0;
-                if (!getVarint(in, n) || n > in.size()) return corrupt();
+                if (!getVarint(in, n) || n > in.size())
+                    return corrupt();
                 if (tag == kString) {
                     part.second.set_string_val(std::string(in.substr(0, n)));
                 } else {
@@ -121,7 +131,8 @@ absl::StatusOr<std::vector<KeyPart>> decodeEntityKey(std::string_view in) {
                 in.remove_prefix(n);
                 break;
             }
-            default: return corrupt();
+            default:
+                return corrupt();
         }
         parts.push_back(std::move(part));
     }
@@ -130,10 +141,12 @@ absl::StatusOr<std::vector<KeyPart>> decodeEntityKey(std::string_view in) {
 
 std::string entityKeyToString(std::string_view bytes) {
     auto parts = decodeEntityKey(bytes);
-    if (!parts.ok()) return "<malformed key>";
+    if (!parts.ok())
+        return "<malformed key>";
     std::string out;
     for (const auto& [name, value] : *parts) {
-        if (!out.empty()) out += ", ";
+        if (!out.empty())
+            out += ", ";
         out += name + "=" + registry::valueToString(value);
     }
     return out;

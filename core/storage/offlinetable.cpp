@@ -25,8 +25,9 @@ uint64_t offlineRowHash(const OfflineRecord& r) {
 absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r) {
     const int64_t day = dayOf(r.eventTs);
     auto st = m_conn
-                  .prepare("INSERT OR IGNORE INTO offline(view_id, entity_key, event_ts, write_hlc, "
-                           "origin, day, vals) VALUES(?, ?, ?, ?, ?, ?, ?)")
+                  .prepare(
+                      "INSERT OR IGNORE INTO offline(view_id, entity_key, event_ts, write_hlc, "
+                      "origin, day, vals) VALUES(?, ?, ?, ?, ?, ?, ?)")
                   .bind(1, viewId)
                   .bindBlob(2, r.entityKey)
                   .bind(3, r.eventTs)
@@ -35,8 +36,10 @@ absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r
                   .bind(6, day)
                   .bindBlob(7, r.vals)
                   .run();
-    if (!st.ok()) return st;
-    if (m_conn.changes() == 0) return false;
+    if (!st.ok())
+        return st;
+    if (m_conn.changes() == 0)
+        return false;
     // SQLite has no XOR operator: (a | b) - (a & b) is a ^ b, and never overflows.
     st = m_conn
              .prepare(
@@ -47,31 +50,37 @@ absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r
              .bind(2, day)
              .bind(3, static_cast<int64_t>(offlineRowHash(r)))
              .run();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return true;
 }
 
 absl::StatusOr<std::vector<OfflineTable::Partition>> OfflineTable::partitions(int64_t viewId) {
-    auto& q = m_conn.prepare("SELECT day, rows, digest FROM offline_partitions WHERE view_id = ? ORDER BY day");
+    auto& q = m_conn.prepare(
+        "SELECT day, rows, digest FROM offline_partitions WHERE view_id = ? ORDER BY day");
     q.bind(1, viewId);
     std::vector<Partition> out;
-    while (q.step()) out.push_back({q.int64(0), q.int64(1), static_cast<uint64_t>(q.int64(2))});
+    while (q.step())
+        out.push_back({q.int64(0), q.int64(1), static_cast<uint64_t>(q.int64(2))});
     auto st = q.status();
     q.reset();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return out;
 }
 
 absl::Status OfflineTable::scanPartition(int64_t viewId, int64_t day,
                                          const std::function<bool(const OfflineRecord&)>& visit) {
     auto& q = m_conn.prepare(
-        "SELECT entity_key, event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ? AND day = ? "
+        "SELECT entity_key, event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ? AND "
+        "day = ? "
         "ORDER BY id");
     q.bind(1, viewId).bind(2, day);
     while (q.step()) {
         OfflineRecord r{std::string(q.blob(0)), q.int64(1), static_cast<uint64_t>(q.int64(2)),
                         std::string(q.text(3)), std::string(q.blob(4))};
-        if (!visit(r)) break;
+        if (!visit(r))
+            break;
     }
     auto st = q.status();
     q.reset();
@@ -79,9 +88,16 @@ absl::Status OfflineTable::scanPartition(int64_t viewId, int64_t day,
 }
 
 absl::Status OfflineTable::dropPartition(int64_t viewId, int64_t day) {
-    auto st = m_conn.prepare("DELETE FROM offline WHERE view_id = ? AND day = ?").bind(1, viewId).bind(2, day).run();
-    if (!st.ok()) return st;
-    return m_conn.prepare("DELETE FROM offline_partitions WHERE view_id = ? AND day = ?").bind(1, viewId).bind(2, day).run();
+    auto st = m_conn.prepare("DELETE FROM offline WHERE view_id = ? AND day = ?")
+                  .bind(1, viewId)
+                  .bind(2, day)
+                  .run();
+    if (!st.ok())
+        return st;
+    return m_conn.prepare("DELETE FROM offline_partitions WHERE view_id = ? AND day = ?")
+        .bind(1, viewId)
+        .bind(2, day)
+        .run();
 }
 
 absl::StatusOr<std::optional<OfflineRecord>> OfflineTable::pointInTime(int64_t viewId,
@@ -89,7 +105,8 @@ absl::StatusOr<std::optional<OfflineRecord>> OfflineTable::pointInTime(int64_t v
                                                                        int64_t at,
                                                                        int64_t notBefore) {
     auto& q = m_conn.prepare(
-        "SELECT event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ? AND entity_key = ? "
+        "SELECT event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ? AND entity_key = "
+        "? "
         "AND event_ts <= ? AND event_ts >= ? ORDER BY event_ts DESC, write_hlc DESC, origin DESC "
         "LIMIT 1");
     q.bind(1, viewId).bindBlob(2, entityKey).bind(3, at).bind(4, notBefore);
@@ -104,7 +121,8 @@ absl::StatusOr<std::optional<OfflineRecord>> OfflineTable::pointInTime(int64_t v
     }
     auto st = q.status();
     q.reset();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return out;
 }
 
@@ -119,12 +137,14 @@ absl::Status OfflineTable::latestPerKey(int64_t viewId, int64_t start, int64_t e
     bool first = true;
     while (q.step()) {
         const std::string_view key = q.blob(0);
-        if (!first && key == lastKey) continue;
+        if (!first && key == lastKey)
+            continue;
         first = false;
         lastKey = std::string(key);
         OfflineRecord r{lastKey, q.int64(1), static_cast<uint64_t>(q.int64(2)),
                         std::string(q.text(3)), std::string(q.blob(4))};
-        if (!visit(r)) break;
+        if (!visit(r))
+            break;
     }
     auto st = q.status();
     q.reset();
@@ -139,7 +159,8 @@ absl::StatusOr<int64_t> OfflineTable::countKeys(int64_t viewId, int64_t start, i
     int64_t n = q.step() ? q.int64(0) : 0;
     auto st = q.status();
     q.reset();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return n;
 }
 
@@ -149,7 +170,8 @@ absl::StatusOr<int64_t> OfflineTable::count(int64_t viewId) {
     int64_t n = q.step() ? q.int64(0) : 0;
     auto st = q.status();
     q.reset();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return n;
 }
 

@@ -4,8 +4,10 @@ namespace meridian::storage {
 
 bool isNewer(int64_t eventTs, uint64_t writeHlc, std::string_view origin, int64_t otherEventTs,
              uint64_t otherWriteHlc, std::string_view otherOrigin) {
-    if (eventTs != otherEventTs) return eventTs > otherEventTs;
-    if (writeHlc != otherWriteHlc) return writeHlc > otherWriteHlc;
+    if (eventTs != otherEventTs)
+        return eventTs > otherEventTs;
+    if (writeHlc != otherWriteHlc)
+        return writeHlc > otherWriteHlc;
     return origin > otherOrigin;
 }
 
@@ -27,7 +29,8 @@ absl::StatusOr<bool> OnlineTable::upsert(int64_t viewId, std::string_view entity
         .bind(5, r.origin)
         .bind(6, r.deleted ? 1 : 0)
         .bindBlob(7, r.vals);
-    if (auto st = q.run(); !st.ok()) return st;
+    if (auto st = q.run(); !st.ok())
+        return st;
     return m_conn.changes() > 0;
 }
 
@@ -40,7 +43,8 @@ absl::StatusOr<bool> OnlineTable::get(int64_t viewId, std::string_view entityKey
     if (!q.step()) {
         auto st = q.status();
         q.reset();
-        if (!st.ok()) return st;
+        if (!st.ok())
+            return st;
         return false;
     }
     // The statement stays positioned on the row so the views stay valid; the next prepare()
@@ -59,7 +63,8 @@ absl::StatusOr<int64_t> OnlineTable::count(int64_t viewId) {
     int64_t n = q.step() ? q.int64(0) : 0;
     auto st = q.status();
     q.reset();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return n;
 }
 

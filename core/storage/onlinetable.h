@@ -37,7 +37,8 @@ public:
     explicit OnlineTable(Connection& conn) : m_conn(conn) {}
 
     // True when `record` became the latest value (it was newer than what was stored).
-    absl::StatusOr<bool> upsert(int64_t viewId, std::string_view entityKey, const OnlineRecord& record);
+    absl::StatusOr<bool> upsert(int64_t viewId, std::string_view entityKey,
+                                const OnlineRecord& record);
     // False when the key has no row.
     absl::StatusOr<bool> get(int64_t viewId, std::string_view entityKey, OnlineRecordView& out);
     absl::StatusOr<int64_t> count(int64_t viewId);

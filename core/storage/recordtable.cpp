@@ -11,13 +11,15 @@ absl::StatusOr<std::vector<Message>> collect(Statement& q) {
         const auto blob = q.blob(0);
         if (!m.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
             q.reset();
-            return absl::DataLossError("stored " + std::string(Message::descriptor()->name()) + " does not parse");
+            return absl::DataLossError("stored " + std::string(Message::descriptor()->name()) +
+                                       " does not parse");
         }
         out.push_back(std::move(m));
     }
     auto st = q.status();
     q.reset();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return out;
 }
 
@@ -25,8 +27,10 @@ absl::StatusOr<std::vector<Message>> collect(Statement& q) {
 
 absl::Status JobTable::put(const v1::SyncJob& job) {
     return m_conn
-        .prepare("INSERT INTO sync_jobs(id, created_ms, job) VALUES(?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                 "job = excluded.job")
+        .prepare(
+            "INSERT INTO sync_jobs(id, created_ms, job) VALUES(?, ?, ?) ON CONFLICT(id) DO UPDATE "
+            "SET "
+            "job = excluded.job")
         .bind(1, job.id())
         .bind(2, job.created_at())
         .bindBlob(3, job.SerializeAsString())
@@ -37,8 +41,10 @@ absl::StatusOr<std::optional<v1::SyncJob>> JobTable::get(const std::string& id) 
     auto& q = m_conn.prepare("SELECT job FROM sync_jobs WHERE id = ?");
     q.bind(1, id);
     auto jobs = collect<v1::SyncJob>(q);
-    if (!jobs.ok()) return jobs.status();
-    if (jobs->empty()) return std::optional<v1::SyncJob>();
+    if (!jobs.ok())
+        return jobs.status();
+    if (jobs->empty())
+        return std::optional<v1::SyncJob>();
     return std::optional<v1::SyncJob>(std::move(jobs->front()));
 }
 
@@ -50,8 +56,10 @@ absl::StatusOr<std::vector<v1::SyncJob>> JobTable::latest(int limit) {
 
 absl::Status AlertTable::put(const v1::Alert& alert) {
     return m_conn
-        .prepare("INSERT INTO alerts(id, raised_ms, cleared_ms, alert) VALUES(?, ?, ?, ?) ON CONFLICT(id) DO "
-                 "UPDATE SET cleared_ms = excluded.cleared_ms, alert = excluded.alert")
+        .prepare(
+            "INSERT INTO alerts(id, raised_ms, cleared_ms, alert) VALUES(?, ?, ?, ?) ON "
+            "CONFLICT(id) DO "
+            "UPDATE SET cleared_ms = excluded.cleared_ms, alert = excluded.alert")
         .bind(1, alert.id())
         .bind(2, alert.raised_at())
         .bind(3, alert.cleared_at())
@@ -60,7 +68,8 @@ absl::Status AlertTable::put(const v1::Alert& alert) {
 }
 
 absl::StatusOr<std::vector<v1::Alert>> AlertTable::latest(bool includeCleared, int limit) {
-    auto& q = m_conn.prepare("SELECT alert FROM alerts WHERE cleared_ms = 0 OR ? ORDER BY raised_ms DESC LIMIT ?");
+    auto& q = m_conn.prepare(
+        "SELECT alert FROM alerts WHERE cleared_ms = 0 OR ? ORDER BY raised_ms DESC LIMIT ?");
     q.bind(1, includeCleared ? 1 : 0).bind(2, limit);
     return collect<v1::Alert>(q);
 }

@@ -15,21 +15,25 @@ absl::StatusOr<v1::RegistryObject> parse(std::string_view bytes) {
 absl::Status RegistryTable::put(const v1::RegistryObject& object) {
     const auto key = registry::keyOf(object);
     const std::string bytes = object.SerializeAsString();
-    auto st = m_conn
-                  .prepare("INSERT INTO registry_objects(kind, project, name, version, deleted, object) "
-                           "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(kind, project, name) DO UPDATE SET "
-                           "version = excluded.version, deleted = excluded.deleted, object = excluded.object")
-                  .bind(1, static_cast<int64_t>(key.kind))
-                  .bind(2, key.project)
-                  .bind(3, key.name)
-                  .bind(4, object.meta().version())
-                  .bind(5, object.meta().deleted() ? 1 : 0)
-                  .bindBlob(6, bytes)
-                  .run();
-    if (!st.ok()) return st;
+    auto st =
+        m_conn
+            .prepare(
+                "INSERT INTO registry_objects(kind, project, name, version, deleted, object) "
+                "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(kind, project, name) DO UPDATE SET "
+                "version = excluded.version, deleted = excluded.deleted, object = excluded.object")
+            .bind(1, static_cast<int64_t>(key.kind))
+            .bind(2, key.project)
+            .bind(3, key.name)
+            .bind(4, object.meta().version())
+            .bind(5, object.meta().deleted() ? 1 : 0)
+            .bindBlob(6, bytes)
+            .run();
+    if (!st.ok())
+        return st;
     return m_conn
-        .prepare("INSERT OR REPLACE INTO registry_history(kind, project, name, version, object) "
-                 "VALUES(?, ?, ?, ?, ?)")
+        .prepare(
+            "INSERT OR REPLACE INTO registry_history(kind, project, name, version, object) "
+            "VALUES(?, ?, ?, ?, ?)")
         .bind(1, static_cast<int64_t>(key.kind))
         .bind(2, key.project)
         .bind(3, key.name)
@@ -45,49 +49,60 @@ absl::StatusOr<std::vector<v1::RegistryObject>> RegistryTable::current(bool incl
     std::vector<v1::RegistryObject> out;
     while (q.step()) {
         auto o = parse(q.blob(0));
-        if (!o.ok()) return o.status();
+        if (!o.ok())
+            return o.status();
         out.push_back(std::move(*o));
     }
     auto st = q.status();
     q.reset();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return out;
 }
 
 absl::StatusOr<std::optional<v1::RegistryObject>> RegistryTable::get(const registry::ObjectKey& key,
-                                                                      int64_t version) {
-    auto& q = version == 0
-                  ? m_conn.prepare("SELECT object FROM registry_objects WHERE kind = ? AND project = ? AND name = ?")
-                  : m_conn.prepare("SELECT object FROM registry_history WHERE kind = ? AND project = ? "
-                                   "AND name = ? AND version = ?");
+                                                                     int64_t version) {
+    auto& q =
+        version == 0
+            ? m_conn.prepare(
+                  "SELECT object FROM registry_objects WHERE kind = ? AND project = ? AND name = ?")
+            : m_conn.prepare(
+                  "SELECT object FROM registry_history WHERE kind = ? AND project = ? "
+                  "AND name = ? AND version = ?");
     q.bind(1, static_cast<int64_t>(key.kind)).bind(2, key.project).bind(3, key.name);
-    if (version != 0) q.bind(4, version);
+    if (version != 0)
+        q.bind(4, version);
     std::optional<v1::RegistryObject> out;
     if (q.step()) {
         auto o = parse(q.blob(0));
-        if (!o.ok()) return o.status();
+        if (!o.ok())
+            return o.status();
         out = std::move(*o);
     }
     auto st = q.status();
     q.reset();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return out;
 }
 
 absl::StatusOr<std::vector<v1::RegistryObject>> RegistryTable::history(
     const registry::ObjectKey& key) {
     auto& q = m_conn.prepare(
-        "SELECT object FROM registry_history WHERE kind = ? AND project = ? AND name = ? ORDER BY version");
+        "SELECT object FROM registry_history WHERE kind = ? AND project = ? AND name = ? ORDER BY "
+        "version");
     q.bind(1, static_cast<int64_t>(key.kind)).bind(2, key.project).bind(3, key.name);
     std::vector<v1::RegistryObject> out;
     while (q.step()) {
         auto o = parse(q.blob(0));
-        if (!o.ok()) return o.status();
+        if (!o.ok())
+            return o.status();
         out.push_back(std::move(*o));
     }
     auto st = q.status();
     q.reset();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return out;
 }
 
@@ -96,10 +111,12 @@ absl::StatusOr<int64_t> RegistryTable::lastVersion(const registry::ObjectKey& ke
         "SELECT max(version) FROM registry_history WHERE kind = ? AND project = ? AND name = ?");
     q.bind(1, static_cast<int64_t>(key.kind)).bind(2, key.project).bind(3, key.name);
     int64_t v = 0;
-    if (q.step()) v = q.int64(0);
+    if (q.step())
+        v = q.int64(0);
     auto st = q.status();
     q.reset();
-    if (!st.ok()) return st;
+    if (!st.ok())
+        return st;
     return v;
 }
 

@@ -145,7 +145,8 @@ CREATE TABLE IF NOT EXISTS audit(
 }  // namespace
 
 absl::Status ensureSchema(Connection& conn) {
-    if (auto st = conn.exec(kSchema); !st.ok()) return st;
+    if (auto st = conn.exec(kSchema); !st.ok())
+        return st;
     auto& get = conn.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
     if (get.step()) {
         const int version = std::stoi(std::string(get.text(0)));

@@ -5,16 +5,21 @@
 namespace meridian::storage {
 
 absl::Status sqliteError(sqlite3* db, int rc, std::string_view what) {
-    std::string message = "sqlite: " + std::string(what) + ": " +
-                          (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    std::string message =
+        "sqlite: " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     switch (rc & 0xff) {
         case SQLITE_BUSY:
-        case SQLITE_LOCKED: return absl::UnavailableError(message);
-        case SQLITE_FULL: return absl::ResourceExhaustedError(message);
-        case SQLITE_CONSTRAINT: return absl::AlreadyExistsError(message);
+        case SQLITE_LOCKED:
+            return absl::UnavailableError(message);
+        case SQLITE_FULL:
+            return absl::ResourceExhaustedError(message);
+        case SQLITE_CONSTRAINT:
+            return absl::AlreadyExistsError(message);
         case SQLITE_CORRUPT:
-        case SQLITE_NOTADB: return absl::DataLossError(message);
-        default: return absl::InternalError(message);
+        case SQLITE_NOTADB:
+            return absl::DataLossError(message);
+        default:
+            return absl::InternalError(message);
     }
 }
 
@@ -29,7 +34,8 @@ Statement& Statement::bind(int index, std::string_view text) {
 }
 
 Statement& Statement::bindBlob(int index, std::string_view bytes) {
-    sqlite3_bind_blob(m_stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(m_stmt, index, bytes.data(), static_cast<int>(bytes.size()),
+                      SQLITE_TRANSIENT);
     return *this;
 }
 
@@ -40,8 +46,10 @@ Statement& Statement::bindNull(int index) {
 
 bool Statement::step() {
     const int rc = sqlite3_step(m_stmt);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE && m_status.ok()) m_status = sqliteError(m_db, rc, sqlite3_sql(m_stmt));
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc != SQLITE_DONE && m_status.ok())
+        m_status = sqliteError(m_db, rc, sqlite3_sql(m_stmt));
     return false;
 }
 
@@ -72,8 +80,9 @@ std::string_view Statement::blob(int column) const {
 absl::StatusOr<std::unique_ptr<Connection>> Connection::open(const std::string& path,
                                                              bool readOnly) {
     sqlite3* db = nullptr;
-    const int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                      SQLITE_OPEN_NOMUTEX;
+    const int flags =
+        (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+        SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
         absl::Status st = sqliteError(db, rc, "open " + path);
@@ -121,8 +130,10 @@ absl::Status Connection::exec(std::string_view sql) {
 }
 
 void Connection::resetAll() {
-    for (sqlite3_stmt* stmt = sqlite3_next_stmt(m_db, nullptr); stmt; stmt = sqlite3_next_stmt(m_db, stmt)) {
-        if (sqlite3_stmt_busy(stmt)) sqlite3_reset(stmt);
+    for (sqlite3_stmt* stmt = sqlite3_next_stmt(m_db, nullptr); stmt;
+         stmt = sqlite3_next_stmt(m_db, stmt)) {
+        if (sqlite3_stmt_busy(stmt))
+            sqlite3_reset(stmt);
     }
 }
 

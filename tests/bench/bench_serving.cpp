@@ -53,13 +53,15 @@ v1::GetOnlineFeaturesRequest readRequest(int entities, std::mt19937_64& rng, int
     r.set_project("bench");
     r.mutable_features()->add_refs("user_features:*");
     std::uniform_int_distribution<int> pick(1, population);
-    for (int i = 0; i < entities; ++i) (*r.add_entities()->mutable_keys())["user_id"].set_int64_val(pick(rng));
+    for (int i = 0; i < entities; ++i)
+        (*r.add_entities()->mutable_keys())["user_id"].set_int64_val(pick(rng));
     return r;
 }
 
 int argValue(int argc, char** argv, const char* name, int fallback) {
     for (int i = 1; i + 1 < argc; ++i) {
-        if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
+        if (std::strcmp(argv[i], name) == 0)
+            return std::atoi(argv[i + 1]);
     }
     return fallback;
 }
@@ -75,7 +77,8 @@ int main(int argc, char** argv) {
     QTemporaryDir dir;
     test::StoreProcess store("bench-region", dir.filePath("region"));
     if (!store.start()) {
-        std::fprintf(stderr, "bench_serving: meridian-store did not start: %s\n", qPrintable(store.output()));
+        std::fprintf(stderr, "bench_serving: meridian-store did not start: %s\n",
+                     qPrintable(store.output()));
         return 1;
     }
     test::TestClient client(store.endpoint().toStdString());
@@ -83,14 +86,18 @@ int main(int argc, char** argv) {
     {
         v1::ApplyResponse applied;
         auto ctx = client.context();
-        if (!client.registry().Apply(ctx.get(), benchRepository(), &applied).ok()) return 1;
+        if (!client.registry().Apply(ctx.get(), benchRepository(), &applied).ok())
+            return 1;
     }
-    std::printf("meridian serving benchmark: %d entities x %d features, %d calls per measurement, median of %d rounds\n",
-                population, kFeatures, calls, rounds);
+    std::printf(
+        "meridian serving benchmark: %d entities x %d features, %d calls per measurement, median "
+        "of %d rounds\n",
+        population, kFeatures, calls, rounds);
     std::printf("loading %d rows ...\n", population);
     std::mt19937_64 rng(42);
     const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
     for (int first = 1; first <= population; first += 5000) {
         v1::WriteFeaturesRequest w;
         w.set_project("bench");
@@ -102,8 +109,10 @@ int main(int argc, char** argv) {
             row->set_event_timestamp(now);
             for (int f = 0; f < kFeatures; ++f) {
                 auto& v = (*row->mutable_values())["f" + std::to_string(f)];
-                if (f % 2) v.set_int64_val(static_cast<int64_t>(rng() % 1000));
-                else v.set_double_val(static_cast<double>(rng() % 100000) / 100.0);
+                if (f % 2)
+                    v.set_int64_val(static_cast<int64_t>(rng() % 1000));
+                else
+                    v.set_double_val(static_cast<double>(rng() % 100000) / 100.0);
             }
         }
         v1::WriteFeaturesResponse out;
@@ -139,7 +148,8 @@ int main(int argc, char** argv) {
     for (int round = 0; round < rounds; ++round) {
         for (auto& c : cases) {
             std::vector<v1::GetOnlineFeaturesRequest> requests;
-            for (int i = 0; i < c.calls; ++i) requests.push_back(readRequest(c.entities, rng, population));
+            for (int i = 0; i < c.calls; ++i)
+                requests.push_back(readRequest(c.entities, rng, population));
             v1::EchoRequest echo;
             echo.set_response_bytes(static_cast<int>(c.responseBytes));
             // The request carries the same entity payload, so both directions match in size.
@@ -153,7 +163,8 @@ int main(int argc, char** argv) {
                 v1::GetOnlineFeaturesResponse out;
                 grpc::ClientContext ctx;
                 auto st = client.serving().GetOnlineFeatures(&ctx, requests[i], &out);
-                if (!st.ok()) std::abort();
+                if (!st.ok())
+                    std::abort();
             }));
         }
     }
@@ -172,14 +183,20 @@ int main(int argc, char** argv) {
     sqlite3* raw = nullptr;
     sqlite3_open_v2(dbPath.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(raw, "SELECT event_ts, write_hlc, origin, deleted, vals FROM online WHERE view_id = ? AND entity_key = ?", -1, &stmt, nullptr);
+    sqlite3_prepare_v2(raw,
+                       "SELECT event_ts, write_hlc, origin, deleted, vals FROM online WHERE "
+                       "view_id = ? AND entity_key = ?",
+                       -1, &stmt, nullptr);
     auto db = storage::Database::open(dbPath);
-    if (!db.ok()) return 1;
+    if (!db.ok())
+        return 1;
     for (int round = 0; round < rounds; ++round) {
         rawRounds.push_back(measure(static_cast<int>(keys.size()), [&](int i) {
             sqlite3_bind_int64(stmt, 1, 1);
-            sqlite3_bind_blob(stmt, 2, keys[i].data(), static_cast<int>(keys[i].size()), SQLITE_STATIC);
-            if (sqlite3_step(stmt) != SQLITE_ROW) std::abort();
+            sqlite3_bind_blob(stmt, 2, keys[i].data(), static_cast<int>(keys[i].size()),
+                              SQLITE_STATIC);
+            if (sqlite3_step(stmt) != SQLITE_ROW)
+                std::abort();
             volatile auto bytes = sqlite3_column_bytes(stmt, 4);
             (void)bytes;
             sqlite3_reset(stmt);
@@ -188,7 +205,8 @@ int main(int argc, char** argv) {
             auto reader = (*db)->read();
             storage::OnlineTable table(**reader);
             storage::OnlineRecordView record;
-            if (!*table.get(1, keys[i], record)) std::abort();
+            if (!*table.get(1, keys[i], record))
+                std::abort();
         }));
     }
     sqlite3_finalize(stmt);

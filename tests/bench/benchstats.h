@@ -16,9 +16,11 @@ struct Figures {
 };
 
 inline double percentile(std::vector<double> samples, double q) {
-    if (samples.empty()) return 0;
+    if (samples.empty())
+        return 0;
     std::sort(samples.begin(), samples.end());
-    const size_t i = std::min(samples.size() - 1, static_cast<size_t>(q * static_cast<double>(samples.size())));
+    const size_t i =
+        std::min(samples.size() - 1, static_cast<size_t>(q * static_cast<double>(samples.size())));
     return samples[i];
 }
 
@@ -31,24 +33,30 @@ Figures measure(int n, Call&& call) {
     for (int i = 0; i < n; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         call(i);
-        us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+        us.push_back(
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
+                .count());
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return {percentile(us, 0.5), percentile(us, 0.99), n / seconds};
 }
 
 // The round whose p50 is the median of the rounds.
 inline Figures medianRound(std::vector<Figures> rounds) {
-    std::sort(rounds.begin(), rounds.end(), [](const Figures& a, const Figures& b) { return a.p50Us < b.p50Us; });
+    std::sort(rounds.begin(), rounds.end(),
+              [](const Figures& a, const Figures& b) { return a.p50Us < b.p50Us; });
     return rounds[rounds.size() / 2];
 }
 
 inline void printRow(const std::string& name, const Figures& f, const char* unit = "calls/s") {
-    std::printf("  %-44s p50 %9.1f us   p99 %9.1f us   %11.0f %s\n", name.c_str(), f.p50Us, f.p99Us, f.perSecond, unit);
+    std::printf("  %-44s p50 %9.1f us   p99 %9.1f us   %11.0f %s\n", name.c_str(), f.p50Us, f.p99Us,
+                f.perSecond, unit);
 }
 
 inline void printRatio(const std::string& name, double ratio, const std::string& target, bool met) {
-    std::printf("  %-44s %6.2fx   target %-10s %s\n", name.c_str(), ratio, target.c_str(), met ? "met" : "NOT MET");
+    std::printf("  %-44s %6.2fx   target %-10s %s\n", name.c_str(), ratio, target.c_str(),
+                met ? "met" : "NOT MET");
 }
 
 }  // namespace meridian::bench

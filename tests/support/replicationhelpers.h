@@ -26,12 +26,14 @@ using RepValues = std::map<int64_t, std::pair<double, std::string>>;
 grpc::Status writeRep(TestClient& client, const std::string& view, const std::vector<RepRow>& rows,
                       int target = 0 /* v1::WriteTarget */);
 // user id -> (score, label) of the rows present online; empty optional when the read failed.
-std::optional<RepValues> readRep(TestClient& client, const std::string& view, const std::vector<int64_t>& ids);
+std::optional<RepValues> readRep(TestClient& client, const std::string& view,
+                                 const std::vector<int64_t>& ids);
 // Objects in the registry of that region (0 when it does not answer).
 int registryCount(TestClient& client);
 std::optional<v1::StatsResponse> stats(TestClient& client);
 // The link from `from` in `stats`, view "" for the link as a whole.
-std::optional<v1::LinkStats> linkOf(const v1::StatsResponse& stats, const std::string& from, const std::string& view = {});
+std::optional<v1::LinkStats> linkOf(const v1::StatsResponse& stats, const std::string& from,
+                                    const std::string& view = {});
 std::vector<int64_t> idRange(int64_t first, int64_t count);
 
 }  // namespace meridian::test
@@ -40,7 +42,8 @@ namespace meridian::test {
 
 // Starts a sync job at `to` and waits for it to finish; the finished job, or empty on an RPC error.
 std::optional<v1::SyncJob> runJob(TestClient& to, const std::string& from, v1::SyncJob::Kind kind,
-                                  const std::vector<std::string>& scope = {}, grpc::Status* triggerStatus = nullptr);
+                                  const std::vector<std::string>& scope = {},
+                                  grpc::Status* triggerStatus = nullptr);
 // How many files under `dir` (recursively) contain `marker`.
 int filesContaining(const QString& dir, const QByteArray& marker);
 

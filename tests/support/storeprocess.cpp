@@ -8,23 +8,27 @@
 namespace meridian::test {
 
 StoreProcess::StoreProcess(QString region, QString dataDir, QStringList extraArgs)
-    : m_region(std::move(region)), m_dataDir(std::move(dataDir)), m_extraArgs(std::move(extraArgs)) {
+    : m_region(std::move(region)),
+      m_dataDir(std::move(dataDir)),
+      m_extraArgs(std::move(extraArgs)) {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
 }
 
 StoreProcess::~StoreProcess() {
-    if (isRunning()) kill();
+    if (isRunning())
+        kill();
 }
 
 bool StoreProcess::start(const QString& listen, int timeoutMs) {
     QDir().mkpath(m_dataDir);
     const QString portFile = m_dataDir + QStringLiteral("/store.port");
     QFile::remove(portFile);
-    QStringList args{QStringLiteral("--region"), m_region, QStringLiteral("--data-dir"), m_dataDir,
-                     QStringLiteral("--listen"), listen, QStringLiteral("--port-file"), portFile};
+    QStringList args{QStringLiteral("--region"), m_region, QStringLiteral("--data-dir"),  m_dataDir,
+                     QStringLiteral("--listen"), listen,   QStringLiteral("--port-file"), portFile};
     args += m_extraArgs;
     m_process.start(QStringLiteral(MERIDIAN_STORE_BINARY), args);
-    if (!m_process.waitForStarted(timeoutMs)) return false;
+    if (!m_process.waitForStarted(timeoutMs))
+        return false;
     // The store writes its port file once it is serving; poll for it (no fixed sleep).
     QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
@@ -37,7 +41,8 @@ bool StoreProcess::start(const QString& listen, int timeoutMs) {
                 return true;
             }
         }
-        if (m_process.state() == QProcess::NotRunning) return false;
+        if (m_process.state() == QProcess::NotRunning)
+            return false;
         m_process.waitForReadyRead(20);
     }
     return false;
@@ -57,7 +62,9 @@ bool StoreProcess::terminate() {
     return m_process.exitStatus() == QProcess::NormalExit && m_process.exitCode() == 0;
 }
 
-bool StoreProcess::isRunning() const { return m_process.state() != QProcess::NotRunning; }
+bool StoreProcess::isRunning() const {
+    return m_process.state() != QProcess::NotRunning;
+}
 
 QString StoreProcess::output() const {
     return QString::fromUtf8(const_cast<QProcess&>(m_process).readAll());

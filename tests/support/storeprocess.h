@@ -17,8 +17,8 @@ public:
     // Starts the process and waits until it serves (its port file appears). `listen` defaults
     // to 127.0.0.1:0, a free port chosen by the kernel.
     bool start(const QString& listen = QStringLiteral("127.0.0.1:0"), int timeoutMs = 20000);
-    void kill();        // SIGKILL, and wait for the process to be gone
-    bool terminate();   // SIGTERM; true if it exited cleanly
+    void kill();       // SIGKILL, and wait for the process to be gone
+    bool terminate();  // SIGTERM; true if it exited cleanly
     bool isRunning() const;
 
     int port() const { return m_port; }

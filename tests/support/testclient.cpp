@@ -26,7 +26,8 @@ bool TestClient::waitHealthy(std::chrono::milliseconds timeout) const {
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
         ctx.set_wait_for_ready(true);
         v1::HealthResponse response;
-        if (v1::Admin::NewStub(m_channel)->Health(&ctx, v1::HealthRequest{}, &response).ok()) return true;
+        if (v1::Admin::NewStub(m_channel)->Health(&ctx, v1::HealthRequest{}, &response).ok())
+            return true;
     }
     return false;
 }

@@ -18,7 +18,8 @@ class TestClient {
 public:
     explicit TestClient(const std::string& endpoint);
 
-    std::unique_ptr<grpc::ClientContext> context(std::chrono::milliseconds deadline = std::chrono::seconds(10)) const;
+    std::unique_ptr<grpc::ClientContext> context(
+        std::chrono::milliseconds deadline = std::chrono::seconds(10)) const;
     // True once the region answers Health.
     bool waitHealthy(std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 

@@ -11,12 +11,15 @@ namespace meridian::test {
 
 int freePort() {
     QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0)) return 0;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
     return probe.serverPort();
 }
 
 std::vector<ClusterRegion> TestCluster::threeRegions() {
-    return {{"us1", "aws", "us-east-1", "us"}, {"eu1", "aws", "eu-west-1", "eu"}, {"eu2", "gcp", "europe-west4", "eu"}};
+    return {{"us1", "aws", "us-east-1", "us"},
+            {"eu1", "aws", "eu-west-1", "eu"},
+            {"eu2", "gcp", "europe-west4", "eu"}};
 }
 
 TestCluster::TestCluster(std::vector<ClusterRegion> regions, std::vector<ClusterLink> links,
@@ -40,18 +43,20 @@ void TestCluster::routeThrough(const std::string& region, int port) {
 void TestCluster::writeDeployment() {
     QFile f(deploymentPath());
     f.open(QIODevice::WriteOnly | QIODevice::Truncate);
-    std::string yaml = "name: test-cluster\ncontrol_plane: {mode: centralized, region: " + m_control + "}\n";
+    std::string yaml =
+        "name: test-cluster\ncontrol_plane: {mode: centralized, region: " + m_control + "}\n";
     yaml += "replication:\n  heartbeat_ms: 200\n" + m_replicationYaml;
     yaml += "regions:\n";
     for (const auto& r : m_regions) {
-        yaml += "  - {name: " + r.name + ", cloud: " + r.cloud + ", provider_region: " + r.providerRegion +
-                ", jurisdiction: " + r.jurisdiction + ", endpoint: \"127.0.0.1:" + std::to_string(m_publicPorts[r.name]) +
-                "\"}\n";
+        yaml += "  - {name: " + r.name + ", cloud: " + r.cloud +
+                ", provider_region: " + r.providerRegion + ", jurisdiction: " + r.jurisdiction +
+                ", endpoint: \"127.0.0.1:" + std::to_string(m_publicPorts[r.name]) + "\"}\n";
     }
     if (!m_links.empty()) {
         yaml += "links:\n";
         for (const auto& l : m_links) {
-            yaml += "  - {between: [" + l.a + ", " + l.b + "], delay_ms: " + std::to_string(l.delayMs) +
+            yaml += "  - {between: [" + l.a + ", " + l.b +
+                    "], delay_ms: " + std::to_string(l.delayMs) +
                     ", jitter_ms: " + std::to_string(l.jitterMs) + "}\n";
         }
     }
@@ -60,26 +65,31 @@ void TestCluster::writeDeployment() {
 
 bool TestCluster::startAll() {
     for (const auto& r : m_regions) {
-        if (!start(r.name)) return false;
+        if (!start(r.name))
+            return false;
     }
     for (const auto& r : m_regions) {
-        if (!client(r.name).waitHealthy()) return false;
+        if (!client(r.name).waitHealthy())
+            return false;
     }
     return true;
 }
 
 bool TestCluster::start(const std::string& region) {
     auto& p = m_processes[region];
-    p = std::make_unique<StoreProcess>(QString::fromStdString(region), dataDir(region),
-                                       QStringList{QStringLiteral("--deployment"), deploymentPath(),
-                                                   QStringLiteral("--durability"), QStringLiteral("normal")});
+    p = std::make_unique<StoreProcess>(
+        QString::fromStdString(region), dataDir(region),
+        QStringList{QStringLiteral("--deployment"), deploymentPath(),
+                    QStringLiteral("--durability"), QStringLiteral("normal")});
     const bool ok = p->start(QStringLiteral("127.0.0.1:%1").arg(m_ports[region]));
-    if (!ok) qWarning("region %s did not start: %s", region.c_str(), qPrintable(p->output()));
+    if (!ok)
+        qWarning("region %s did not start: %s", region.c_str(), qPrintable(p->output()));
     return ok;
 }
 
 void TestCluster::kill(const std::string& region) {
-    if (auto it = m_processes.find(region); it != m_processes.end() && it->second) it->second->kill();
+    if (auto it = m_processes.find(region); it != m_processes.end() && it->second)
+        it->second->kill();
 }
 
 bool TestCluster::stop(const std::string& region) {
@@ -94,7 +104,8 @@ bool TestCluster::running(const std::string& region) const {
 
 TestClient& TestCluster::client(const std::string& region) {
     auto& c = m_clients[region];
-    if (!c) c = std::make_unique<TestClient>(endpoint(region));
+    if (!c)
+        c = std::make_unique<TestClient>(endpoint(region));
     return *c;
 }
 
@@ -118,11 +129,13 @@ bool TestCluster::apply(const QString& repositoryPath) {
         return false;
     }
     v1::ApplyRequest request;
-    for (auto& o : registry::objectsOf(*repo)) *request.add_objects() = std::move(o);
+    for (auto& o : registry::objectsOf(*repo))
+        *request.add_objects() = std::move(o);
     v1::ApplyResponse response;
     auto ctx = client(m_control).context();
     auto st = client(m_control).registry().Apply(ctx.get(), request, &response);
-    if (!st.ok()) qWarning("apply failed: %s", st.error_message().c_str());
+    if (!st.ok())
+        qWarning("apply failed: %s", st.error_message().c_str());
     return st.ok();
 }
 

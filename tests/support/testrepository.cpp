@@ -9,9 +9,11 @@ namespace meridian::test {
 
 v1::ApplyRequest testRepositoryRequest() {
     auto repo = deployment::loadRepositoryFile(MERIDIAN_SOURCE_DIR "/tests/data/testrepo.yaml");
-    if (!repo.ok()) qFatal("test repository does not load: %s", std::string(repo.status().message()).c_str());
+    if (!repo.ok())
+        qFatal("test repository does not load: %s", std::string(repo.status().message()).c_str());
     v1::ApplyRequest request;
-    for (auto& o : registry::objectsOf(*repo)) *request.add_objects() = std::move(o);
+    for (auto& o : registry::objectsOf(*repo))
+        *request.add_objects() = std::move(o);
     return request;
 }
 
