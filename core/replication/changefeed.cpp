@@ -79,7 +79,10 @@ absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, u
             "cursor " + std::to_string(after) + " is ahead of this region's log (" +
             std::to_string(*head) + "): the peer's database does not belong to this log");
     // Entries after `after` must still be in the log.
-    if (after<*head&& * first> after + 1)
+    // (An empty log with a head beyond the cursor means retention removed everything since.)
+    const bool behind = after < *head;
+    const bool gone = *first == 0 || *first > after + 1;
+    if (behind && gone)
         return absl::OutOfRangeError("cursor " + std::to_string(after) +
                                      " fell off the log (oldest kept: " + std::to_string(*first) +
                                      "); a snapshot is needed");

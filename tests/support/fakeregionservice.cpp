@@ -1,0 +1,296 @@
+#include "support/fakeregionservice.h"
+
+#include <QDateTime>
+#include <QTimer>
+
+namespace meridian::test {
+
+using namespace meridian::client;
+
+QString FakeRegionService::versionKey(ObjectKind kind, const QString& project, const QString& name) {
+    return QString::number(static_cast<int>(kind)) + ":" + project + "/" + name;
+}
+
+template <typename Emit>
+quint64 FakeRegionService::answer(const QString& what, Emit emitAnswer) {
+    const quint64 token = ++m_next;
+    ++requests;
+    QTimer::singleShot(0, this, [this, token, what, emitAnswer] {
+        if (failAll) emit failed(token, what, QStringLiteral("fake failure"));
+        else emitAnswer(token);
+    });
+    return token;
+}
+
+quint64 FakeRegionService::poll() {
+    return answer("poll", [this](quint64 t) {
+        auto s = snapshot;
+        s.atMs = QDateTime::currentMSecsSinceEpoch();
+        emit polled(t, s);
+    });
+}
+
+quint64 FakeRegionService::listRegistry(const QString&) {
+    return answer("registry", [this](quint64 t) { emit registryListed(t, registry); });
+}
+
+quint64 FakeRegionService::history(ObjectKind kind, const QString& project, const QString& name) {
+    const auto key = versionKey(kind, project, name);
+    return answer("history", [this, key](quint64 t) { emit historyLoaded(t, versions.value(key)); });
+}
+
+quint64 FakeRegionService::diff(ObjectKind, const QString&, const QString&, qint64, qint64) {
+    return answer("diff", [this](quint64 t) { emit diffLoaded(t, diffAnswer); });
+}
+
+quint64 FakeRegionService::lineage(const QString&) {
+    return answer("lineage", [this](quint64 t) { emit lineageLoaded(t, graph); });
+}
+
+quint64 FakeRegionService::jobs() {
+    return answer("jobs", [this](quint64 t) { emit jobsListed(t, jobList); });
+}
+
+quint64 FakeRegionService::triggerSync(const QString& from, const QString& to, SyncJobInfo::Kind kind,
+                                       const QStringList& scope) {
+    SyncJobInfo job;
+    job.id = "job-fake-" + std::to_string(m_next + 1);
+    job.kind = kind;
+    job.state = SyncJobInfo::State::Running;
+    job.from = from.toStdString();
+    job.to = to.toStdString();
+    for (const auto& s : scope) job.scope.push_back(s.toStdString());
+    job.startedBy = "fake";
+    job.createdAtMs = job.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    job.total = 100;
+    jobList.prepend(job);
+    return answer("sync", [this, job](quint64 t) { emit syncStarted(t, job); });
+}
+
+void FakeRegionService::watchJob(const QString&, const QString& id) {
+    // Three progress steps, then done.
+    for (int step = 1; step <= 4; ++step) {
+        QTimer::singleShot(step * 10, this, [this, id, step] {
+            for (auto& j : jobList) {
+                if (QString::fromStdString(j.id) != id) continue;
+                j.rows = step * 25;
+                j.percent = step * 25.0;
+                j.bytes = step * 1'000'000;
+                j.estimatedCostUsd = 0.02;
+                if (step == 4) {
+                    j.state = SyncJobInfo::State::Succeeded;
+                    j.finishedAtMs = QDateTime::currentMSecsSinceEpoch();
+                    j.message = "done";
+                    emit jobFinished(j);
+                } else {
+                    emit jobUpdated(j);
+                }
+            }
+        });
+    }
+}
+
+quint64 FakeRegionService::cancelJob(const QString&, const QString& id) {
+    return answer("cancel", [this, id](quint64) {
+        for (auto& j : jobList) {
+            if (QString::fromStdString(j.id) == id) {
+                j.state = SyncJobInfo::State::Cancelled;
+                emit jobFinished(j);
+            }
+        }
+    });
+}
+
+quint64 FakeRegionService::cost(qint64, qint64) {
+    return answer("cost", [this](quint64 t) { emit costLoaded(t, report); });
+}
+
+quint64 FakeRegionService::alerts(bool) {
+    return answer("alerts", [this](quint64 t) { emit alertsListed(t, alertList); });
+}
+
+FakeRegionService* FakeRegionService::demo(QObject* parent) {
+    auto* f = new FakeRegionService(parent);
+    const int64_t now = QDateTime::currentMSecsSinceEpoch();
+    struct R {
+        const char *name, *cloud, *provider, *jurisdiction;
+        double lat, lon;
+    };
+    const R regions[] = {{"aws-us-east-1", "aws", "us-east-1", "us", 38.9, -77.4},
+                         {"aws-eu-west-1", "aws", "eu-west-1", "eu", 53.3, -6.3},
+                         {"gcp-europe-west4", "gcp", "europe-west4", "eu", 53.4, 6.8},
+                         {"azure-southeastasia", "azure", "southeastasia", "apac", 1.35, 103.8}};
+    int port = 7401;
+    for (const auto& r : regions) {
+        RegionStatus s;
+        s.name = r.name;
+        s.cloud = r.cloud;
+        s.providerRegion = r.provider;
+        s.jurisdiction = r.jurisdiction;
+        s.endpoint = "127.0.0.1:" + std::to_string(port++);
+        s.latitude = r.lat;
+        s.longitude = r.lon;
+        s.role = s.name == "aws-us-east-1" ? "control" : "replica";
+        s.up = true;
+        s.checkedAtMs = now;
+        s.startedAtMs = now - 3'600'000;
+        s.version = "0.1.0";
+        s.onlineRows = 120'000 + port * 13;
+        s.offlineRows = 480'000 + port * 17;
+        s.registryObjects = 21;
+        s.writeRate = 50;
+        s.readRate = 12;
+        s.servingP50Ms = 0.2;
+        s.servingP99Ms = 0.9;
+        s.dbBytes = 80'000'000;
+        f->snapshot.regions.push_back(s);
+    }
+    const double lags[4][4] = {{0, 0.04, 0.05, 0.12}, {0.04, 0, 0.01, 0.09}, {0.05, 0.01, 0, 0.08}, {0.12, 0.09, 0.08, 0}};
+    for (int i = 0; i < 4; ++i) {
+        for (int j = 0; j < 4; ++j) {
+            if (i == j) continue;
+            LinkStatus l;
+            l.from = regions[i].name;
+            l.to = regions[j].name;
+            l.mode = "active_active+hub_spoke";
+            l.lagSeconds = lags[i][j];
+            l.applyRate = 40;
+            l.latencyP50Ms = lags[i][j] * 1000;
+            l.latencyP99Ms = lags[i][j] * 1400;
+            l.state = "streaming";
+            l.emulated = true;
+            l.emulation = "delay " + std::to_string(static_cast<int>(lags[i][j] * 1000)) + " ms";
+            l.bytesReceived = 5'000'000;
+            f->snapshot.links.push_back(l);
+        }
+    }
+    f->snapshot.atMs = now;
+
+    auto entry = [&](ObjectKind kind, const char* name, int64_t version) {
+        RegistryEntry e;
+        e.kind = kind;
+        e.project = kind == ObjectKind::Project ? "" : "commerce";
+        e.name = name;
+        e.version = version;
+        e.specHash = "3f2a9c0d41be7788aa01c2d3e4f50617";
+        e.ownerRegion = "aws-us-east-1";
+        e.createdAtMs = now - 86'400'000;
+        e.updatedAtMs = now - 3'600'000;
+        e.appliedBy = "alice";
+        e.description = std::string("The ") + name;
+        e.owner = "risk-team";
+        e.fields = {{"Owner", "risk-team"}, {"Version", std::to_string(version)}};
+        e.text = std::string("name: ") + name + "\n";
+        return e;
+    };
+    f->registry.push_back(entry(ObjectKind::Project, "commerce", 1));
+    f->registry.push_back(entry(ObjectKind::Entity, "user", 1));
+    f->registry.push_back(entry(ObjectKind::Entity, "merchant", 1));
+    f->registry.push_back(entry(ObjectKind::DataSource, "transactions_stream", 1));
+    auto view = entry(ObjectKind::FeatureView, "user_transaction_aggregates", 3);
+    view.replicationMode = "active_active";
+    view.replicationRegions = {"aws-us-east-1", "aws-eu-west-1", "azure-southeastasia"};
+    view.residency = "anywhere";
+    view.storingRegions = view.replicationRegions;
+    f->registry.push_back(view);
+    auto eu = entry(ObjectKind::FeatureView, "eu_user_profile", 2);
+    eu.replicationMode = "active_active";
+    eu.ownerRegion = "aws-eu-west-1";
+    eu.replicationRegions = {"aws-eu-west-1", "gcp-europe-west4"};
+    eu.residency = "jurisdiction eu";
+    eu.storingRegions = eu.replicationRegions;
+    f->registry.push_back(eu);
+    f->registry.push_back(entry(ObjectKind::FeatureService, "fraud_scoring", 2));
+    for (int v = 1; v <= 3; ++v) {
+        auto e = view;
+        e.version = v;
+        f->versions[versionKey(ObjectKind::FeatureView, "commerce", "user_transaction_aggregates")].push_back(e);
+    }
+    f->diffAnswer = {{FieldDiff::Change::Modified, "feature_view.ttl_seconds", "3600", "7200"},
+                     {FieldDiff::Change::Added, "feature_view.features[txn_count_7d]", "", "name: \"txn_count_7d\""}};
+
+    auto node = [](LineageNode::Kind kind, const std::string& id, const std::string& name,
+                   std::vector<std::string> regions = {}) {
+        LineageNode n;
+        n.kind = kind;
+        n.id = id;
+        n.project = kind == LineageNode::Kind::Region ? "" : "commerce";
+        n.name = name;
+        n.regions = std::move(regions);
+        return n;
+    };
+    f->graph.nodes = {node(LineageNode::Kind::Entity, "entity:commerce/user", "user"),
+                      node(LineageNode::Kind::DataSource, "data_source:commerce/transactions_stream", "transactions_stream"),
+                      node(LineageNode::Kind::FeatureView, "feature_view:commerce/user_transaction_aggregates",
+                           "user_transaction_aggregates", view.storingRegions),
+                      node(LineageNode::Kind::FeatureView, "feature_view:commerce/eu_user_profile", "eu_user_profile",
+                           eu.storingRegions),
+                      node(LineageNode::Kind::FeatureService, "feature_service:commerce/fraud_scoring", "fraud_scoring"),
+                      node(LineageNode::Kind::Consumer, "consumer:commerce/fraud_model_v7", "fraud_model_v7"),
+                      node(LineageNode::Kind::Region, "region:aws-us-east-1", "aws-us-east-1"),
+                      node(LineageNode::Kind::Region, "region:aws-eu-west-1", "aws-eu-west-1")};
+    f->graph.edges = {{"entity:commerce/user", "feature_view:commerce/user_transaction_aggregates", false},
+                      {"entity:commerce/user", "feature_view:commerce/eu_user_profile", false},
+                      {"data_source:commerce/transactions_stream", "feature_view:commerce/user_transaction_aggregates", true},
+                      {"feature_view:commerce/user_transaction_aggregates", "feature_service:commerce/fraud_scoring", false},
+                      {"feature_view:commerce/eu_user_profile", "feature_service:commerce/fraud_scoring", false},
+                      {"feature_service:commerce/fraud_scoring", "consumer:commerce/fraud_model_v7", false},
+                      {"feature_view:commerce/user_transaction_aggregates", "region:aws-us-east-1", false},
+                      {"feature_view:commerce/eu_user_profile", "region:aws-eu-west-1", false}};
+
+    SyncJobInfo job;
+    job.id = "job-1";
+    job.kind = SyncJobInfo::Kind::Snapshot;
+    job.state = SyncJobInfo::State::Succeeded;
+    job.from = "aws-us-east-1";
+    job.to = "azure-southeastasia";
+    job.startedBy = "alice";
+    job.createdAtMs = job.startedAtMs = now - 600'000;
+    job.finishedAtMs = now - 590'000;
+    job.rows = job.total = 120'000;
+    job.bytes = 14'000'000;
+    job.percent = 100;
+    job.costUsd = 0.00126;
+    job.message = "merged 120000 rows";
+    f->jobList.push_back(job);
+
+    f->report.sinceMs = now - 3'600'000;
+    f->report.untilMs = now;
+    f->report.pricingSource = "resources/pricing.yaml";
+    for (int i = 0; i < 4; ++i) {
+        for (int j = 0; j < 4; ++j) {
+            if (i == j) continue;
+            CostLineInfo l;
+            l.from = regions[i].name;
+            l.to = regions[j].name;
+            l.view = "commerce/user_transaction_aggregates";
+            l.kind = "stream";
+            l.bytes = 40'000'000 + i * 7'000'000;
+            l.rawBytes = l.bytes * 3;
+            l.usdPerGb = std::string(regions[i].cloud) == regions[j].cloud ? 0.02 : 0.09;
+            l.usd = static_cast<double>(l.bytes) / 1e9 * l.usdPerGb;
+            l.priceClass = l.usdPerGb == 0.02 ? "aws inter-region" : "internet egress";
+            f->report.lines.push_back(l);
+        }
+    }
+    for (int m = 0; m < 60; ++m) {
+        CostPoint p;
+        p.minuteMs = now - (60 - m) * 60'000;
+        p.bytes = 6'000'000 + (m % 7) * 500'000;
+        p.usd = static_cast<double>(p.bytes) / 1e9 * 0.05;
+        f->report.perMinute.push_back(p);
+    }
+
+    AlertInfo a;
+    a.id = "clock_offset:gcp-europe-west4:1";
+    a.region = "aws-eu-west-1";
+    a.kind = "clock_offset";
+    a.subject = "gcp-europe-west4";
+    a.message = "clock of region 'gcp-europe-west4' runs 900 ms ahead of 'aws-eu-west-1' (max 500 ms)";
+    a.severity = "critical";
+    a.raisedAtMs = now - 120'000;
+    f->alertList.push_back(a);
+    return f;
+}
+
+}  // namespace meridian::test

@@ -1,0 +1,55 @@
+#pragma once
+// A RegionService with canned answers, for page and model tests without a network: set the
+// data, call a request, and the matching signal arrives on the next event-loop turn.
+
+#include <QMap>
+
+#include "regionservice.h"
+
+namespace meridian::test {
+
+class FakeRegionService : public ui::RegionService {
+    Q_OBJECT
+
+public:
+    using RegionService::RegionService;
+
+    // A four-region deployment (the demo's names and places) with links, registry, lineage, jobs,
+    // cost and alerts filled with plausible values.
+    static FakeRegionService* demo(QObject* parent = nullptr);
+
+    client::DeploymentSnapshot snapshot;
+    QVector<client::RegistryEntry> registry;
+    QMap<QString, QVector<client::RegistryEntry>> versions;  // "kind:project/name" -> versions
+    QVector<client::FieldDiff> diffAnswer;
+    client::LineageGraph graph;
+    QVector<client::SyncJobInfo> jobList;
+    client::CostReport report;
+    QVector<client::AlertInfo> alertList;
+    bool failAll = false;  // every request fails instead
+    int requests = 0;
+
+    client::DeploymentSnapshot layout() const override { return snapshot; }
+    quint64 poll() override;
+    quint64 listRegistry(const QString& region) override;
+    quint64 history(client::ObjectKind kind, const QString& project, const QString& name) override;
+    quint64 diff(client::ObjectKind kind, const QString& project, const QString& name, qint64 fromVersion,
+                 qint64 toVersion) override;
+    quint64 lineage(const QString& project) override;
+    quint64 jobs() override;
+    quint64 triggerSync(const QString& from, const QString& to, client::SyncJobInfo::Kind kind,
+                        const QStringList& scope) override;
+    void watchJob(const QString& region, const QString& id) override;
+    quint64 cancelJob(const QString& region, const QString& id) override;
+    quint64 cost(qint64 sinceMs, qint64 untilMs) override;
+    quint64 alerts(bool includeCleared) override;
+
+    static QString versionKey(client::ObjectKind kind, const QString& project, const QString& name);
+
+private:
+    template <typename Emit>
+    quint64 answer(const QString& what, Emit emitAnswer);
+    quint64 m_next = 0;
+};
+
+}  // namespace meridian::test

@@ -1,0 +1,28 @@
+#pragma once
+// A page of the console: one QWidget subclass per page, shown in MainWindow's stack.
+
+#include <QIcon>
+#include <QString>
+#include <QWidget>
+
+namespace meridian::ui {
+
+class Page : public QWidget {
+    Q_OBJECT
+
+public:
+    using QWidget::QWidget;
+
+    virtual QString title() const = 0;
+    virtual QIcon icon() const = 0;
+    // The page became visible: refresh what is stale.
+    virtual void activate() {}
+    // True once the page shows real data (for --screenshot).
+    virtual bool hasData() const = 0;
+
+signals:
+    // A one-line message for the status bar.
+    void message(const QString& text);
+};
+
+}  // namespace meridian::ui
