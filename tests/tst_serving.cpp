@@ -781,7 +781,9 @@ void TestServing::changelogPerRow() {
         hlc = c.hlc();
         QVERIFY(c.commit_ms() > 0);
         bool sawCount = false;
-        for (const auto& nv : c.values().values()) {
+        v1::RowValues rowValues;
+        QVERIFY(rowValues.ParseFromString(c.values()));
+        for (const auto& nv : rowValues.values()) {
             if (nv.name() == "txn_count") {
                 QCOMPARE(nv.value().int64_val(), int64_t(i + 1));
                 sawCount = true;

@@ -11,6 +11,15 @@ void SampleWindow::add(int64_t atMs, double value) {
     m_size = std::min(m_size + 1, m_samples.size());
 }
 
+void SampleWindow::add(int64_t atMs, const std::vector<double>& values) {
+    std::lock_guard lock(m_mutex);
+    for (double v : values) {
+        m_samples[m_next] = {atMs, v};
+        m_next = (m_next + 1) % m_samples.size();
+    }
+    m_size = std::min(m_size + values.size(), m_samples.size());
+}
+
 double SampleWindow::quantile(double q, int64_t sinceMs) const {
     std::vector<double> values;
     {

@@ -12,6 +12,8 @@ public:
     explicit SampleWindow(size_t capacity = 4096) : m_samples(capacity) {}
 
     void add(int64_t atMs, double value);
+    // Several samples taken at once (one lock).
+    void add(int64_t atMs, const std::vector<double>& values);
     // The q-quantile of samples taken at or after `sinceMs`; 0 when there are none.
     double quantile(double q, int64_t sinceMs) const;
     size_t count(int64_t sinceMs) const;

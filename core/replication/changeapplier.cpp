@@ -1,5 +1,9 @@
 #include "replication/changeapplier.h"
 
+#include <google/protobuf/arena.h>
+
+#include <algorithm>
+
 #include "meridian/v1/serving.pb.h"
 #include "replication/codec.h"
 #include "storage/cursortable.h"
@@ -34,7 +38,9 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
     auto raw = decodePayload(batch.payload(), batch.codec(), batch.raw_bytes());
     if (!raw.ok())
         return raw.status();
-    v1::ChangeList list;
+    // Thousands of small messages: an arena makes them one allocation to free.
+    google::protobuf::Arena arena;
+    auto& list = *google::protobuf::Arena::CreateMessage<v1::ChangeList>(&arena);
     if (!list.ParseFromString(*raw))
         return absl::DataLossError("batch from '" + peer + "' does not parse");
     if (list.changes_size() != batch.change_count())
@@ -59,11 +65,14 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
 
         storage::OnlineTable online(conn);
         storage::OfflineTable offline(conn);
+        storage::PartitionDeltas deltas;
         std::map<std::string, int64_t> conflictsPerView;
+        uint64_t maxHlc = batch.sender_hlc();
+        std::string viewKey;
         for (const auto& c : list.changes()) {
             if (c.seq() <= current->seq)
                 continue;
-            m_clock.observe(c.hlc());
+            maxHlc = std::max(maxHlc, c.hlc());
             if (c.kind() == v1::Change::REGISTRY_PUT || c.kind() == v1::Change::REGISTRY_DELETE) {
                 auto stored = m_registry.putReplicated(conn, c.object());
                 if (!stored.ok())
@@ -77,7 +86,7 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
             }
             if (c.kind() != v1::Change::FEATURE_ROW)
                 continue;
-            const std::string viewKey = c.project() + "/" + c.feature_view();
+            viewKey.assign(c.project()).append("/").append(c.feature_view());
             auto idIt = viewIdOf.find(viewKey);
             if (idIt == viewIdOf.end()) {
                 auto id = m_viewIds.obtain(conn, c.project(), c.feature_view());
@@ -89,7 +98,7 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
             // A materialized row keeps the clock and origin of its original write.
             const uint64_t rowHlc = c.row_hlc() ? c.row_hlc() : c.hlc();
             const std::string& rowOrigin = c.row_origin().empty() ? c.origin() : c.row_origin();
-            const std::string vals = c.values().SerializeAsString();
+            const std::string& vals = c.values();
             const bool toOnline = c.target() == v1::ONLINE || c.target() == v1::ONLINE_AND_OFFLINE;
             const bool toOffline =
                 c.target() == v1::OFFLINE || c.target() == v1::ONLINE_AND_OFFLINE;
@@ -113,7 +122,7 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
             }
             if (toOffline) {
                 auto added = offline.append(
-                    viewId, {c.entity_key(), c.event_timestamp(), rowHlc, rowOrigin, vals});
+                    viewId, {c.entity_key(), c.event_timestamp(), rowHlc, rowOrigin, vals}, deltas);
                 if (!added.ok())
                     return added.status();
             }
@@ -121,12 +130,15 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
             v.latencyMs.push_back(static_cast<double>(nowMs - c.commit_ms()));
             ++result.changes;
         }
+        if (auto s = offline.applyDeltas(deltas); !s.ok())
+            return s;
+        // One clock update for the whole batch.
+        m_clock.observe(maxHlc);
         for (const auto& [view, n] : conflictsPerView) {
             if (auto s = cursors.addConflicts(peer, view, n); !s.ok())
                 return s;
             result.conflicts += n;
         }
-        m_clock.observe(batch.sender_hlc());
         result.cursor = batch.last_seq();
         return cursors.set(peer, {batch.last_seq(), batch.sender_hlc(), nowMs});
     });

@@ -14,8 +14,9 @@ absl::Status streamChanges(ChangeFeed& feed, LogSignal& signal, const v1::PullRe
                            const std::function<void(uint64_t)>& onPosition) {
     uint64_t position = request.after_seq();
     ChangeFeed::Options options;
-    options.maxChanges =
+    const int baseBatch =
         request.max_batch() > 0 ? std::min(request.max_batch(), 20'000) : settings.maxBatch;
+    options.maxChanges = baseBatch;
     options.codec = request.codec();
     int64_t lastSentMs = 0;
     int64_t lastBacklogMs = 0;
@@ -25,6 +26,11 @@ absl::Status streamChanges(ChangeFeed& feed, LogSignal& signal, const v1::PullRe
         const int64_t now = wallClockMs();
         options.withBacklog = now - lastBacklogMs >= settings.backlogEveryMs;
         auto batch = feed.next(request.requester(), position, options);
+        // A peer far behind gets bigger batches: fewer transactions on its side.
+        options.maxChanges =
+            batch.ok() && batch->sender_last_seq() - batch->last_seq() > 4ull * baseBatch
+                ? std::min(20'000, 8 * baseBatch)
+                : baseBatch;
         if (!batch.ok())
             return batch.status();
         const bool hasRange = batch->last_seq() > position;

@@ -173,6 +173,7 @@ void PeerLink::run() {
             {
                 std::lock_guard lock(m_mutex);
                 m_lastContactMs = wallClockMs();
+                m_senderHead = std::max(m_senderHead, batch.sender_last_seq());
                 m_bytesReceived += static_cast<int64_t>(batch.ByteSizeLong()) + 5;
                 if (m_emulationGeneration != generation)
                     emulation = m_emulation;
@@ -240,7 +241,15 @@ void PeerLink::applyBatch(const v1::ChangeBatch& batch) {
         std::lock_guard lock(m_mutex);
         m_cursor = std::max(m_cursor, applied->cursor);
         m_senderHead = std::max(batch.sender_last_seq(), m_cursor);
-        m_nextPendingCommitMs = m_cursor >= m_senderHead ? 0 : batch.next_commit_ms();
+        // How stale the copy here is: behind the sender's head, since the oldest change not
+        // applied; level with the head after a batch of changes, since the batch was cut (the
+        // source was writing, more may be on the way); after an empty batch, not at all.
+        if (m_cursor < m_senderHead)
+            m_nextPendingCommitMs = batch.next_commit_ms();
+        else if (batch.change_count() > 0)
+            m_nextPendingCommitMs = batch.sent_at_ms();
+        else
+            m_nextPendingCommitMs = 0;
         m_residencySkipped += batch.residency_skipped();
         m_conflicts += applied->conflicts;
         m_rate.add(applied->changes, nowSec);
@@ -251,10 +260,8 @@ void PeerLink::applyBatch(const v1::ChangeBatch& batch) {
             slot->applied += figures.changes;
             slot->conflicts += figures.conflicts;
             slot->rate.add(figures.changes, nowSec);
-            for (double ms : figures.latencyMs) {
-                slot->latency.add(now, ms);
-                m_latency.add(now, ms);
-            }
+            slot->latency.add(now, figures.latencyMs);
+            m_latency.add(now, figures.latencyMs);
         }
         for (const auto& vb : batch.view_bytes()) {
             auto& slot = m_views[vb.feature_view()];

@@ -99,14 +99,15 @@ private:
     std::string m_lastError;
     uint64_t m_cursor = 0;
     uint64_t m_senderHead = 0;
-    int64_t m_nextPendingCommitMs = 0;  // commit time of the oldest change not applied; 0 if none
+    int64_t m_nextPendingCommitMs =
+        0;  // since when the copy here is behind the source; 0: it is not
     int64_t m_lastContactMs = 0;
     int64_t m_bytesReceived = 0;
     int64_t m_residencySkipped = 0;
     int64_t m_conflicts = 0;
     int64_t m_lostBatches = 0;
     metrics::RateMeter m_rate;
-    metrics::SampleWindow m_latency{4096};
+    metrics::SampleWindow m_latency{32768};
     std::map<std::string, std::unique_ptr<ViewFigures>> m_views;
     std::condition_variable m_cursorMoved;
 };

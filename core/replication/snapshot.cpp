@@ -324,13 +324,14 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
         const std::string sql = online ? "SELECT view_id, entity_key, event_ts, write_hlc, origin, "
                                          "deleted, vals FROM online"
                                        : "SELECT view_id, entity_key, event_ts, write_hlc, origin, "
-                                         "0, vals FROM offline ORDER BY id";
+                                         "0, vals FROM offline";
         sqlite3_prepare_v2(snap.db, sql.c_str(), -1, &q, nullptr);
         bool more = true;
         while (more) {
             auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
                 storage::OnlineTable onlineTable(conn);
                 storage::OfflineTable offlineTable(conn);
+                storage::PartitionDeltas deltas;
                 for (int n = 0; n < kRowsPerTransaction; ++n) {
                     if (sqlite3_step(q) != SQLITE_ROW) {
                         more = false;
@@ -351,13 +352,17 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
                         if (!r.ok())
                             return r.status();
                     } else {
-                        auto r = offlineTable.append(*id, {blob(q, 1), sqlite3_column_int64(q, 2),
-                                                           hlc, text(q, 4), blob(q, 6)});
+                        auto r = offlineTable.append(
+                            *id,
+                            {blob(q, 1), sqlite3_column_int64(q, 2), hlc, text(q, 4), blob(q, 6)},
+                            deltas);
                         if (!r.ok())
                             return r.status();
                     }
                     ++merged;
                 }
+                if (auto d = offlineTable.applyDeltas(deltas); !d.ok())
+                    return d;
                 return absl::OkStatus();
             });
             if (!st.ok()) {

@@ -121,6 +121,7 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
         storage::OnlineTable online(conn);
         storage::OfflineTable offline(conn);
         storage::ChangelogTable log(conn);
+        storage::PartitionDeltas deltas;
         const int64_t commitMs = replication::wallClockMs();
         int64_t applied = 0, stale = 0, appended = 0;
         for (auto& row : rows) {
@@ -134,7 +135,8 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
                 (*changed ? applied : stale)++;
             }
             if (toOffline) {
-                auto added = offline.append(*viewId, {row.key, row.eventTs, hlc, region, vals});
+                auto added =
+                    offline.append(*viewId, {row.key, row.eventTs, hlc, region, vals}, deltas);
                 if (!added.ok())
                     return added.status();
                 if (*added)
@@ -151,11 +153,13 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
             change.set_target(toOnline && toOffline ? v1::ONLINE_AND_OFFLINE
                                                     : (toOnline ? v1::ONLINE : v1::OFFLINE));
             change.set_commit_ms(commitMs);
-            *change.mutable_values() = std::move(row.values);
+            change.set_values(vals);
             if (auto s = log.append(change); !s.ok())
                 return s;
             response.set_version(hlc);
         }
+        if (auto s = offline.applyDeltas(deltas); !s.ok())
+            return s;
         response.set_online_applied(applied);
         response.set_online_stale(stale);
         response.set_offline_appended(appended);

@@ -113,9 +113,7 @@ absl::Status Materializer::runView(const v1::FeatureView& view, int64_t start, i
                 change.set_row_hlc(r.writeHlc);
                 change.set_row_origin(r.origin);
                 change.set_commit_ms(replication::wallClockMs());
-                if (!change.mutable_values()->ParseFromString(r.vals))
-                    return absl::DataLossError("offline row of '" + view.name() +
-                                               "' does not parse");
+                change.set_values(r.vals);
                 if (auto s = log.append(change); !s.ok())
                     return s;
             }

@@ -5,25 +5,23 @@
 namespace meridian::storage {
 
 uint64_t offlineRowHash(const OfflineRecord& r) {
-    XXH64_state_t* state = XXH64_createState();
-    XXH64_reset(state, 0);
+    // Length-prefixed key, then the fixed-size fields and the origin and values.
+    thread_local std::string buffer;
+    buffer.clear();
+    const uint64_t keyLen = r.entityKey.size();
     const int64_t ts = r.eventTs;
     const uint64_t hlc = r.writeHlc;
-    const uint64_t keyLen = r.entityKey.size();
-    XXH64_update(state, &keyLen, sizeof keyLen);
-    XXH64_update(state, r.entityKey.data(), r.entityKey.size());
-    XXH64_update(state, &ts, sizeof ts);
-    XXH64_update(state, &hlc, sizeof hlc);
-    XXH64_update(state, r.origin.data(), r.origin.size());
-    XXH64_update(state, "\0", 1);
-    XXH64_update(state, r.vals.data(), r.vals.size());
-    const uint64_t h = XXH64_digest(state);
-    XXH64_freeState(state);
-    return h;
+    buffer.append(reinterpret_cast<const char*>(&keyLen), sizeof keyLen);
+    buffer.append(r.entityKey);
+    buffer.append(reinterpret_cast<const char*>(&ts), sizeof ts);
+    buffer.append(reinterpret_cast<const char*>(&hlc), sizeof hlc);
+    buffer.append(r.origin);
+    buffer.push_back('\0');
+    buffer.append(r.vals);
+    return XXH64(buffer.data(), buffer.size(), 0);
 }
 
-absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r) {
-    const int64_t day = dayOf(r.eventTs);
+absl::StatusOr<bool> OfflineTable::insert(int64_t viewId, const OfflineRecord& r) {
     auto st = m_conn
                   .prepare(
                       "INSERT OR IGNORE INTO offline(view_id, entity_key, event_ts, write_hlc, "
@@ -33,26 +31,52 @@ absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r
                   .bind(3, r.eventTs)
                   .bind(4, static_cast<int64_t>(r.writeHlc))
                   .bind(5, r.origin)
-                  .bind(6, day)
+                  .bind(6, dayOf(r.eventTs))
                   .bindBlob(7, r.vals)
                   .run();
     if (!st.ok())
         return st;
-    if (m_conn.changes() == 0)
-        return false;
+    return m_conn.changes() > 0;
+}
+
+absl::Status OfflineTable::addToPartition(int64_t viewId, int64_t day, int64_t rows,
+                                          uint64_t digest) {
     // SQLite has no XOR operator: (a | b) - (a & b) is a ^ b, and never overflows.
-    st = m_conn
-             .prepare(
-                 "INSERT INTO offline_partitions(view_id, day, rows, digest) VALUES(?1, ?2, 1, ?3) "
-                 "ON CONFLICT(view_id, day) DO UPDATE SET rows = rows + 1, "
-                 "digest = (digest | ?3) - (digest & ?3)")
-             .bind(1, viewId)
-             .bind(2, day)
-             .bind(3, static_cast<int64_t>(offlineRowHash(r)))
-             .run();
-    if (!st.ok())
+    return m_conn
+        .prepare(
+            "INSERT INTO offline_partitions(view_id, day, rows, digest) VALUES(?1, ?2, ?3, ?4) "
+            "ON CONFLICT(view_id, day) DO UPDATE SET rows = rows + ?3, "
+            "digest = (digest | ?4) - (digest & ?4)")
+        .bind(1, viewId)
+        .bind(2, day)
+        .bind(3, rows)
+        .bind(4, static_cast<int64_t>(digest))
+        .run();
+}
+
+absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r) {
+    auto added = insert(viewId, r);
+    if (!added.ok() || !*added)
+        return added;
+    if (auto st = addToPartition(viewId, dayOf(r.eventTs), 1, offlineRowHash(r)); !st.ok())
         return st;
     return true;
+}
+
+absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r,
+                                          PartitionDeltas& deltas) {
+    auto added = insert(viewId, r);
+    if (added.ok() && *added)
+        deltas.add(viewId, dayOf(r.eventTs), offlineRowHash(r));
+    return added;
+}
+
+absl::Status OfflineTable::applyDeltas(const PartitionDeltas& deltas) {
+    for (const auto& [key, delta] : deltas.deltas()) {
+        if (auto st = addToPartition(key.first, key.second, delta.first, delta.second); !st.ok())
+            return st;
+    }
+    return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<OfflineTable::Partition>> OfflineTable::partitions(int64_t viewId) {
@@ -74,7 +98,7 @@ absl::Status OfflineTable::scanPartition(int64_t viewId, int64_t day,
     auto& q = m_conn.prepare(
         "SELECT entity_key, event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ? AND "
         "day = ? "
-        "ORDER BY id");
+        "ORDER BY entity_key, event_ts, write_hlc, origin");
     q.bind(1, viewId).bind(2, day);
     while (q.step()) {
         OfflineRecord r{std::string(q.blob(0)), q.int64(1), static_cast<uint64_t>(q.int64(2)),

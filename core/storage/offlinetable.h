@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,12 +30,34 @@ inline int64_t dayOf(int64_t eventTsMs) {
     return eventTsMs >= 0 ? eventTsMs / kMsPerDay : (eventTsMs - kMsPerDay + 1) / kMsPerDay;
 }
 
+// Row-count and digest changes of partitions, gathered over many appends and written once.
+class PartitionDeltas {
+public:
+    void add(int64_t viewId, int64_t day, uint64_t rowHash) {
+        auto& d = m_deltas[{viewId, day}];
+        d.first += 1;
+        d.second ^= rowHash;
+    }
+    bool empty() const { return m_deltas.empty(); }
+    const std::map<std::pair<int64_t, int64_t>, std::pair<int64_t, uint64_t>>& deltas() const {
+        return m_deltas;
+    }
+
+private:
+    std::map<std::pair<int64_t, int64_t>, std::pair<int64_t, uint64_t>>
+        m_deltas;  // (view, day) -> (rows, xor)
+};
+
 class OfflineTable {
 public:
     explicit OfflineTable(Connection& conn) : m_conn(conn) {}
 
     // False when the same row (key, event time, write clock, origin) is already stored.
     absl::StatusOr<bool> append(int64_t viewId, const OfflineRecord& record);
+    // The same, with the partition update gathered into `deltas` for applyDeltas() (bulk loads).
+    absl::StatusOr<bool> append(int64_t viewId, const OfflineRecord& record,
+                                PartitionDeltas& deltas);
+    absl::Status applyDeltas(const PartitionDeltas& deltas);
 
     // The latest record of `entityKey` with notBefore <= event time <= at; ties go to the
     // later write. Empty when there is none.
@@ -62,6 +85,9 @@ public:
     absl::Status dropPartition(int64_t viewId, int64_t day);
 
 private:
+    absl::StatusOr<bool> insert(int64_t viewId, const OfflineRecord& record);
+    absl::Status addToPartition(int64_t viewId, int64_t day, int64_t rows, uint64_t digest);
+
     Connection& m_conn;
 };
 

@@ -52,18 +52,18 @@ CREATE TABLE IF NOT EXISTS online(
 ) WITHOUT ROWID;
 
 -- Append-only history, partitioned by day for batch sync, indexed for point-in-time lookups.
+-- Keyed for point-in-time lookups; the key also makes a row delivered twice (replay,
+-- snapshot, batch copy) stored once.
 CREATE TABLE IF NOT EXISTS offline(
-  id         INTEGER PRIMARY KEY,
   view_id    INTEGER NOT NULL,
   entity_key BLOB NOT NULL,
   event_ts   INTEGER NOT NULL,
   write_hlc  INTEGER NOT NULL,
   origin     TEXT NOT NULL,
   day        INTEGER NOT NULL,
-  vals       BLOB NOT NULL
-);
--- Unique: a row delivered twice (replay, snapshot, batch copy) is stored once.
-CREATE UNIQUE INDEX IF NOT EXISTS offline_pit ON offline(view_id, entity_key, event_ts, write_hlc, origin);
+  vals       BLOB NOT NULL,
+  PRIMARY KEY(view_id, entity_key, event_ts, write_hlc, origin)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS offline_day ON offline(view_id, day, event_ts);
 
 -- Per view and day: row count and the XOR of row hashes, kept current on every append, so

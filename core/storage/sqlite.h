@@ -22,6 +22,8 @@ public:
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
 
+    // Text and blobs are bound without a copy: they must stay alive until the statement has
+    // run (every caller binds and steps in one expression or scope).
     Statement& bind(int index, int64_t value);
     Statement& bind(int index, std::string_view text);
     Statement& bindBlob(int index, std::string_view bytes);
