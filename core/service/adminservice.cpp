@@ -15,6 +15,12 @@ constexpr int64_t kCountsMaxAgeMs = 5000;
 
 }  // namespace
 
+AdminServiceImpl::AdminServiceImpl(serving::Region& region, ServiceMetrics& metrics,
+                                   RegionIdentity identity)
+    : m_region(region), m_metrics(metrics), m_identity(std::move(identity)) {
+    SetMessageAllocatorFor_Echo(&m_allocator);
+}
+
 grpc::Status AdminServiceImpl::Health(grpc::ServerContext*, const v1::HealthRequest*,
                                       v1::HealthResponse* response) {
     response->set_status(v1::HealthResponse::SERVING);
@@ -132,13 +138,18 @@ grpc::Status AdminServiceImpl::WatchStats(grpc::ServerContext* context,
     return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::Echo(grpc::ServerContext*, const v1::EchoRequest* request,
-                                    v1::EchoResponse* response) {
-    if (request->response_bytes() < 0 || request->response_bytes() > 16 * 1024 * 1024)
-        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            "response_bytes must be within 0..16 MiB");
+grpc::ServerUnaryReactor* AdminServiceImpl::Echo(grpc::CallbackServerContext* context,
+                                                 const v1::EchoRequest* request,
+                                                 v1::EchoResponse* response) {
+    auto* reactor = context->DefaultReactor();
+    if (request->response_bytes() < 0 || request->response_bytes() > 16 * 1024 * 1024) {
+        reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                     "response_bytes must be within 0..16 MiB"));
+        return reactor;
+    }
     response->mutable_payload()->assign(static_cast<size_t>(request->response_bytes()), 'x');
-    return grpc::Status::OK;
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
 }
 
 }  // namespace meridian::service

@@ -78,6 +78,9 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
 
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &server->m_port);
+    // gRPC sets SO_REUSEPORT by default, which lets a second store serve on a port already in
+    // use; a taken port must fail the start instead.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     builder.SetMaxReceiveMessageSize(serving::kTransportMessageBytes);
     builder.SetMaxSendMessageSize(serving::kTransportMessageBytes);
     builder.RegisterService(server->m_registry.get());

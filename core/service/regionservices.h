@@ -11,6 +11,7 @@
 #include "meridian/v1/admin.grpc.pb.h"
 #include "meridian/v1/registry.grpc.pb.h"
 #include "meridian/v1/serving.grpc.pb.h"
+#include "service/arenaallocator.h"
 #include "service/servicemetrics.h"
 #include "serving/region.h"
 
@@ -49,13 +50,16 @@ private:
     ServiceMetrics& m_metrics;
 };
 
-class ServingServiceImpl final : public v1::Serving::Service {
+// Online reads run on gRPC's callback API, answered inline on the thread that received them
+// and built on an arena; the rest uses the synchronous API.
+class ServingServiceImpl final
+    : public v1::Serving::WithCallbackMethod_GetOnlineFeatures<v1::Serving::Service> {
 public:
-    ServingServiceImpl(serving::Region& region, ServiceMetrics& metrics)
-        : m_region(region), m_metrics(metrics) {}
+    ServingServiceImpl(serving::Region& region, ServiceMetrics& metrics);
 
-    grpc::Status GetOnlineFeatures(grpc::ServerContext*, const v1::GetOnlineFeaturesRequest*,
-                                   v1::GetOnlineFeaturesResponse*) override;
+    grpc::ServerUnaryReactor* GetOnlineFeatures(grpc::CallbackServerContext*,
+                                                const v1::GetOnlineFeaturesRequest*,
+                                                v1::GetOnlineFeaturesResponse*) override;
     grpc::Status WriteFeatures(grpc::ServerContext*, const v1::WriteFeaturesRequest*,
                                v1::WriteFeaturesResponse*) override;
     grpc::Status GetHistoricalFeatures(grpc::ServerContext*,
@@ -67,15 +71,16 @@ public:
 private:
     serving::Region& m_region;
     ServiceMetrics& m_metrics;
+    ArenaMessageAllocator<v1::GetOnlineFeaturesRequest, v1::GetOnlineFeaturesResponse> m_allocator;
 };
 
-class AdminServiceImpl final : public v1::Admin::Service {
+// Echo, the benchmarks' floor, is served exactly as online reads are (callback API, arena).
+class AdminServiceImpl final : public v1::Admin::WithCallbackMethod_Echo<v1::Admin::Service> {
 public:
     // Adds replication figures (links, lag) to a stats answer; set by the replication layer.
     using StatsExtension = std::function<void(v1::StatsResponse&)>;
 
-    AdminServiceImpl(serving::Region& region, ServiceMetrics& metrics, RegionIdentity identity)
-        : m_region(region), m_metrics(metrics), m_identity(std::move(identity)) {}
+    AdminServiceImpl(serving::Region& region, ServiceMetrics& metrics, RegionIdentity identity);
     void setStatsExtension(StatsExtension extension) { m_extension = std::move(extension); }
 
     grpc::Status Health(grpc::ServerContext*, const v1::HealthRequest*,
@@ -83,7 +88,8 @@ public:
     grpc::Status Stats(grpc::ServerContext*, const v1::StatsRequest*, v1::StatsResponse*) override;
     grpc::Status WatchStats(grpc::ServerContext*, const v1::WatchStatsRequest*,
                             grpc::ServerWriter<v1::StatsResponse>*) override;
-    grpc::Status Echo(grpc::ServerContext*, const v1::EchoRequest*, v1::EchoResponse*) override;
+    grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext*, const v1::EchoRequest*,
+                                   v1::EchoResponse*) override;
 
     absl::Status fillStats(v1::StatsResponse& out);
 
@@ -97,6 +103,7 @@ private:
     std::mutex m_countsMutex;
     int64_t m_countsAtMs = 0;
     std::vector<v1::ViewStats> m_viewCounts;
+    ArenaMessageAllocator<v1::EchoRequest, v1::EchoResponse> m_allocator;
 };
 
 }  // namespace meridian::service

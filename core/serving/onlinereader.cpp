@@ -14,15 +14,61 @@ OnlineReader::OnlineReader(storage::Database& db, storage::ViewIds& viewIds,
                            RegistryStore& registry, WatermarkFn watermark)
     : m_db(db), m_viewIds(viewIds), m_registry(registry), m_watermark(std::move(watermark)) {}
 
-absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
-    const v1::GetOnlineFeaturesRequest& request, int64_t nowMs) const {
-    const auto catalog = m_registry.catalog();
-    std::vector<std::string> refs;
-    if (request.has_features())
-        refs.assign(request.features().refs().begin(), request.features().refs().end());
+absl::StatusOr<std::shared_ptr<const OnlineReader::Plan>> OnlineReader::planFor(
+    const v1::GetOnlineFeaturesRequest& request) const {
+    // Requests name their features the same way again and again: resolve each once per catalog.
+    std::string signature = request.project();
+    signature += '\n';
+    signature += request.feature_service();
+    for (const auto& ref : request.features().refs()) {
+        signature += '\n';
+        signature += ref;
+    }
+    auto catalog = m_registry.catalog();
+    {
+        std::lock_guard lock(m_plansMutex);
+        if (m_plansCatalog != catalog.get()) {
+            m_plans.clear();
+            m_plansCatalog = catalog.get();
+        }
+        if (auto it = m_plans.find(signature); it != m_plans.end())
+            return it->second;
+    }
+    std::vector<std::string> refs(request.features().refs().begin(),
+                                  request.features().refs().end());
     auto selection = selectFeatures(*catalog, request.project(), request.feature_service(), refs);
     if (!selection.ok())
         return selection.status();
+    auto plan = std::make_shared<Plan>();
+    plan->catalog = catalog;
+    plan->selection = std::move(*selection);
+    plan->columnOf.resize(plan->selection.views.size());
+    for (size_t v = 0; v < plan->selection.views.size(); ++v) {
+        const auto& sv = plan->selection.views[v];
+        for (size_t i = 0; i < sv.features.size(); ++i)
+            plan->columnOf[v][sv.view->features(sv.features[i]).name()] = sv.columns[i];
+    }
+    std::lock_guard lock(m_plansMutex);
+    if (m_plansCatalog == catalog.get() && m_plans.size() < 256)
+        m_plans[signature] = plan;
+    return std::shared_ptr<const Plan>(std::move(plan));
+}
+
+absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
+    const v1::GetOnlineFeaturesRequest& request, int64_t nowMs) const {
+    v1::GetOnlineFeaturesResponse response;
+    if (auto st = read(request, nowMs, &response); !st.ok())
+        return st;
+    return response;
+}
+
+absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int64_t nowMs,
+                                v1::GetOnlineFeaturesResponse* response) const {
+    auto plan = planFor(request);
+    if (!plan.ok())
+        return plan.status();
+    const FeatureSelection& selection = (*plan)->selection;
+    const auto& columnOf = (*plan)->columnOf;
     if (request.entities().empty())
         return absl::InvalidArgumentError("no entity rows given");
     if (request.entities_size() > kMaxEntitiesPerRead)
@@ -36,7 +82,7 @@ absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
             "region '" + m_registry.region() + "' has not applied version " +
             std::to_string(request.min_version()) + " yet (watermark " + std::to_string(watermark) +
             "); retry or read from the region that wrote it");
-    for (const auto& sv : selection->views) {
+    for (const auto& sv : selection.views) {
         if (!m_registry.regions().storingRegions(*sv.view).count(m_registry.region()) &&
             !m_registry.regions().regions().empty())
             return absl::FailedPreconditionError("feature view '" + sv.view->name() +
@@ -53,55 +99,54 @@ absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
     }
 
     // Encode every key first, so a bad row fails the request before any lookup.
-    const size_t nViews = selection->views.size();
+    const size_t nViews = selection.views.size();
     std::vector<std::string> keys(request.entities_size() * nViews);
     for (int r = 0; r < request.entities_size(); ++r) {
         for (size_t v = 0; v < nViews; ++v) {
-            auto key = entityKeyFor(selection->views[v].joinKeys, request.entities(r).keys());
+            auto key = entityKeyFor(selection.views[v].joinKeys, request.entities(r).keys());
             if (!key.ok())
                 return absl::InvalidArgumentError("entity row " + std::to_string(r + 1) + ": " +
                                                   std::string(key.status().message()) +
                                                   " (needed by feature view '" +
-                                                  selection->views[v].view->name() + "')");
+                                                  selection.views[v].view->name() + "')");
             keys[r * nViews + v] = std::move(*key);
         }
     }
 
-    v1::GetOnlineFeaturesResponse response;
-    response.set_serving_region(m_registry.region());
-    response.set_watermark(watermark);
-    for (const auto& name : selection->columnNames)
-        response.add_feature_names(name);
-    const int nColumns = static_cast<int>(selection->columnNames.size());
+    response->set_serving_region(m_registry.region());
+    response->set_watermark(watermark);
+    for (const auto& name : selection.columnNames)
+        response->add_feature_names(name);
+    const int nColumns = static_cast<int>(selection.columnNames.size());
 
     auto reader = m_db.read();
     if (!reader.ok())
         return reader.status();
     storage::OnlineTable table(**reader);
-    google::protobuf::Arena arena;
+    // Stored rows are parsed on the response's arena when it has one, so their values move
+    // into the answer without a copy.
+    google::protobuf::Arena localArena;
+    google::protobuf::Arena* arena = response->GetArena() ? response->GetArena() : &localArena;
 
     std::vector<std::optional<int64_t>> viewIds(nViews);
-    // Per view: feature name -> answer column, for placing stored values.
-    std::vector<std::unordered_map<std::string_view, int>> columnOf(nViews);
     for (size_t v = 0; v < nViews; ++v) {
-        const auto& sv = selection->views[v];
+        const auto& sv = selection.views[v];
         auto id = m_viewIds.find(**reader, sv.view->project(), sv.view->name());
         if (!id.ok())
             return id.status();
         viewIds[v] = *id;
-        for (size_t i = 0; i < sv.features.size(); ++i)
-            columnOf[v][sv.view->features(sv.features[i]).name()] = sv.columns[i];
     }
 
+    response->mutable_rows()->Reserve(request.entities_size());
     for (int r = 0; r < request.entities_size(); ++r) {
-        auto* row = response.add_rows();
+        auto* row = response->add_rows();
         row->mutable_values()->Reserve(nColumns);
         for (int c = 0; c < nColumns; ++c)
             row->add_values()->set_status(v1::NOT_FOUND);
         for (size_t v = 0; v < nViews; ++v) {
             if (!viewIds[v])
                 continue;
-            const auto& sv = selection->views[v];
+            const auto& sv = selection.views[v];
             storage::OnlineRecordView record;
             auto found = table.get(*viewIds[v], keys[r * nViews + v], record);
             if (!found.ok())
@@ -118,7 +163,7 @@ absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
             }
             if (expired)
                 continue;
-            auto* values = google::protobuf::Arena::CreateMessage<v1::RowValues>(&arena);
+            auto* values = google::protobuf::Arena::CreateMessage<v1::RowValues>(arena);
             if (!values->ParseFromArray(record.vals.data(), static_cast<int>(record.vals.size())))
                 return absl::DataLossError("stored row of feature view '" + sv.view->name() +
                                            "' does not parse");
@@ -132,7 +177,7 @@ absl::StatusOr<v1::GetOnlineFeaturesResponse> OnlineReader::read(
             }
         }
     }
-    return response;
+    return absl::OkStatus();
 }
 
 }  // namespace meridian::serving

@@ -3,10 +3,15 @@
 // status per value (present, not found, null, outside the view's ttl).
 
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
 
 #include "absl/status/statusor.h"
 #include "meridian/v1/serving.pb.h"
 #include "replication/hybridclock.h"
+#include "serving/featureselection.h"
 #include "serving/registrystore.h"
 #include "storage/database.h"
 #include "storage/viewids.h"
@@ -27,13 +32,29 @@ public:
 
     absl::StatusOr<v1::GetOnlineFeaturesResponse> read(const v1::GetOnlineFeaturesRequest& request,
                                                        int64_t nowMs) const;
+    // The same, filling `response` (which may live on an arena, as the server's do).
+    absl::Status read(const v1::GetOnlineFeaturesRequest& request, int64_t nowMs,
+                      v1::GetOnlineFeaturesResponse* response) const;
 
 private:
+    // A resolved selection with what placing stored values needs, shared by every read that
+    // asks for the same features under the same catalog.
+    struct Plan {
+        registry::CatalogPtr catalog;  // keeps the views the selection points to alive
+        FeatureSelection selection;
+        std::vector<std::unordered_map<std::string, int>> columnOf;  // per view: feature -> column
+    };
+    absl::StatusOr<std::shared_ptr<const Plan>> planFor(
+        const v1::GetOnlineFeaturesRequest& request) const;
+
     storage::Database& m_db;
     storage::ViewIds& m_viewIds;
     RegistryStore& m_registry;
     WatermarkFn m_watermark;
     StalenessFn m_staleness;
+    mutable std::mutex m_plansMutex;
+    mutable const registry::Catalog* m_plansCatalog = nullptr;
+    mutable std::unordered_map<std::string, std::shared_ptr<const Plan>> m_plans;
 };
 
 }  // namespace meridian::serving
