@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
     app.add_option("--durability", durability,
                    "full: fsync every commit (default); normal: survive crashes, not power loss")
         ->check(CLI::IsMember({"full", "normal"}));
+    app.add_option(
+        "--clock-skew-ms", config.clockSkewMs,
+        "Rehearse a skewed clock: run this region's clock the given ms ahead (or behind)");
     app.add_option("--port-file", config.portFile,
                    "Write the bound port to this file once serving");
     CLI11_PARSE(app, argc, argv);
@@ -71,6 +74,8 @@ int main(int argc, char** argv) {
     take(merged.dataDir, config.dataDir);
     take(merged.deploymentPath, config.deploymentPath);
     take(merged.portFile, config.portFile);
+    if (config.clockSkewMs != 0)
+        merged.clockSkewMs = config.clockSkewMs;
     if (!durability.empty())
         merged.durability = *service::durabilityFromName(durability);
 

@@ -15,14 +15,14 @@ HybridClock::HybridClock(WallClock wall)
     : m_wall(wall ? std::move(wall) : WallClock(wallClockMs)) {}
 
 uint64_t HybridClock::tick() {
-    const uint64_t physical = make(m_wall(), 0);
+    const uint64_t physical = make(m_wall() + m_skewMs.load(std::memory_order_relaxed), 0);
     std::lock_guard lock(m_mutex);
     m_last = std::max(m_last + 1, physical);
     return m_last;
 }
 
 uint64_t HybridClock::observe(uint64_t remote) {
-    const uint64_t physical = make(m_wall(), 0);
+    const uint64_t physical = make(m_wall() + m_skewMs.load(std::memory_order_relaxed), 0);
     std::lock_guard lock(m_mutex);
     m_last = std::max({m_last + 1, remote + 1, physical});
     return m_last;
@@ -31,6 +31,16 @@ uint64_t HybridClock::observe(uint64_t remote) {
 uint64_t HybridClock::current() const {
     std::lock_guard lock(m_mutex);
     return m_last;
+}
+
+uint64_t HybridClock::reading() const {
+    const uint64_t physical = make(m_wall() + m_skewMs.load(std::memory_order_relaxed), 0);
+    std::lock_guard lock(m_mutex);
+    return std::max(m_last, physical);
+}
+
+void HybridClock::setSkew(int64_t ms) {
+    m_skewMs.store(ms, std::memory_order_relaxed);
 }
 
 void HybridClock::restore(uint64_t value) {

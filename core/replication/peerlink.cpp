@@ -110,6 +110,11 @@ void PeerLink::reloadCursor() {
     m_cursorMoved.notify_all();
 }
 
+std::optional<int64_t> PeerLink::peerClockAheadMs() const {
+    std::lock_guard lock(m_mutex);
+    return m_peerClockAheadMs;
+}
+
 uint64_t PeerLink::senderHead() const {
     std::lock_guard lock(m_mutex);
     return m_senderHead;
@@ -174,6 +179,9 @@ void PeerLink::run() {
                 std::lock_guard lock(m_mutex);
                 m_lastContactMs = wallClockMs();
                 m_senderHead = std::max(m_senderHead, batch.sender_last_seq());
+                // The peer's own wall clock, not its hybrid clock (which may carry a third
+                // region's skew it has observed).
+                m_peerClockAheadMs = batch.sender_wall_ms() - m_lastContactMs;
                 m_bytesReceived += static_cast<int64_t>(batch.ByteSizeLong()) + 5;
                 if (m_emulationGeneration != generation)
                     emulation = m_emulation;

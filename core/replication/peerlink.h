@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -54,6 +55,9 @@ public:
     // Re-reads the cursor after a snapshot moved it.
     void reloadCursor();
     uint64_t senderHead() const;
+    // How far the peer's clock read ahead of ours in its latest batch (ms; negative: behind,
+    // transit time included). Empty before the first batch.
+    std::optional<int64_t> peerClockAheadMs() const;
     // Link-level and per-view figures, for Stats (mode filled in by the caller).
     std::vector<v1::LinkStats> stats(int64_t nowMs) const;
     // Blocks until the cursor reaches `target` or `cancelled()`/timeout; reports progress.
@@ -102,6 +106,7 @@ private:
     int64_t m_nextPendingCommitMs =
         0;  // since when the copy here is behind the source; 0: it is not
     int64_t m_lastContactMs = 0;
+    std::optional<int64_t> m_peerClockAheadMs;
     int64_t m_bytesReceived = 0;
     int64_t m_residencySkipped = 0;
     int64_t m_conflicts = 0;

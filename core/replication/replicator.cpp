@@ -203,22 +203,16 @@ double Replicator::stalenessSeconds(const std::string& project, const std::strin
     return worst;
 }
 
-void Replicator::checkClockOffsets(int64_t nowMs) {
+void Replicator::checkClockOffsets(int64_t) {
     // A peer whose clock runs far ahead would win every tie of the conflict rule: say so.
-    std::map<std::string, storage::Cursor> cursors;
-    if (auto reader = m_db.read(); reader.ok()) {
-        if (auto c = storage::CursorTable(**reader).all(); c.ok())
-            cursors = std::move(*c);
-    }
-    for (const auto& [peer, cursor] : cursors) {
-        if (cursor.hlc == 0 || nowMs - cursor.updatedMs > 60'000)
+    // Transit time only makes a peer look behind, never ahead.
+    for (auto& [peer, link] : m_links) {
+        const auto ahead = link->peerClockAheadMs();
+        if (!ahead)
             continue;
-        // The peer's clock when it sent, against ours when we applied: transit time only
-        // makes the peer look behind, never ahead.
-        const int64_t ahead = HybridClock::physicalMs(cursor.hlc) - cursor.updatedMs;
-        if (ahead > m_deployment.replication.maxClockOffsetMs) {
+        if (*ahead > m_deployment.replication.maxClockOffsetMs) {
             m_alerts.raise("clock_offset", peer,
-                           "clock of region '" + peer + "' runs " + std::to_string(ahead) +
+                           "clock of region '" + peer + "' runs " + std::to_string(*ahead) +
                                " ms ahead of '" + m_self + "' (max " +
                                std::to_string(m_deployment.replication.maxClockOffsetMs) +
                                " ms); its writes would win every tie of the conflict rule",

@@ -32,6 +32,7 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
 
     std::unique_ptr<RegionServer> server(new RegionServer());
     server->m_region = std::move(*region);
+    server->m_region->clock().setSkew(config.clockSkewMs);
     RegionIdentity identity;
     identity.cloud = config.cloud;
     identity.providerRegion = config.providerRegion;

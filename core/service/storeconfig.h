@@ -19,7 +19,8 @@ struct StoreConfig {
     std::string dataDir;
     std::string deploymentPath;  // optional
     storage::Durability durability = storage::Durability::Full;
-    std::string portFile;  // optional: the bound port is written here once serving
+    std::string portFile;     // optional: the bound port is written here once serving
+    int64_t clockSkewMs = 0;  // rehearsal only: runs the region's clock this far off
 };
 
 // Reads the keys of a store config file into `config` (only keys present are set).

@@ -80,7 +80,8 @@ bool TestCluster::start(const std::string& region) {
     p = std::make_unique<StoreProcess>(
         QString::fromStdString(region), dataDir(region),
         QStringList{QStringLiteral("--deployment"), deploymentPath(),
-                    QStringLiteral("--durability"), QStringLiteral("normal")});
+                    QStringLiteral("--durability"), QStringLiteral("normal")} +
+            m_extraArgs[region]);
     const bool ok = p->start(QStringLiteral("127.0.0.1:%1").arg(m_ports[region]));
     if (!ok)
         qWarning("region %s did not start: %s", region.c_str(), qPrintable(p->output()));

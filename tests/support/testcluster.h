@@ -54,6 +54,10 @@ public:
     // Overwrites the endpoint other regions use to reach `region` (e.g. a counting proxy);
     // must be called before startAll().
     void routeThrough(const std::string& region, int port);
+    // Extra meridian-store arguments for `region` from its next start on.
+    void setExtraArgs(const std::string& region, QStringList args) {
+        m_extraArgs[region] = std::move(args);
+    }
 
 private:
     void writeDeployment();
@@ -67,6 +71,7 @@ private:
     std::map<std::string, int> m_publicPorts;  // where the deployment says it is
     std::map<std::string, std::unique_ptr<StoreProcess>> m_processes;
     std::map<std::string, std::unique_ptr<TestClient>> m_clients;
+    std::map<std::string, QStringList> m_extraArgs;
 };
 
 // A port nobody listens on right now.
