@@ -22,4 +22,20 @@ void registerMaterializeCommands(CLI::App& app, CtlOptions& options);
 // status.
 void registerStatusCommands(CLI::App& app, CtlOptions& options);
 
+// Commands that talk to every region of a deployment (see multiregion.h).
+// demo up, demo status, demo down.
+void registerDemoCommands(CLI::App& app, CtlOptions& options);
+// generate.
+void registerGenerateCommands(CLI::App& app, CtlOptions& options);
+// sync, jobs, jobs cancel.
+void registerSyncCommands(CLI::App& app, CtlOptions& options);
+// lag.
+void registerLagCommands(CLI::App& app, CtlOptions& options);
+// cost.
+void registerCostCommands(CLI::App& app, CtlOptions& options);
+// alerts.
+void registerAlertCommands(CLI::App& app, CtlOptions& options);
+// link partition, link heal, link set.
+void registerLinkCommands(CLI::App& app, CtlOptions& options);
+
 }  // namespace meridian::ctl

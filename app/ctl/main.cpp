@@ -1,5 +1,6 @@
-// meridianctl: the command-line control client of Meridian. Every command talks to one
-// region; the command groups live in the meridian_ctl library (see commandgroups.h).
+// meridianctl: the command-line control client of Meridian. Registry and data commands talk
+// to one region, replication commands to every region of a deployment; the command groups
+// live in the meridian_ctl library (see commandgroups.h).
 
 #include <CLI/CLI.hpp>
 
@@ -10,8 +11,9 @@ int main(int argc, char** argv) {
     using namespace meridian::ctl;
     CLI::App app{
         "meridianctl: control client of Meridian, a multi-region feature store.\n"
-        "Applies feature repositories, browses the registry, pushes and reads features, and "
-        "reports on a region.",
+        "Applies feature repositories, browses the registry, pushes and reads features, reports "
+        "on a region, and watches replication lag, cost, sync jobs and alerts across every "
+        "region; `meridianctl demo up` runs a four-region demo on this machine.",
         "meridianctl"};
     app.set_version_flag("--version", std::string("meridianctl ") + MERIDIAN_VERSION);
     CtlOptions options;
@@ -22,6 +24,13 @@ int main(int argc, char** argv) {
     registerReadCommands(app, options);
     registerMaterializeCommands(app, options);
     registerStatusCommands(app, options);
+    registerDemoCommands(app, options);
+    registerGenerateCommands(app, options);
+    registerSyncCommands(app, options);
+    registerLagCommands(app, options);
+    registerCostCommands(app, options);
+    registerAlertCommands(app, options);
+    registerLinkCommands(app, options);
     app.require_subcommand(1);
     return runCtl(app, options, argc, argv);
 }

@@ -14,11 +14,14 @@
 namespace meridian::client {
 
 struct DemoOptions {
-    std::string deploymentPath;  // default: the installed or source-tree resources/demo/deployment.yaml
-    std::string dataDir;         // default: $XDG_DATA_HOME/meridian/demo (or ~/.local/share/meridian/demo)
+    // Default: the installed or source-tree resources/demo/deployment.yaml.
+    std::string deploymentPath;
+    // Default: $XDG_DATA_HOME/meridian/demo (or ~/.local/share/meridian/demo).
+    std::string dataDir;
     std::string repositoryPath;  // default: resources/examples/feature_repo.yaml
-    std::string storeBinary;     // default: meridian-store next to the running executable, else on PATH
-    std::string ctlBinary;       // default: meridianctl next to the running executable, else on PATH
+    // Default: meridian-store next to the running executable, else on PATH.
+    std::string storeBinary;
+    std::string ctlBinary;  // default: meridianctl next to the running executable, else on PATH
     double generatorRowsPerSecond = 50;  // per region; 0: no background generator
     int seedRowsPerView = 2000;          // rows pushed to each view when the demo comes up
 };

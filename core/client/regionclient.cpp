@@ -2,12 +2,17 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "absl/strings/cord.h"
 #include "meridian/v1/admin.grpc.pb.h"
 #include "meridian/v1/registry.grpc.pb.h"
+#include "meridian/v1/replication.grpc.pb.h"
 #include "meridian/v1/serving.grpc.pb.h"
 #include "serving/limits.h"
 
@@ -53,6 +58,7 @@ struct RegionClient::Stubs {
     std::unique_ptr<v1::Registry::Stub> registry;
     std::unique_ptr<v1::Serving::Stub> serving;
     std::unique_ptr<v1::Admin::Stub> admin;
+    std::unique_ptr<v1::Replication::Stub> replication;
 
     std::unique_ptr<grpc::ClientContext> context(std::chrono::milliseconds timeout) const {
         auto ctx = std::make_unique<grpc::ClientContext>();
@@ -78,17 +84,22 @@ struct RegionClient::Stubs {
 
 RegionClient::RegionClient(RegionClientOptions options)
     : m_options(std::move(options)),
-      m_stubs(std::make_unique<Stubs>(Stubs{m_options, {}, {}, {}, {}})) {
+      m_stubs(std::make_unique<Stubs>(Stubs{m_options, {}, {}, {}, {}, {}})) {
     if (m_options.principal.empty())
         m_options.principal = defaultPrincipal();
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(static_cast<int>(serving::kMaxMessageBytes));
     args.SetMaxSendMessageSize(static_cast<int>(serving::kMaxMessageBytes));
+    // A region that comes back (a restarted demo region, a healed network) is noticed within
+    // seconds rather than after gRPC's default backoff of up to two minutes.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
     m_stubs->channel =
         grpc::CreateCustomChannel(m_options.endpoint, grpc::InsecureChannelCredentials(), args);
     m_stubs->registry = v1::Registry::NewStub(m_stubs->channel);
     m_stubs->serving = v1::Serving::NewStub(m_stubs->channel);
     m_stubs->admin = v1::Admin::NewStub(m_stubs->channel);
+    m_stubs->replication = v1::Replication::NewStub(m_stubs->channel);
 }
 
 RegionClient::~RegionClient() = default;
@@ -198,6 +209,109 @@ absl::StatusOr<v1::HealthResponse> RegionClient::health() {
 
 absl::StatusOr<v1::StatsResponse> RegionClient::stats() {
     return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::Stats, v1::StatsRequest());
+}
+
+absl::StatusOr<v1::SyncJob> RegionClient::triggerSync(const v1::TriggerSyncRequest& request) {
+    return m_stubs->call(*m_stubs->replication, &v1::Replication::Stub::TriggerSync, request);
+}
+
+absl::StatusOr<v1::SyncJob> RegionClient::watchJob(const std::string& id,
+                                                   const JobUpdateFn& onUpdate,
+                                                   const std::function<bool()>& stopRequested) {
+    const auto timeout = std::max(m_options.streamTimeout, m_options.callTimeout);
+    auto ctx = m_stubs->context(timeout);
+    v1::JobRef ref;
+    ref.set_id(id);
+    // The stream blocks until the job changes, so a stop request is noticed by a watcher that
+    // cancels the call rather than between reads.
+    std::mutex mutex;
+    std::condition_variable done;
+    bool finished = false;
+    std::atomic<bool> stopped{false};
+    std::thread watcher;
+    if (stopRequested) {
+        watcher = std::thread([&] {
+            std::unique_lock lock(mutex);
+            while (!finished) {
+                if (stopRequested()) {
+                    stopped = true;
+                    ctx->TryCancel();
+                    return;
+                }
+                done.wait_for(lock, std::chrono::milliseconds(100));
+            }
+        });
+    }
+    auto reader = m_stubs->replication->WatchJob(ctx.get(), ref);
+    v1::SyncJob job;
+    v1::SyncJob last;
+    bool any = false;
+    while (reader->Read(&job)) {
+        any = true;
+        if (onUpdate)
+            onUpdate(job);
+        last = job;
+    }
+    const grpc::Status st = reader->Finish();
+    {
+        std::lock_guard lock(mutex);
+        finished = true;
+    }
+    done.notify_all();
+    if (watcher.joinable())
+        watcher.join();
+    if (stopped)
+        return absl::CancelledError("stopped watching job " + id);
+    if (!st.ok())
+        return fromGrpc(st, m_options.endpoint, timeout);
+    if (!any)
+        return markFromRegion(
+            absl::UnavailableError("region at " + m_options.endpoint + " ended the watch of job " +
+                                   id + " without reporting it"),
+            m_options.endpoint);
+    return last;
+}
+
+absl::StatusOr<std::vector<v1::SyncJob>> RegionClient::listJobs(int limit) {
+    v1::ListJobsRequest request;
+    request.set_limit(limit);
+    auto response = m_stubs->call(*m_stubs->replication, &v1::Replication::Stub::ListJobs, request);
+    if (!response.ok())
+        return response.status();
+    auto& jobs = *response->mutable_jobs();
+    return std::vector<v1::SyncJob>(std::make_move_iterator(jobs.begin()),
+                                    std::make_move_iterator(jobs.end()));
+}
+
+absl::StatusOr<v1::SyncJob> RegionClient::cancelJob(const std::string& id) {
+    v1::JobRef ref;
+    ref.set_id(id);
+    return m_stubs->call(*m_stubs->replication, &v1::Replication::Stub::CancelJob, ref);
+}
+
+absl::StatusOr<v1::LinkEmulationResponse> RegionClient::setLinkEmulation(
+    const v1::LinkEmulationRequest& request) {
+    return m_stubs->call(*m_stubs->replication, &v1::Replication::Stub::SetLinkEmulation, request);
+}
+
+absl::StatusOr<v1::CostResponse> RegionClient::cost(int64_t sinceMs, int64_t untilMs) {
+    v1::CostRequest request;
+    request.set_since_ms(sinceMs);
+    request.set_until_ms(untilMs);
+    return m_stubs->call(*m_stubs->replication, &v1::Replication::Stub::GetCost, request);
+}
+
+absl::StatusOr<std::vector<v1::Alert>> RegionClient::alerts(bool includeCleared, int limit) {
+    v1::ListAlertsRequest request;
+    request.set_include_cleared(includeCleared);
+    request.set_limit(limit);
+    auto response =
+        m_stubs->call(*m_stubs->replication, &v1::Replication::Stub::ListAlerts, request);
+    if (!response.ok())
+        return response.status();
+    auto& alerts = *response->mutable_alerts();
+    return std::vector<v1::Alert>(std::make_move_iterator(alerts.begin()),
+                                  std::make_move_iterator(alerts.end()));
 }
 
 bool isFromRegion(const absl::Status& status) {

@@ -1,6 +1,7 @@
 #pragma once
-// Synchronous, typed calls to the Registry, Serving and Admin services of one region over one
-// reused channel, each with a deadline, answering absl statuses that keep the region's message.
+// Synchronous, typed calls to the Registry, Serving, Admin and Replication services of one
+// region over one reused channel, each with a deadline, answering absl statuses that keep the
+// region's message.
 
 #include <chrono>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "meridian/v1/admin.pb.h"
 #include "meridian/v1/registry.pb.h"
+#include "meridian/v1/replication.pb.h"
 #include "meridian/v1/serving.pb.h"
 #include "registry/catalog.h"
 
@@ -66,6 +68,22 @@ public:
     // Admin.
     absl::StatusOr<v1::HealthResponse> health();
     absl::StatusOr<v1::StatsResponse> stats();
+
+    // Replication: sync jobs run by this region (it receives the data), its links, its egress
+    // cost and its alerts.
+    absl::StatusOr<v1::SyncJob> triggerSync(const v1::TriggerSyncRequest& request);
+    // Calls `onUpdate` with each state of the job until it finishes; answers the last state.
+    // `stopRequested`, polled every 100 ms, ends the watch early with a CANCELLED status (the
+    // job itself keeps running: cancel it with cancelJob).
+    using JobUpdateFn = std::function<void(const v1::SyncJob&)>;
+    absl::StatusOr<v1::SyncJob> watchJob(const std::string& id, const JobUpdateFn& onUpdate,
+                                         const std::function<bool()>& stopRequested = {});
+    absl::StatusOr<std::vector<v1::SyncJob>> listJobs(int limit);
+    absl::StatusOr<v1::SyncJob> cancelJob(const std::string& id);
+    absl::StatusOr<v1::LinkEmulationResponse> setLinkEmulation(
+        const v1::LinkEmulationRequest& request);
+    absl::StatusOr<v1::CostResponse> cost(int64_t sinceMs, int64_t untilMs = 0);
+    absl::StatusOr<std::vector<v1::Alert>> alerts(bool includeCleared, int limit = 0);
 
 private:
     struct Stubs;
