@@ -34,14 +34,16 @@ public:
     // Each returns a token that the matching signal carries back.
     virtual quint64 poll() = 0;
     virtual quint64 listRegistry(const QString& region) = 0;
-    virtual quint64 history(client::ObjectKind kind, const QString& project, const QString& name) = 0;
-    virtual quint64 diff(client::ObjectKind kind, const QString& project, const QString& name, qint64 fromVersion,
-                         qint64 toVersion) = 0;
+    virtual quint64 history(client::ObjectKind kind, const QString& project,
+                            const QString& name) = 0;
+    virtual quint64 diff(client::ObjectKind kind, const QString& project, const QString& name,
+                         qint64 fromVersion, qint64 toVersion) = 0;
     virtual quint64 lineage(const QString& project) = 0;
     virtual quint64 jobs() = 0;
     virtual quint64 triggerSync(const QString& from, const QString& to, SyncJobInfo::Kind kind,
                                 const QStringList& scope) = 0;
-    // Progress of one job arrives as jobUpdated until jobFinished; cancelJob asks the region to stop it.
+    // Progress of one job arrives as jobUpdated until jobFinished; cancelJob asks the region to
+    // stop it.
     virtual void watchJob(const QString& region, const QString& id) = 0;
     virtual quint64 cancelJob(const QString& region, const QString& id) = 0;
     virtual quint64 cost(qint64 sinceMs, qint64 untilMs) = 0;

@@ -1,0 +1,51 @@
+#pragma once
+// Egress per replication link (from → to) as a table: price class, $/GB, bytes sent and before
+// compression, cost in the window, the 30-day projection and the link's share of the total.
+// Rows are updated in place on every refresh, so selections and sorting survive it.
+
+#include <QAbstractTableModel>
+#include <QVector>
+
+#include <functional>
+#include <vector>
+
+#include "client/costanalysis.h"
+
+namespace meridian::ui {
+
+class CostLinkModel : public QAbstractTableModel {
+    Q_OBJECT
+
+public:
+    enum Column { From, To, PriceClass, UsdPerGb, Sent, Cost, Per30Days, Share, ColumnCount };
+    static constexpr int kSortRole = Qt::UserRole + 1;
+    static constexpr int kLinkKeyRole = Qt::UserRole + 2;  // "from→to"
+
+    explicit CostLinkModel(QObject* parent = nullptr);
+
+    void setLinks(const std::vector<client::LinkCost>& links, double totalUsd);
+    // The colour of each link elsewhere in the console (lag chart, map), as a swatch.
+    void setColorOf(std::function<QColor(const QString& linkKey)> colorOf);
+    const client::LinkCost& link(int row) const { return m_links.at(row); }
+    int rowOf(const QString& from, const QString& to) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    static bool isFigure(int column) { return column >= UsdPerGb && column <= Share; }
+
+private:
+    static QString rowId(const client::LinkCost& link);
+    QVariant display(const client::LinkCost& link, int column) const;
+    QVariant sortValue(const client::LinkCost& link, int column) const;
+
+    QVector<client::LinkCost> m_links;
+    QVector<QString> m_ids;
+    double m_totalUsd = 0;
+    std::function<QColor(const QString&)> m_colorOf;
+};
+
+}  // namespace meridian::ui

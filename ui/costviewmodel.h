@@ -1,0 +1,48 @@
+#pragma once
+// Egress per feature view as a table: the kinds of transfer that carried it (stream, snapshot,
+// batch), on how many links, bytes sent, cost in the window, the 30-day projection and its share
+// of the total. Registry and control traffic, which belongs to no view, is a row of its own.
+// Rows are updated in place on every refresh.
+
+#include <QAbstractTableModel>
+#include <QVector>
+
+#include <vector>
+
+#include "client/costanalysis.h"
+
+namespace meridian::ui {
+
+class CostViewModel : public QAbstractTableModel {
+    Q_OBJECT
+
+public:
+    enum Column { View, Kinds, Links, Sent, Cost, Per30Days, Share, ColumnCount };
+    static constexpr int kSortRole = Qt::UserRole + 1;
+    static constexpr int kViewRole = Qt::UserRole + 2;  // "project/view", empty for control
+
+    explicit CostViewModel(QObject* parent = nullptr);
+
+    void setViews(const std::vector<client::ViewCost>& views, double totalUsd);
+    const client::ViewCost& view(int row) const { return m_views.at(row); }
+    int rowOf(const QString& view) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    static bool isFigure(int column) { return column >= Links && column <= Share; }
+    static QString viewText(const std::string& view);
+
+private:
+    QVariant display(const client::ViewCost& view, int column) const;
+    QVariant sortValue(const client::ViewCost& view, int column) const;
+
+    QVector<client::ViewCost> m_views;
+    QVector<QString> m_ids;
+    double m_totalUsd = 0;
+};
+
+}  // namespace meridian::ui

@@ -1,0 +1,51 @@
+#pragma once
+// `meridian --screenshot DIR`: waits until every page of the window reports hasData(), then
+// shows each page in turn and writes the window to DIR/<page>.png; gives up with a clear
+// message naming the pages still without data when the timeout passes.
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+#include <QTimer>
+
+namespace meridian::ui {
+
+class MainWindow;
+
+class ScreenshotRunner : public QObject {
+    Q_OBJECT
+
+public:
+    static constexpr int kCheckMs = 250;
+    // Time for a freshly shown page to lay out and draw its charts before it is grabbed.
+    static constexpr int kSettleMs = 600;
+    static constexpr int kWidth = 1440;
+    static constexpr int kHeight = 900;
+
+    ScreenshotRunner(MainWindow* window, QString directory, int timeoutMs,
+                     QObject* parent = nullptr);
+
+    void start();
+    QStringList written() const { return m_written; }
+    // "overview.png" for a page titled "Overview".
+    static QString fileNameFor(const QString& pageTitle);
+
+signals:
+    // 0 and the files written, or 1 and why not.
+    void finished(int exitCode, const QString& message);
+
+private:
+    void check();
+    void capture(int index);
+
+    QPointer<MainWindow> m_window;
+    QString m_directory;
+    int m_timeoutMs;
+    QTimer m_timer;
+    QElapsedTimer m_elapsed;
+    QStringList m_written;
+    QList<QPointer<QObject>> m_activated;  // pages asked for their data
+};
+
+}  // namespace meridian::ui
