@@ -68,6 +68,8 @@ void PackageTest::debInstallsAndRuns() {
     binaries << QStringLiteral("meridian");
     QVERIFY(
         QFile::exists(root.filePath(QStringLiteral("usr/share/applications/meridian.desktop"))));
+    QVERIFY(QFile::exists(
+        root.filePath(QStringLiteral("usr/share/icons/hicolor/scalable/apps/meridian.svg"))));
 #endif
     for (const auto& binary : binaries) {
         const QString path = root.filePath(QStringLiteral("usr/bin/") + binary);
