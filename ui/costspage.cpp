@@ -167,6 +167,7 @@ CostsPage::CostsPage(RegionService* service, DeploymentMonitor* monitor, QWidget
     columns->addWidget(side);
     columns->setStretchFactor(0, 3);
     columns->setStretchFactor(1, 2);
+    columns->setSizes({640, 360});  // the tables' names and classes need the room
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 10, 12, 12);
@@ -468,6 +469,7 @@ void CostsPage::sizeColumns() {
     using L = CostLinkModel;
     fit(m_linkView, L::From, QString(), 22);
     fit(m_linkView, L::To, QString());
+    fit(m_linkView, L::PriceClass, QString());
     fit(m_linkView, L::UsdPerGb, QStringLiteral("$0.000"));
     fit(m_linkView, L::Sent, QStringLiteral("999.9 MB"));
     fit(m_linkView, L::Cost, QStringLiteral("$999.99"));

@@ -80,7 +80,7 @@ void LineageLegend::paintEvent(QPaintEvent*) {
     p.setFont(font());
     p.setPen(text);
     p.drawText(QRect(int(cw) + 8, y, width() - int(cw) - 8, h), Qt::AlignLeft | Qt::AlignVCenter,
-               tr("Region badge: cloud, region, jurisdiction colour"));
+               tr("Region badge (colour: jurisdiction)"));
 }
 
 }  // namespace meridian::ui

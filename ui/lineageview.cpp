@@ -3,6 +3,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
@@ -33,6 +34,7 @@ qreal LineageView::zoom() const {
 
 void LineageView::setZoom(qreal zoom) {
     const qreal target = std::clamp(zoom, kMinZoom, kMaxZoom);
+    m_fitted = false;
     const qreal factor = target / this->zoom();
     if (qFuzzyCompare(factor, 1.0))
         return;
@@ -53,10 +55,12 @@ void LineageView::fit() {
         setTransform(QTransform());
     centerOn(sceneRect().center());
     setTransformationAnchor(anchor);
+    m_fitted = true;
     emit zoomChanged(zoom());
 }
 
 void LineageView::reveal(const QRectF& rect) {
+    m_fitted = false;
     if (zoom() < 1.0) {
         setTransform(QTransform());
         emit zoomChanged(zoom());
@@ -126,6 +130,12 @@ void LineageView::mouseReleaseEvent(QMouseEvent* event) {
     m_pressed = false;
     if ((event->position().toPoint() - m_pressPos).manhattanLength() <= kClickSlop)
         emit clicked(mapToScene(event->position().toPoint()));
+}
+
+void LineageView::resizeEvent(QResizeEvent* event) {
+    QGraphicsView::resizeEvent(event);
+    if (m_fitted)
+        fit();
 }
 
 void LineageView::drawForeground(QPainter* painter, const QRectF&) {

@@ -21,7 +21,8 @@ public:
     void setZoom(qreal zoom);
     void zoomIn() { setZoom(zoom() * kZoomStep); }
     void zoomOut() { setZoom(zoom() / kZoomStep); }
-    // The whole graph in view (never magnified beyond 100%).
+    // The whole graph in view (never magnified beyond 100%); kept fitted as the view is resized
+    // until the user zooms or a node is revealed.
     void fit();
     // Shows `rect` centred, at 100% unless the view is already closer.
     void reveal(const QRectF& rect);
@@ -40,8 +41,10 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void drawForeground(QPainter* painter, const QRectF& rect) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    bool m_fitted = false;
     QPoint m_pressPos;
     bool m_pressed = false;
     QString m_overlay;

@@ -95,9 +95,10 @@ RegistryPage::RegistryPage(RegionService* service, QWidget* parent)
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
     m_tree->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(RegistryTreeModel::NameColumn, QHeaderView::Stretch);
-    for (int c = RegistryTreeModel::VersionColumn; c < RegistryTreeModel::ColumnCount; ++c)
+    // Names in full; the owner column takes what is left and elides.
+    for (int c = RegistryTreeModel::NameColumn; c < RegistryTreeModel::ColumnCount; ++c)
         m_tree->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_tree->header()->setSectionResizeMode(RegistryTreeModel::OwnerColumn, QHeaderView::Stretch);
     leftLayout->addWidget(m_tree, 1);
     m_count = new QLabel(left);
     m_count->setForegroundRole(QPalette::PlaceholderText);
@@ -171,7 +172,7 @@ RegistryPage::RegistryPage(RegionService* service, QWidget* parent)
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
-    splitter->setSizes({480, 720});
+    splitter->setSizes({560, 640});
 
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString& text) {
         m_filter->setSearchText(text);
@@ -229,7 +230,16 @@ void RegistryPage::onListed(quint64 token, const QVector<client::RegistryEntry>&
     if (token != m_listToken)
         return;
     m_listToken = 0;
-    const QString keep = m_selectedKey;
+    QString keep = m_selectedKey;
+    if (!m_hasData) {
+        // First answer: open on the first feature view rather than an empty details pane.
+        for (const auto& e : entries) {
+            if (e.kind == client::ObjectKind::FeatureView) {
+                keep = RegistryTreeModel::keyOf(e);
+                break;
+            }
+        }
+    }
     m_model->setEntries(entries);
     m_hasData = true;
     m_tree->expandAll();
