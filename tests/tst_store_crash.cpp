@@ -31,6 +31,7 @@ class StoreCrashTest : public QObject {
 
 private slots:
     void acknowledgedWritesSurviveSigkill();
+    void secondStoreOnTheSameDataDirIsRefused();
 
 private:
     // Number of rows of the batch found online with the value that was written.
@@ -147,6 +148,27 @@ void StoreCrashTest::acknowledgedWritesSurviveSigkill() {
     }
     QVERIFY(ackedBatches >= 60);
     QVERIFY(store.terminate());
+}
+
+void StoreCrashTest::secondStoreOnTheSameDataDirIsRefused() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString dataDir = dir.filePath("region");
+    StoreProcess first("lock-region", dataDir);
+    QVERIFY2(first.start(), qPrintable(first.output()));
+
+    StoreProcess second("lock-region", dataDir);
+    QVERIFY(!second.start());
+    const QString refusal = second.output();
+    QVERIFY2(refusal.contains("is in use by another meridian-store"), qPrintable(refusal));
+    QVERIFY2(refusal.contains(QString::number(first.pid())), qPrintable(refusal));
+    QVERIFY(first.isRunning());
+
+    // A killed store leaves no stale lock: the kernel drops it with the process.
+    first.kill();
+    StoreProcess third("lock-region", dataDir);
+    QVERIFY2(third.start(), qPrintable(third.output()));
+    QVERIFY(third.terminate());
 }
 
 QTEST_GUILESS_MAIN(StoreCrashTest)

@@ -138,7 +138,8 @@ void OverviewPage::refresh(const DeploymentSnapshot& snapshot) {
                       .arg(Theme::lag(worst, false).name(), format::lagMs(worst));
     text += sep + tr("%1 conflicts resolved").arg(format::count(conflicts));
     if (m_haveCost)
-        text += sep + tr("egress ≈ <b>%1/day</b>").arg(format::usd(m_usdPerDay));
+        text += sep +
+                tr("egress ≈ <b>%1/day</b> at the last hour's rate").arg(format::usd(m_usdPerDay));
     m_summary->setText(text);
 }
 

@@ -13,6 +13,11 @@ namespace meridian::service {
 absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const ResolvedStore& store,
                                                                   const std::string& version) {
     const auto& config = store.config;
+    if (config.dataDir.empty())
+        return absl::InvalidArgumentError("no data directory given (--data-dir)");
+    auto lock = DataDirLock::acquire(config.dataDir);
+    if (!lock.ok())
+        return lock.status();
     serving::RegionOptions options;
     options.name = config.region;
     options.dataDir = config.dataDir;
@@ -31,6 +36,7 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         return region.status();
 
     std::unique_ptr<RegionServer> server(new RegionServer());
+    server->m_lock = std::move(*lock);
     server->m_region = std::move(*region);
     server->m_region->clock().setSkew(config.clockSkewMs);
     RegionIdentity identity;

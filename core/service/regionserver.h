@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "cost/egressledger.h"
 #include "replication/replicator.h"
+#include "service/datadirlock.h"
 #include "service/regionservices.h"
 #include "service/replicationservice.h"
 #include "service/storeconfig.h"
@@ -33,6 +34,7 @@ public:
 private:
     RegionServer() = default;
 
+    std::unique_ptr<DataDirLock> m_lock;  // first member: released last
     std::unique_ptr<serving::Region> m_region;
     ServiceMetrics m_metrics;
     std::unique_ptr<RegistryServiceImpl> m_registry;

@@ -22,6 +22,7 @@ public:
     bool isRunning() const;
 
     int port() const { return m_port; }
+    qint64 pid() const { return m_process.processId(); }
     QString endpoint() const { return QStringLiteral("127.0.0.1:%1").arg(m_port); }
     QString dataDir() const { return m_dataDir; }
     QString region() const { return m_region; }
