@@ -699,6 +699,20 @@ void TestRegistryApply::diffAddedFeatureAndTtl() {
     QCOMPARE(ttl->oldValue, std::string("3600"));
     QCOMPARE(ttl->newValue, std::string("7200"));
 
+    // A ttl set from or back to 0 (proto3's default, no presence) is a change of value too.
+    v1::RegistryObject noExpiry = before;
+    noExpiry.mutable_feature_view()->set_ttl_seconds(0);
+    for (const auto& [from, to, oldText, newText] :
+         {std::tuple{&std::as_const(noExpiry), &before, "0", "3600"},
+          std::tuple{&before, &std::as_const(noExpiry), "3600", "0"}}) {
+        const auto c = registry::diffObjects(*from, *to);
+        QCOMPARE(c.size(), size_t(1));
+        QCOMPARE(c[0].kind, registry::FieldChange::Kind::Modified);
+        QCOMPARE(c[0].path, std::string("feature_view.ttl_seconds"));
+        QCOMPARE(c[0].oldValue, std::string(oldText));
+        QCOMPARE(c[0].newValue, std::string(newText));
+    }
+
     // A removed feature is reported with its old value.
     auto removed = before;
     removed.mutable_feature_view()->mutable_features()->DeleteSubrange(0, 1);

@@ -82,6 +82,14 @@ std::string render(const Message& message,
     return out;
 }
 
+// A singular scalar of proto3 has no presence: going to or from its default (ttl 0 → 3600) is a
+// change of value, not a field that appeared or vanished.
+bool isPlainScalar(const std::vector<MessageDifferencer::SpecificField>& path) {
+    const auto* field = path.back().field;
+    return field && !field->is_repeated() && !field->has_presence() &&
+           field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE;
+}
+
 class Collector : public MessageDifferencer::Reporter {
 public:
     Collector(const Message& before, const Message& after, std::vector<FieldChange>& out)
@@ -89,11 +97,21 @@ public:
 
     void ReportAdded(const Message&, const Message&,
                      const std::vector<MessageDifferencer::SpecificField>& path) override {
+        if (isPlainScalar(path)) {
+            m_out.push_back({FieldChange::Kind::Modified, pathOf(path),
+                             render(m_before, path, false), render(m_after, path, true)});
+            return;
+        }
         m_out.push_back(
             {FieldChange::Kind::Added, pathOf(path, true), {}, render(m_after, path, true)});
     }
     void ReportDeleted(const Message&, const Message&,
                        const std::vector<MessageDifferencer::SpecificField>& path) override {
+        if (isPlainScalar(path)) {
+            m_out.push_back({FieldChange::Kind::Modified, pathOf(path),
+                             render(m_before, path, false), render(m_after, path, true)});
+            return;
+        }
         m_out.push_back(
             {FieldChange::Kind::Removed, pathOf(path), render(m_before, path, false), {}});
     }
