@@ -18,6 +18,7 @@ private slots:
     void spokesConverge();
     void writesAwayFromHubAreRefused();
     void lagIsZeroWhenCaughtUp();
+    void readYourWritesKnowsWhichRegionWrote();
 
 private:
     std::unique_ptr<TestCluster> m_cluster;
@@ -100,6 +101,68 @@ void ReplicationHubSpokeTest::lagIsZeroWhenCaughtUp() {
     QCOMPARE(view->mode(), std::string("hub_spoke"));
     QVERIFY(view->latency_p99_ms() >= view->latency_p50_ms());
     QVERIFY(!linkOf(s, "us1")->emulated());
+}
+
+// A write's version token is honoured at once by the region that took it, and by a peer only
+// once that region's log is applied there that far (here: not before a partition heals).
+void ReplicationHubSpokeTest::readYourWritesKnowsWhichRegionWrote() {
+    auto partition = [&](bool cut) {
+        v1::LinkEmulationRequest request;
+        request.set_peer("us1");
+        if (cut)
+            request.set_partitioned(true);
+        else
+            request.set_reset(true);
+        v1::LinkEmulationResponse out;
+        auto ctx = m_cluster->client("eu1").context();
+        return m_cluster->client("eu1").replication().SetLinkEmulation(ctx.get(), request, &out);
+    };
+    QVERIFY(partition(true).ok());
+
+    v1::WriteFeaturesRequest w;
+    w.set_project("rep");
+    w.set_feature_view("hs_view");
+    auto* row = w.add_rows();
+    (*row->mutable_keys())["user_id"].set_int64_val(9001);
+    row->set_event_timestamp(m_now);
+    (*row->mutable_values())["score"].set_double_val(90.01);
+    v1::WriteFeaturesResponse written;
+    {
+        auto ctx = m_cluster->client("us1").context();
+        QVERIFY(m_cluster->client("us1").serving().WriteFeatures(ctx.get(), w, &written).ok());
+    }
+    QCOMPARE(written.region(), std::string("us1"));
+
+    auto readAt = [&](const std::string& region, const std::string& origin) {
+        v1::GetOnlineFeaturesRequest r;
+        r.set_project("rep");
+        r.mutable_features()->add_refs("hs_view:score");
+        (*r.add_entities()->mutable_keys())["user_id"].set_int64_val(9001);
+        r.set_min_version(written.version());
+        r.set_min_version_region(origin);
+        v1::GetOnlineFeaturesResponse out;
+        auto ctx = m_cluster->client(region).context();
+        const auto st = m_cluster->client(region).serving().GetOnlineFeatures(ctx.get(), r, &out);
+        if (st.ok() && (out.rows(0).values(0).status() != v1::PRESENT ||
+                        out.rows(0).values(0).value().double_val() != 90.01))
+            return grpc::Status(grpc::StatusCode::DATA_LOSS, "token honoured, value missing");
+        return st;
+    };
+    // The writing region: at once, its own clock is the bound.
+    const auto here = readAt("us1", "us1");
+    QVERIFY2(here.ok(), here.error_message().c_str());
+    // Across the cut link: refused, naming the region and version.
+    const auto there = readAt("eu1", "us1");
+    QCOMPARE(there.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    QVERIFY2(there.error_message().find("of region 'us1'") != std::string::npos,
+             there.error_message().c_str());
+    const auto unknown = readAt("eu1", "nowhere");
+    QCOMPARE(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    QVERIFY2(unknown.error_message().find("'nowhere' is not a region") != std::string::npos,
+             unknown.error_message().c_str());
+
+    QVERIFY(partition(false).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(readAt("eu1", "us1").ok(), 15000);
 }
 
 QTEST_GUILESS_MAIN(ReplicationHubSpokeTest)

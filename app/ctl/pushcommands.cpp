@@ -124,6 +124,7 @@ absl::Status runPush(CtlOptions& options, const PushArgs& args) {
         sum.set_online_stale(sum.online_stale() + response->online_stale());
         sum.set_offline_appended(sum.offline_appended() + response->offline_appended());
         sum.set_version(std::max(sum.version(), response->version()));
+        sum.set_region(response->region());
         const double rate = sent / std::max(elapsedSeconds(), 1e-3);
         progress.update("pushed " + formatCount(static_cast<int64_t>(sent)) + " / " +
                             formatCount(static_cast<int64_t>(total)) + " rows (" +
@@ -143,9 +144,11 @@ absl::Status runPush(CtlOptions& options, const PushArgs& args) {
     std::printf("  online:  %s applied, %s stale (older than the value already held)\n",
                 formatCount(sum.online_applied()).c_str(), formatCount(sum.online_stale()).c_str());
     std::printf("  offline: %s appended\n", formatCount(sum.offline_appended()).c_str());
-    std::printf("version token %llu (read your writes: meridianctl get --min-version %llu …)\n",
-                static_cast<unsigned long long>(sum.version()),
-                static_cast<unsigned long long>(sum.version()));
+    std::printf(
+        "version token %llu of %s (read your writes: meridianctl get --min-version %llu "
+        "--min-version-region %s …)\n",
+        static_cast<unsigned long long>(sum.version()), sum.region().c_str(),
+        static_cast<unsigned long long>(sum.version()), sum.region().c_str());
     return absl::OkStatus();
 }
 

@@ -29,6 +29,7 @@ struct ReadArgs {
     std::string out;
     int64_t maxStalenessMs = 0;
     uint64_t minVersion = 0;
+    std::string minVersionRegion;
 };
 
 // What a read selects, resolved against the region's registry.
@@ -111,6 +112,7 @@ absl::Status runGet(CtlOptions& options, const ReadArgs& args) {
     }
     request.set_max_staleness_ms(args.maxStalenessMs);
     request.set_min_version(args.minVersion);
+    request.set_min_version_region(args.minVersionRegion);
     auto response = options.client().getOnlineFeatures(request);
     if (!response.ok())
         return response.status();
@@ -275,6 +277,10 @@ void registerReadCommands(CLI::App& app, CtlOptions& options) {
     get->add_option(
         "--min-version", getArgs->minVersion,
         "Read your writes: the version token a push printed; refused until applied here");
+    get->add_option("--min-version-region", getArgs->minVersionRegion,
+                    "The region the push wrote to (a push prints it); without it the read waits "
+                    "until every region's log has reached --min-version")
+        ->needs("--min-version");
     options.setAction(get, [&options, getArgs] { return runGet(options, *getArgs); });
 
     auto histArgs = std::make_shared<ReadArgs>();

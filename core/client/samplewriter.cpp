@@ -43,6 +43,23 @@ v1::WriteFeaturesRequest requestFor(const SampleView& view) {
     return request;
 }
 
+// A model reading what was just written, as a serving path would: the entities of the batch
+// from the same region, read-your-writes. Its answer does not matter here; the region's read
+// rate and serving latency do.
+absl::Status readBack(RegionClient& client, const SampleView& view,
+                      const v1::WriteFeaturesRequest& written,
+                      const v1::WriteFeaturesResponse& answer) {
+    constexpr int kMaxEntities = 20;
+    v1::GetOnlineFeaturesRequest read;
+    read.set_project(view.view.project());
+    read.mutable_features()->add_refs(view.view.name() + ":*");
+    read.set_min_version(answer.version());
+    read.set_min_version_region(answer.region());
+    for (int i = 0; i < written.rows_size() && i < kMaxEntities; ++i)
+        *read.add_entities()->mutable_keys() = written.rows(i).keys();
+    return client.getOnlineFeatures(read).status();
+}
+
 }  // namespace
 
 v1::WriteTarget sampleTargetOf(const v1::FeatureView& view) {
@@ -243,6 +260,13 @@ void SampleWriter::followRegion(const std::string& region, double rowsPerSecond,
             auto response = client.writeFeatures(request);
             if (response.ok()) {
                 written += rowsHere;
+                if (source.view->target != v1::OFFLINE) {
+                    const auto read = readBack(client, *source.view, request, *response);
+                    const std::string refusal =
+                        "reading back " + source.view->key + ": " + std::string(read.message());
+                    if (!read.ok() && refusals.insert(refusal).second)
+                        progress(region + " refused " + refusal);
+                }
                 if (down) {
                     progress(region + " answers again; writing resumed");
                     down = false;

@@ -55,8 +55,9 @@ public:
 
     // Writes `rowsPerSecond` rows a second to every writing region (shared among the views it
     // writes) with event times of now, in a batch every `batchMs`, until `stop` turns true. A
-    // region that does not answer is reported once and tried again each batch. Answers the
-    // rows written.
+    // region that does not answer is reported once and tried again each batch. Each online
+    // batch is read back from the same region (read-your-writes), as a model would read its
+    // features. Answers the rows written.
     int64_t follow(double rowsPerSecond, const std::atomic<bool>& stop, const Progress& progress,
                    int batchMs = 200);
 

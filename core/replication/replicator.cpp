@@ -175,14 +175,20 @@ void Replicator::fillStats(v1::StatsResponse& out) {
     }
 }
 
-uint64_t Replicator::watermark() {
+uint64_t Replicator::watermark(const std::string& origin) {
     uint64_t mark = m_clock.current();
+    if (origin == m_self)
+        return mark;
     auto reader = m_db.read();
     if (!reader.ok())
         return 0;
     auto cursors = storage::CursorTable(**reader).all();
     if (!cursors.ok())
         return 0;
+    if (!origin.empty()) {
+        auto it = cursors->find(origin);
+        return it == cursors->end() ? 0 : it->second.hlc;
+    }
     for (const auto& [peer, link] : m_links) {
         auto it = cursors->find(peer);
         mark = std::min(mark, it == cursors->end() ? uint64_t{0} : it->second.hlc);

@@ -56,8 +56,9 @@ public:
     // Log retention and the alerts that go with it, clock-offset checks; called periodically.
     void maintain(int64_t nowMs);
     // Read-your-writes watermark: every peer's log is applied here up to at least this clock
-    // value (and this region's own writes up to its clock).
-    uint64_t watermark();
+    // value (and this region's own writes up to its clock). With `origin`: how far that
+    // region's writes are applied here (this region's own: up to its clock).
+    uint64_t watermark(const std::string& origin = {});
     // Per-view lag of this region's copy (the worst incoming link carrying the view).
     double stalenessSeconds(const std::string& project, const std::string& view, int64_t nowMs);
 

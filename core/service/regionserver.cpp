@@ -72,7 +72,8 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
             return replicator->stalenessSeconds(view.project(), view.name(),
                                                 replication::wallClockMs());
         });
-        r.online().setWatermark([replicator] { return replicator->watermark(); });
+        r.online().setWatermark(
+            [replicator](const std::string& origin) { return replicator->watermark(origin); });
         identity.role = config.region == store.deployment->controlRegion ? "control" : "replica";
     }
     server->m_admin =

@@ -160,6 +160,7 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
         }
         if (auto s = offline.applyDeltas(deltas); !s.ok())
             return s;
+        response.set_region(m_registry.region());
         response.set_online_applied(applied);
         response.set_online_stale(stale);
         response.set_offline_appended(appended);

@@ -43,10 +43,15 @@ absl::StatusOr<std::shared_ptr<const OnlineReader::Plan>> OnlineReader::planFor(
     plan->catalog = catalog;
     plan->selection = std::move(*selection);
     plan->columnOf.resize(plan->selection.views.size());
+    plan->storedHere.resize(plan->selection.views.size());
+    const auto& regions = m_registry.regions();
     for (size_t v = 0; v < plan->selection.views.size(); ++v) {
         const auto& sv = plan->selection.views[v];
         for (size_t i = 0; i < sv.features.size(); ++i)
             plan->columnOf[v][sv.view->features(sv.features[i]).name()] = sv.columns[i];
+        // The region set is fixed for the process, so the answer holds as long as the catalog.
+        plan->storedHere[v] = regions.regions().empty() ||
+                              regions.storingRegions(*sv.view).count(m_registry.region()) > 0;
     }
     std::lock_guard lock(m_plansMutex);
     if (m_plansCatalog == catalog.get() && m_plans.size() < 256)
@@ -76,15 +81,26 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
                                           " entity rows; at most " +
                                           std::to_string(kMaxEntitiesPerRead) + " per read");
 
-    const uint64_t watermark = m_watermark ? m_watermark() : 0;
-    if (request.min_version() > watermark)
-        return absl::FailedPreconditionError(
-            "region '" + m_registry.region() + "' has not applied version " +
-            std::to_string(request.min_version()) + " yet (watermark " + std::to_string(watermark) +
-            "); retry or read from the region that wrote it");
-    for (const auto& sv : selection.views) {
-        if (!m_registry.regions().storingRegions(*sv.view).count(m_registry.region()) &&
-            !m_registry.regions().regions().empty())
+    const uint64_t watermark = m_watermark ? m_watermark({}) : 0;
+    if (request.min_version() > 0) {
+        const std::string& origin = request.min_version_region();
+        if (!origin.empty() && !m_registry.regions().regions().empty() &&
+            !m_registry.regions().find(origin))
+            return absl::InvalidArgumentError("min_version_region '" + origin +
+                                              "' is not a region of this deployment");
+        const uint64_t applied =
+            origin.empty() ? watermark : (m_watermark ? m_watermark(origin) : 0);
+        if (request.min_version() > applied)
+            return absl::FailedPreconditionError(
+                "region '" + m_registry.region() + "' has not applied version " +
+                std::to_string(request.min_version()) +
+                (origin.empty() ? std::string(" of every region") : " of region '" + origin + "'") +
+                " yet (applied up to " + std::to_string(applied) +
+                "); retry or read from the region that wrote it");
+    }
+    for (size_t v = 0; v < selection.views.size(); ++v) {
+        const auto& sv = selection.views[v];
+        if (!(*plan)->storedHere[v])
             return absl::FailedPreconditionError("feature view '" + sv.view->name() +
                                                  "' is not stored in region '" +
                                                  m_registry.region() + "'");
@@ -115,6 +131,7 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
 
     response->set_serving_region(m_registry.region());
     response->set_watermark(watermark);
+    response->mutable_feature_names()->Reserve(static_cast<int>(selection.columnNames.size()));
     for (const auto& name : selection.columnNames)
         response->add_feature_names(name);
     const int nColumns = static_cast<int>(selection.columnNames.size());

@@ -22,8 +22,9 @@ class OnlineReader {
 public:
     // Seconds this region's copy of a view lags behind its writers (0 where it is written).
     using StalenessFn = std::function<double(const v1::FeatureView&)>;
-    // Highest clock value this region has applied (its replication watermark).
-    using WatermarkFn = std::function<uint64_t()>;
+    // Highest clock value of `origin`'s writes this region has applied; for an empty origin,
+    // the value up to which every region's writes are applied (its replication watermark).
+    using WatermarkFn = std::function<uint64_t(const std::string& origin)>;
 
     OnlineReader(storage::Database& db, storage::ViewIds& viewIds, RegistryStore& registry,
                  WatermarkFn watermark);
@@ -43,6 +44,7 @@ private:
         registry::CatalogPtr catalog;  // keeps the views the selection points to alive
         FeatureSelection selection;
         std::vector<std::unordered_map<std::string, int>> columnOf;  // per view: feature -> column
+        std::vector<bool> storedHere;  // per view: this region keeps a copy of its data
     };
     absl::StatusOr<std::shared_ptr<const Plan>> planFor(
         const v1::GetOnlineFeaturesRequest& request) const;
