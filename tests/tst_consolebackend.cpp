@@ -72,6 +72,7 @@ class ConsoleBackendTest : public QObject {
 private slots:
     void initTestCase();
     void pollSeesEveryRegion();
+    void pollWithHistoryBringsTheLastHourOfLag();
     void registryHistoryDiffAndLineage();
     void syncJobsAreTriggeredWatchedAndListed();
     void costAndAlertsAnswer();
@@ -96,7 +97,7 @@ void ConsoleBackendTest::initTestCase() {
 
 void ConsoleBackendTest::pollSeesEveryRegion() {
     Answer<DeploymentSnapshot> answer;
-    m_backend->poll(answer.callback());
+    m_backend->poll(false, answer.callback());
     QTRY_VERIFY(answer.ready());
     auto snapshot = answer.take();
     QVERIFY2(snapshot.ok(), qPrintable(text(snapshot.status())));
@@ -115,6 +116,41 @@ void ConsoleBackendTest::pollSeesEveryRegion() {
         wholeLinks += l.view.empty();
     QVERIFY2(wholeLinks >= 6, qPrintable(QString::number(wholeLinks)));
     QVERIFY(snapshot->atMs > 0);
+}
+
+// Each region samples its links' lag at every maintenance pass (5 s); a poll that asks for it
+// gets those samples on the rows of whole links, oldest first, and a plain poll does not.
+void ConsoleBackendTest::pollWithHistoryBringsTheLastHourOfLag() {
+    auto pollOnce = [&](bool withHistory) {
+        Answer<DeploymentSnapshot> answer;
+        m_backend->poll(withHistory, answer.callback());
+        if (!QTest::qWaitFor([&] { return answer.ready(); }, 10000))
+            return DeploymentSnapshot{};
+        auto snapshot = answer.take();
+        return snapshot.ok() ? *snapshot : DeploymentSnapshot{};
+    };
+    auto samplesOf = [](const DeploymentSnapshot& s, const std::string& from,
+                        const std::string& to) -> std::vector<LinkStatus::Sample> {
+        for (const auto& l : s.links) {
+            if (l.from == from && l.to == to && l.view.empty())
+                return l.history;
+        }
+        return {};
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(samplesOf(pollOnce(true), "us1", "eu1").size() >= 2, 20000);
+    const auto snapshot = pollOnce(true);
+    const auto samples = samplesOf(snapshot, "us1", "eu1");
+    QVERIFY(samples.size() >= 2);
+    for (size_t i = 1; i < samples.size(); ++i)
+        QVERIFY(samples[i].atMs > samples[i - 1].atMs);
+    QVERIFY(samples.back().atMs <= snapshot.atMs);
+    QVERIFY(samples.front().atMs >= snapshot.atMs - 3'600'000);
+    for (const auto& l : snapshot.links) {
+        if (!l.view.empty())
+            QVERIFY(l.history.empty());
+    }
+    for (const auto& l : pollOnce(false).links)
+        QVERIFY(l.history.empty());
 }
 
 void ConsoleBackendTest::registryHistoryDiffAndLineage() {
@@ -293,7 +329,7 @@ void ConsoleBackendTest::destroyingWithCallsInFlightIsSafe() {
     {
         ConsoleBackend backend(*deployment, 5000, 1000);
         for (int i = 0; i < 20; ++i) {
-            backend.poll(count);
+            backend.poll(false, count);
             backend.listRegistry({}, count);
             backend.jobs(10, count);
             backend.cost(0, 0, count);
@@ -315,7 +351,7 @@ void ConsoleBackendTest::killedRegionIsReportedDownWithinTheDeadline() {
     QElapsedTimer timer;
     timer.start();
     Answer<DeploymentSnapshot> answer;
-    m_backend->poll(answer.callback());
+    m_backend->poll(false, answer.callback());
     QTRY_VERIFY_WITH_TIMEOUT(answer.ready(), 3000);
     QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
     auto snapshot = answer.take();

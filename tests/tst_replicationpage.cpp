@@ -50,6 +50,7 @@ private slots:
     void syncDialogCancelsTheJob();
     void syncDialogRefusesTheSameRegionTwice();
     void lagChartDecimatesLongSeriesKeepingPeaks();
+    void chartStartsWithTheRegionsLastHour();
 
 private:
     FakeRegionService* m_service = nullptr;
@@ -214,6 +215,33 @@ void ReplicationPageTest::lagChartDecimatesLongSeriesKeepingPeaks() {
     QCOMPARE(out.first().x(), start);
     // Short series are left alone.
     QCOMPARE(LagChart::decimate(points.mid(0, 3), start, 10'000).size(), 3);
+}
+
+// The regions' record of the last hour (asked for on the first poll only) lies before the
+// samples of this session, so the chart does not start empty.
+void ReplicationPageTest::chartStartsWithTheRegionsLastHour() {
+    auto* service = FakeRegionService::demo();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    auto& link = service->snapshot.links.front();
+    QVERIFY(link.view.empty());
+    for (int i = 0; i < 359; ++i)  // every 10 s, from just under an hour ago
+        link.history.push_back({now - 3'590'000 + i * 10'000, 0.25, 40.0});
+    const QString key = DeploymentMonitor::linkKey(link);
+    DeploymentMonitor monitor(service);
+    monitor.setInterval(50);
+    monitor.start();
+    QTRY_VERIFY(monitor.lagHistory(key).size() >= 362);  // the hour, then polls of this session
+    const auto points = monitor.lagHistory(key);
+    QCOMPARE(points.first().x(), double(now - 3'590'000));
+    QCOMPARE(points.first().y(), 250.0);  // lag 0.25 s shown in ms
+    for (int i = 1; i < points.size(); ++i)
+        QVERIFY(points[i].x() > points[i - 1].x());
+    // Later polls do not ask again: the hour is not added twice.
+    const int before = static_cast<int>(points.size());
+    QTRY_VERIFY(monitor.lagHistory(key).size() >= before + 3);
+    QVERIFY(monitor.lagHistory(key).size() < 2 * 360);
+    monitor.stop();
+    delete service;
 }
 
 QTEST_MAIN(ReplicationPageTest)

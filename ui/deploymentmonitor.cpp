@@ -69,7 +69,8 @@ QList<QPointF> DeploymentMonitor::lagHistory(const QString& key) const {
 void DeploymentMonitor::tick() {
     if (m_pending != 0 && m_pendingSince.elapsed() < kPollStaleMs)
         return;  // the previous poll is still out: never pile polls up behind a slow region
-    m_pending = m_service->poll();
+    m_pendingWithHistory = m_wantHistory;
+    m_pending = m_service->poll(m_pendingWithHistory);
     m_pendingSince.start();
 }
 
@@ -77,6 +78,8 @@ void DeploymentMonitor::onPolled(quint64 token, const DeploymentSnapshot& snapsh
     if (token != m_pending)
         return;  // late: a newer poll is out, or it was given up
     m_pending = 0;
+    if (m_pendingWithHistory)
+        m_wantHistory = false;
     ingest(snapshot);
 }
 
@@ -118,6 +121,19 @@ void DeploymentMonitor::ingest(const DeploymentSnapshot& snapshot) {
         if (!l.view.empty())
             continue;
         auto& samples = m_lag[linkKey(l)];
+        // The region's own record of the last hour fills in what came before this session.
+        QList<QPointF> earlier;
+        for (const auto& h : l.history) {
+            const double at = static_cast<double>(h.atMs);
+            if (samples.isEmpty() || at < samples.first().x()) {
+                client::LinkStatus past;
+                past.lagSeconds = h.lagSeconds;
+                past.latencyP50Ms = h.latencyP50Ms;
+                earlier.append(QPointF(at, displayLagMs(past)));
+            }
+        }
+        if (!earlier.isEmpty())
+            samples = earlier + samples;
         if (!samples.isEmpty() && samples.last().x() >= now)
             continue;
         samples.append(QPointF(now, displayLagMs(l)));
@@ -141,8 +157,10 @@ void DeploymentMonitor::ingest(const DeploymentSnapshot& snapshot) {
         const bool was = m_up.value(name, false);
         if (!r.up && (first || was))
             down.append({name, QString::fromStdString(r.error)});
-        else if (r.up && !first && !was)
+        else if (r.up && !first && !was) {
             up << name;
+            m_wantHistory = true;
+        }
         m_up.insert(name, r.up);
     }
     emit updated(m_snapshot);

@@ -74,6 +74,10 @@ private:
     RegionService* m_service;
     QTimer m_timer;
     quint64 m_pending = 0;
+    bool m_pendingWithHistory = false;
+    // The next poll asks for the regions' last hour of lag: at first, and after a region
+    // comes back, so charts start full rather than at the moment the console connected.
+    bool m_wantHistory = true;
     QElapsedTimer m_pendingSince;
     bool m_polled = false;
     DeploymentSnapshot m_snapshot;

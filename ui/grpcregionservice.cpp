@@ -113,11 +113,13 @@ struct Delivery {
 
 }  // namespace
 
-quint64 GrpcRegionService::poll() {
+quint64 GrpcRegionService::poll(bool withLagHistory) {
     const quint64 token = ++m_next;
-    m_backend->poll(deliver<DeploymentSnapshot>(
-        token, QStringLiteral("poll"),
-        Delivery<DeploymentSnapshot, DeploymentSnapshot, &RegionService::polled>{}));
+    m_backend->poll(
+        withLagHistory,
+        deliver<DeploymentSnapshot>(
+            token, QStringLiteral("poll"),
+            Delivery<DeploymentSnapshot, DeploymentSnapshot, &RegionService::polled>{}));
     return token;
 }
 

@@ -28,7 +28,7 @@ public:
     QString deploymentPath() const;
 
     DeploymentSnapshot layout() const override { return m_layout; }
-    quint64 poll() override;
+    quint64 poll(bool withLagHistory = false) override;
     quint64 listRegistry(const QString& region) override;
     quint64 history(client::ObjectKind kind, const QString& project, const QString& name) override;
     quint64 diff(client::ObjectKind kind, const QString& project, const QString& name,

@@ -32,7 +32,8 @@ public:
     virtual DeploymentSnapshot layout() const = 0;
 
     // Each returns a token that the matching signal carries back.
-    virtual quint64 poll() = 0;
+    // `withLagHistory`: link rows also carry their last hour of lag samples.
+    virtual quint64 poll(bool withLagHistory = false) = 0;
     virtual quint64 listRegistry(const QString& region) = 0;
     virtual quint64 history(client::ObjectKind kind, const QString& project,
                             const QString& name) = 0;

@@ -201,7 +201,7 @@ const deployment::Deployment& ConsoleBackend::deployment() const {
     return m_impl->deployment;
 }
 
-void ConsoleBackend::poll(Callback<DeploymentSnapshot> done) {
+void ConsoleBackend::poll(bool withLagHistory, Callback<DeploymentSnapshot> done) {
     struct Poll {
         std::mutex mutex;
         DeploymentSnapshot snapshot;
@@ -280,8 +280,10 @@ void ConsoleBackend::poll(Callback<DeploymentSnapshot> done) {
                         p.health[i] = answer.status();
                 });
             });
+        v1::StatsRequest statsRequest;
+        statsRequest.set_with_lag_history(withLagHistory);
         impl.unary<v1::StatsRequest, v1::StatsResponse>(
-            region, {}, impl.pollDeadlineMs,
+            region, statsRequest, impl.pollDeadlineMs,
             [&region](auto* ctx, auto* req, auto* resp, auto cb) {
                 region.admin->async()->Stats(ctx, req, resp, std::move(cb));
             },

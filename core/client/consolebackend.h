@@ -39,8 +39,9 @@ public:
     const deployment::Deployment& deployment() const;
 
     // Health and Stats of every region; a region that does not answer within the deadline is
-    // in the snapshot as down. The callback runs once, with every region.
-    void poll(Callback<DeploymentSnapshot> done);
+    // in the snapshot as down. The callback runs once, with every region. `withLagHistory`
+    // also brings each link's lag samples of the last hour (for a chart opened mid-session).
+    void poll(bool withLagHistory, Callback<DeploymentSnapshot> done);
 
     // The registry as `region` holds it (the control region when empty).
     void listRegistry(const std::string& region, Callback<std::vector<RegistryEntry>> done);

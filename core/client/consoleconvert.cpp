@@ -257,6 +257,9 @@ LinkStatus toLink(const v1::LinkStats& l) {
     s.emulated = l.emulated();
     s.emulation = l.emulation();
     s.bytesReceived = l.bytes_received();
+    s.history.reserve(static_cast<size_t>(l.lag_history_size()));
+    for (const auto& h : l.lag_history())
+        s.history.push_back({h.at(), h.lag_seconds(), h.latency_p50_ms()});
     return s;
 }
 

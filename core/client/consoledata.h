@@ -49,6 +49,14 @@ struct LinkStatus {
     bool emulated = false;
     std::string emulation;  // "delay 35 ms ±3 ms"
     int64_t bytesReceived = 0;
+    // The last hour as the receiving region sampled it, oldest first; only in a snapshot
+    // polled with history, and only on rows of the link as a whole.
+    struct Sample {
+        int64_t atMs = 0;
+        double lagSeconds = 0;
+        double latencyP50Ms = 0;
+    };
+    std::vector<Sample> history;
 };
 
 // One poll of every region: what the overview, replication and alerts pages refresh from.
@@ -78,7 +86,7 @@ struct RegistryEntry {
     // Feature views only.
     std::string replicationMode;
     std::vector<std::string> replicationRegions;
-    std::string residency;                   // "jurisdiction eu" or "regions a, b" or "anywhere"
+    std::string residency;                    // "jurisdiction eu" or "regions a, b" or "anywhere"
     std::vector<std::string> storingRegions;  // where its data lives
 };
 

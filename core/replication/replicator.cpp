@@ -146,7 +146,30 @@ std::string Replicator::linkModes(const std::string& peer) const {
     return out.empty() ? "registry" : out;
 }
 
-void Replicator::fillStats(v1::StatsResponse& out) {
+void Replicator::sampleLag(int64_t nowMs) {
+    std::vector<std::pair<std::string, v1::LagSample>> samples;
+    for (auto& [peer, link] : m_links) {
+        for (const auto& s : link->stats(nowMs)) {
+            if (!s.feature_view().empty())
+                continue;
+            v1::LagSample sample;
+            sample.set_at(nowMs);
+            sample.set_lag_seconds(s.lag_seconds());
+            sample.set_changes_behind(s.changes_behind());
+            sample.set_latency_p50_ms(s.latency_p50_ms());
+            samples.emplace_back(peer, std::move(sample));
+        }
+    }
+    std::lock_guard lock(m_lagHistoryMutex);
+    for (auto& [peer, sample] : samples) {
+        auto& history = m_lagHistory[peer];
+        history.push_back(std::move(sample));
+        while (!history.empty() && history.front().at() < nowMs - kLagHistoryMs)
+            history.pop_front();
+    }
+}
+
+void Replicator::fillStats(v1::StatsResponse& out, bool withLagHistory) {
     const int64_t now = wallClockMs();
     std::map<std::string, std::map<std::string, int64_t>> conflicts;
     if (auto reader = m_db.read(); reader.ok()) {
@@ -163,6 +186,11 @@ void Replicator::fillStats(v1::StatsResponse& out) {
             if (s.feature_view().empty()) {
                 s.set_mode(modes);
                 s.set_conflicts(total);
+                if (withLagHistory) {
+                    std::lock_guard lock(m_lagHistoryMutex);
+                    for (const auto& sample : m_lagHistory[peer])
+                        *s.add_lag_history() = sample;
+                }
             } else {
                 const auto slash = s.feature_view().find('/');
                 const auto* v = catalog->featureView(s.feature_view().substr(0, slash),
@@ -257,6 +285,7 @@ void Replicator::scheduleBatchSyncs(int64_t nowMs) {
 
 void Replicator::maintain(int64_t nowMs) {
     checkClockOffsets(nowMs);
+    sampleLag(nowMs);
     scheduleBatchSyncs(nowMs);
     m_snapshotSource.prune(nowMs, 30 * 60 * 1000);
     const auto& settings = m_deployment.replication;

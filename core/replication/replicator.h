@@ -2,6 +2,7 @@
 // A region's replication: the incoming links it pulls from every peer of the deployment, the
 // feed it serves to them, log retention, alerts and per-link figures.
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,7 +53,9 @@ public:
     // Changes the emulation of the link from `request.peer()` into this region.
     absl::StatusOr<LinkEmulation> setEmulation(const v1::LinkEmulationRequest& request);
 
-    void fillStats(v1::StatsResponse& out);
+    // With `withLagHistory`, each link row carries its lag samples of the last hour.
+    void fillStats(v1::StatsResponse& out, bool withLagHistory = false);
+    static constexpr int64_t kLagHistoryMs = 3'600'000;
     // Log retention and the alerts that go with it, clock-offset checks; called periodically.
     void maintain(int64_t nowMs);
     // Read-your-writes watermark: every peer's log is applied here up to at least this clock
@@ -63,6 +66,7 @@ public:
     double stalenessSeconds(const std::string& project, const std::string& view, int64_t nowMs);
 
 private:
+    void sampleLag(int64_t nowMs);
     LinkEmulation configuredEmulation(const std::string& peer) const;
     std::string linkModes(const std::string& peer) const;
     void checkClockOffsets(int64_t nowMs);
@@ -81,6 +85,9 @@ private:
     SnapshotSource m_snapshotSource;
     SnapshotInstaller m_snapshotInstaller;
     std::map<std::string, std::unique_ptr<PeerLink>> m_links;
+    // Per peer: the link's lag sampled at each maintenance pass, the last hour of it.
+    std::mutex m_lagHistoryMutex;
+    std::map<std::string, std::deque<v1::LagSample>> m_lagHistory;
     std::unique_ptr<SyncJobs> m_jobs;
     std::map<std::string, int64_t> m_lastBatchSyncMs;  // per project/view
     std::mutex m_positionsMutex;

@@ -70,7 +70,7 @@ absl::Status AdminServiceImpl::refreshRowCounts() {
     return absl::OkStatus();
 }
 
-absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out) {
+absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out, bool withLagHistory) {
     out.set_region(m_region.name());
     out.set_at(replication::wallClockMs());
     out.set_hlc_now(m_region.clock().current());
@@ -109,13 +109,13 @@ absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out) {
         return seq.status();
     out.set_changelog_seq(static_cast<int64_t>(*seq));
     if (m_extension)
-        m_extension(out);
+        m_extension(out, withLagHistory);
     return absl::OkStatus();
 }
 
-grpc::Status AdminServiceImpl::Stats(grpc::ServerContext*, const v1::StatsRequest*,
+grpc::Status AdminServiceImpl::Stats(grpc::ServerContext*, const v1::StatsRequest* request,
                                      v1::StatsResponse* response) {
-    return toGrpc(fillStats(*response));
+    return toGrpc(fillStats(*response, request->with_lag_history()));
 }
 
 grpc::Status AdminServiceImpl::WatchStats(grpc::ServerContext* context,

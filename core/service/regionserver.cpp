@@ -81,7 +81,9 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
     if (server->m_replicator) {
         auto* replicator = server->m_replicator.get();
         server->m_admin->setStatsExtension(
-            [replicator](v1::StatsResponse& out) { replicator->fillStats(out); });
+            [replicator](v1::StatsResponse& out, bool withLagHistory) {
+                replicator->fillStats(out, withLagHistory);
+            });
     }
 
     grpc::ServerBuilder builder;

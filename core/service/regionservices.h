@@ -77,8 +77,9 @@ private:
 // Echo, the benchmarks' floor, is served exactly as online reads are (callback API, arena).
 class AdminServiceImpl final : public v1::Admin::WithCallbackMethod_Echo<v1::Admin::Service> {
 public:
-    // Adds replication figures (links, lag) to a stats answer; set by the replication layer.
-    using StatsExtension = std::function<void(v1::StatsResponse&)>;
+    // Adds replication figures (links, lag, and when asked the last hour of lag samples) to a
+    // stats answer; set by the replication layer.
+    using StatsExtension = std::function<void(v1::StatsResponse&, bool withLagHistory)>;
 
     AdminServiceImpl(serving::Region& region, ServiceMetrics& metrics, RegionIdentity identity);
     void setStatsExtension(StatsExtension extension) { m_extension = std::move(extension); }
@@ -91,7 +92,7 @@ public:
     grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext*, const v1::EchoRequest*,
                                    v1::EchoResponse*) override;
 
-    absl::Status fillStats(v1::StatsResponse& out);
+    absl::Status fillStats(v1::StatsResponse& out, bool withLagHistory = false);
 
 private:
     absl::Status refreshRowCounts();

@@ -7,7 +7,8 @@ namespace meridian::test {
 
 using namespace meridian::client;
 
-QString FakeRegionService::versionKey(ObjectKind kind, const QString& project, const QString& name) {
+QString FakeRegionService::versionKey(ObjectKind kind, const QString& project,
+                                      const QString& name) {
     return QString::number(static_cast<int>(kind)) + ":" + project + "/" + name;
 }
 
@@ -16,15 +17,21 @@ quint64 FakeRegionService::answer(const QString& what, Emit emitAnswer) {
     const quint64 token = ++m_next;
     ++requests;
     QTimer::singleShot(0, this, [this, token, what, emitAnswer] {
-        if (failAll) emit failed(token, what, QStringLiteral("fake failure"));
-        else emitAnswer(token);
+        if (failAll)
+            emit failed(token, what, QStringLiteral("fake failure"));
+        else
+            emitAnswer(token);
     });
     return token;
 }
 
-quint64 FakeRegionService::poll() {
-    return answer("poll", [this](quint64 t) {
+quint64 FakeRegionService::poll(bool withLagHistory) {
+    return answer("poll", [this, withLagHistory](quint64 t) {
         auto s = snapshot;
+        if (!withLagHistory) {
+            for (auto& l : s.links)
+                l.history.clear();
+        }
         s.atMs = QDateTime::currentMSecsSinceEpoch();
         emit polled(t, s);
     });
@@ -36,7 +43,8 @@ quint64 FakeRegionService::listRegistry(const QString&) {
 
 quint64 FakeRegionService::history(ObjectKind kind, const QString& project, const QString& name) {
     const auto key = versionKey(kind, project, name);
-    return answer("history", [this, key](quint64 t) { emit historyLoaded(t, versions.value(key)); });
+    return answer("history",
+                  [this, key](quint64 t) { emit historyLoaded(t, versions.value(key)); });
 }
 
 quint64 FakeRegionService::diff(ObjectKind, const QString&, const QString&, qint64, qint64) {
@@ -51,15 +59,16 @@ quint64 FakeRegionService::jobs() {
     return answer("jobs", [this](quint64 t) { emit jobsListed(t, jobList); });
 }
 
-quint64 FakeRegionService::triggerSync(const QString& from, const QString& to, SyncJobInfo::Kind kind,
-                                       const QStringList& scope) {
+quint64 FakeRegionService::triggerSync(const QString& from, const QString& to,
+                                       SyncJobInfo::Kind kind, const QStringList& scope) {
     SyncJobInfo job;
     job.id = "job-fake-" + std::to_string(m_next + 1);
     job.kind = kind;
     job.state = SyncJobInfo::State::Running;
     job.from = from.toStdString();
     job.to = to.toStdString();
-    for (const auto& s : scope) job.scope.push_back(s.toStdString());
+    for (const auto& s : scope)
+        job.scope.push_back(s.toStdString());
     job.startedBy = "fake";
     job.createdAtMs = job.startedAtMs = QDateTime::currentMSecsSinceEpoch();
     job.total = 100;
@@ -72,7 +81,8 @@ void FakeRegionService::watchJob(const QString&, const QString& id) {
     for (int step = 1; step <= 4; ++step) {
         QTimer::singleShot(step * 10, this, [this, id, step] {
             for (auto& j : jobList) {
-                if (QString::fromStdString(j.id) != id) continue;
+                if (QString::fromStdString(j.id) != id)
+                    continue;
                 j.rows = step * 25;
                 j.percent = step * 25.0;
                 j.bytes = step * 1'000'000;
@@ -145,10 +155,12 @@ FakeRegionService* FakeRegionService::demo(QObject* parent) {
         s.dbBytes = 80'000'000;
         f->snapshot.regions.push_back(s);
     }
-    const double lags[4][4] = {{0, 0.04, 0.05, 0.12}, {0.04, 0, 0.01, 0.09}, {0.05, 0.01, 0, 0.08}, {0.12, 0.09, 0.08, 0}};
+    const double lags[4][4] = {
+        {0, 0.04, 0.05, 0.12}, {0.04, 0, 0.01, 0.09}, {0.05, 0.01, 0, 0.08}, {0.12, 0.09, 0.08, 0}};
     for (int i = 0; i < 4; ++i) {
         for (int j = 0; j < 4; ++j) {
-            if (i == j) continue;
+            if (i == j)
+                continue;
             LinkStatus l;
             l.from = regions[i].name;
             l.to = regions[j].name;
@@ -204,10 +216,12 @@ FakeRegionService* FakeRegionService::demo(QObject* parent) {
     for (int v = 1; v <= 3; ++v) {
         auto e = view;
         e.version = v;
-        f->versions[versionKey(ObjectKind::FeatureView, "commerce", "user_transaction_aggregates")].push_back(e);
+        f->versions[versionKey(ObjectKind::FeatureView, "commerce", "user_transaction_aggregates")]
+            .push_back(e);
     }
     f->diffAnswer = {{FieldDiff::Change::Modified, "feature_view.ttl_seconds", "3600", "7200"},
-                     {FieldDiff::Change::Added, "feature_view.features[txn_count_7d]", "", "name: \"txn_count_7d\""}};
+                     {FieldDiff::Change::Added, "feature_view.features[txn_count_7d]", "",
+                      "name: \"txn_count_7d\""}};
 
     auto node = [](LineageNode::Kind kind, const std::string& id, const std::string& name,
                    std::vector<std::string> regions = {}) {
@@ -219,24 +233,30 @@ FakeRegionService* FakeRegionService::demo(QObject* parent) {
         n.regions = std::move(regions);
         return n;
     };
-    f->graph.nodes = {node(LineageNode::Kind::Entity, "entity:commerce/user", "user"),
-                      node(LineageNode::Kind::DataSource, "data_source:commerce/transactions_stream", "transactions_stream"),
-                      node(LineageNode::Kind::FeatureView, "feature_view:commerce/user_transaction_aggregates",
-                           "user_transaction_aggregates", view.storingRegions),
-                      node(LineageNode::Kind::FeatureView, "feature_view:commerce/eu_user_profile", "eu_user_profile",
-                           eu.storingRegions),
-                      node(LineageNode::Kind::FeatureService, "feature_service:commerce/fraud_scoring", "fraud_scoring"),
-                      node(LineageNode::Kind::Consumer, "consumer:commerce/fraud_model_v7", "fraud_model_v7"),
-                      node(LineageNode::Kind::Region, "region:aws-us-east-1", "aws-us-east-1"),
-                      node(LineageNode::Kind::Region, "region:aws-eu-west-1", "aws-eu-west-1")};
-    f->graph.edges = {{"entity:commerce/user", "feature_view:commerce/user_transaction_aggregates", false},
-                      {"entity:commerce/user", "feature_view:commerce/eu_user_profile", false},
-                      {"data_source:commerce/transactions_stream", "feature_view:commerce/user_transaction_aggregates", true},
-                      {"feature_view:commerce/user_transaction_aggregates", "feature_service:commerce/fraud_scoring", false},
-                      {"feature_view:commerce/eu_user_profile", "feature_service:commerce/fraud_scoring", false},
-                      {"feature_service:commerce/fraud_scoring", "consumer:commerce/fraud_model_v7", false},
-                      {"feature_view:commerce/user_transaction_aggregates", "region:aws-us-east-1", false},
-                      {"feature_view:commerce/eu_user_profile", "region:aws-eu-west-1", false}};
+    f->graph.nodes = {
+        node(LineageNode::Kind::Entity, "entity:commerce/user", "user"),
+        node(LineageNode::Kind::DataSource, "data_source:commerce/transactions_stream",
+             "transactions_stream"),
+        node(LineageNode::Kind::FeatureView, "feature_view:commerce/user_transaction_aggregates",
+             "user_transaction_aggregates", view.storingRegions),
+        node(LineageNode::Kind::FeatureView, "feature_view:commerce/eu_user_profile",
+             "eu_user_profile", eu.storingRegions),
+        node(LineageNode::Kind::FeatureService, "feature_service:commerce/fraud_scoring",
+             "fraud_scoring"),
+        node(LineageNode::Kind::Consumer, "consumer:commerce/fraud_model_v7", "fraud_model_v7"),
+        node(LineageNode::Kind::Region, "region:aws-us-east-1", "aws-us-east-1"),
+        node(LineageNode::Kind::Region, "region:aws-eu-west-1", "aws-eu-west-1")};
+    f->graph.edges = {
+        {"entity:commerce/user", "feature_view:commerce/user_transaction_aggregates", false},
+        {"entity:commerce/user", "feature_view:commerce/eu_user_profile", false},
+        {"data_source:commerce/transactions_stream",
+         "feature_view:commerce/user_transaction_aggregates", true},
+        {"feature_view:commerce/user_transaction_aggregates",
+         "feature_service:commerce/fraud_scoring", false},
+        {"feature_view:commerce/eu_user_profile", "feature_service:commerce/fraud_scoring", false},
+        {"feature_service:commerce/fraud_scoring", "consumer:commerce/fraud_model_v7", false},
+        {"feature_view:commerce/user_transaction_aggregates", "region:aws-us-east-1", false},
+        {"feature_view:commerce/eu_user_profile", "region:aws-eu-west-1", false}};
 
     SyncJobInfo job;
     job.id = "job-1";
@@ -259,7 +279,8 @@ FakeRegionService* FakeRegionService::demo(QObject* parent) {
     f->report.pricingSource = "resources/pricing.yaml";
     for (int i = 0; i < 4; ++i) {
         for (int j = 0; j < 4; ++j) {
-            if (i == j) continue;
+            if (i == j)
+                continue;
             CostLineInfo l;
             l.from = regions[i].name;
             l.to = regions[j].name;
@@ -286,7 +307,8 @@ FakeRegionService* FakeRegionService::demo(QObject* parent) {
     a.region = "aws-eu-west-1";
     a.kind = "clock_offset";
     a.subject = "gcp-europe-west4";
-    a.message = "clock of region 'gcp-europe-west4' runs 900 ms ahead of 'aws-eu-west-1' (max 500 ms)";
+    a.message =
+        "clock of region 'gcp-europe-west4' runs 900 ms ahead of 'aws-eu-west-1' (max 500 ms)";
     a.severity = "critical";
     a.raisedAtMs = now - 120'000;
     f->alertList.push_back(a);

@@ -30,11 +30,11 @@ public:
     int requests = 0;
 
     client::DeploymentSnapshot layout() const override { return snapshot; }
-    quint64 poll() override;
+    quint64 poll(bool withLagHistory = false) override;
     quint64 listRegistry(const QString& region) override;
     quint64 history(client::ObjectKind kind, const QString& project, const QString& name) override;
-    quint64 diff(client::ObjectKind kind, const QString& project, const QString& name, qint64 fromVersion,
-                 qint64 toVersion) override;
+    quint64 diff(client::ObjectKind kind, const QString& project, const QString& name,
+                 qint64 fromVersion, qint64 toVersion) override;
     quint64 lineage(const QString& project) override;
     quint64 jobs() override;
     quint64 triggerSync(const QString& from, const QString& to, client::SyncJobInfo::Kind kind,
