@@ -155,6 +155,13 @@ void TestDeploymentFile::baseParses() {
     QVERIFY2(federated.ok(), qPrintable(describe(federated.status())));
     QCOMPARE(federated->controlPlane, deployment::ControlPlaneMode::Federated);
     QVERIFY(federated->controlRegion.empty());
+    // No control_plane section: centralized at the first region listed.
+    auto implicit = deployment::parseDeployment(
+        replaced(kBase, "control_plane:\n  mode: centralized\n  region: a\n", "").toStdString(),
+        "i.yaml");
+    QVERIFY2(implicit.ok(), qPrintable(describe(implicit.status())));
+    QCOMPARE(implicit->controlPlane, deployment::ControlPlaneMode::Centralized);
+    QCOMPARE(implicit->controlRegion, std::string("a"));
 }
 
 void TestDeploymentFile::deploymentErrors_data() {

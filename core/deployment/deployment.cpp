@@ -233,6 +233,10 @@ absl::StatusOr<Deployment> parseRoot(const YAML::Node& root, const std::string& 
             e.dataDir = e.info.name;
         d.regions.push_back(std::move(e));
     }
+    // Without a control_plane section the registry is owned by the first region listed, as
+    // if it said `mode: centralized, region: <first>`; federated has to be asked for.
+    if (!root["control_plane"].IsDefined() && !d.regions.empty())
+        d.controlRegion = d.regions.front().info.name;
     if (!d.controlRegion.empty() && !names.count(d.controlRegion))
         return r.error(root["control_plane"]["region"], "control_plane.region",
                        "'" + d.controlRegion + "' is not one of the regions");

@@ -45,6 +45,8 @@ struct Deployment {
     std::string name;
     std::string path;  // the file it came from
     ControlPlaneMode controlPlane = ControlPlaneMode::Centralized;
+    // Centralized: the region owning the registry (the first region listed when the file has
+    // no control_plane section). Federated: empty.
     std::string controlRegion;
     std::string pricingPath;  // resolved against the file's directory
     ReplicationSettings replication;
