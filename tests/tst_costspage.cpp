@@ -91,6 +91,15 @@ void CostsPageTest::tablesHoldTheReportsTotals() {
     QCOMPARE(links->index(awsPair, CostLinkModel::Sent).data().toString(),
              QStringLiteral("40.0 MB"));
     QCOMPARE(links->link(links->rowOf("aws-us-east-1", "gcp-europe-west4")).usdPerGb, 0.09);
+    // The class is shown without the sending cloud; the tooltip has the price table's label.
+    QCOMPARE(CostLinkModel::shortClass("aws internet egress (to gcp)"),
+             QStringLiteral("internet → gcp"));
+    QCOMPARE(CostLinkModel::shortClass("gcp inter-region, across continents"),
+             QStringLiteral("across continents"));
+    QCOMPARE(CostLinkModel::shortClass("azure within westeurope"),
+             QStringLiteral("within westeurope"));
+    QCOMPARE(CostLinkModel::shortClass("unpriced (no prices for cloud 'ibm')"),
+             QStringLiteral("unpriced (no prices for cloud 'ibm')"));
 
     // Figures are right-aligned, names left-aligned.
     const auto align = [](const QModelIndex& i) {

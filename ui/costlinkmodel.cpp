@@ -1,5 +1,7 @@
 #include "costlinkmodel.h"
 
+#include <QRegularExpression>
+
 #include <QHash>
 
 #include <utility>
@@ -81,6 +83,22 @@ int CostLinkModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+// The price table's label without the sending cloud, which the From column already implies:
+// "aws internet egress (to gcp)" → "internet → gcp". The tooltip keeps the whole label.
+QString CostLinkModel::shortClass(const QString& label) {
+    static const QRegularExpression internet(
+        QStringLiteral("^\\S+ internet egress \\(to (.+)\\)$"));
+    if (const auto m = internet.match(label); m.hasMatch())
+        return tr("internet → %1").arg(m.captured(1));
+    static const QRegularExpression interRegion(QStringLiteral("^\\S+ inter-region, (.+)$"));
+    if (const auto m = interRegion.match(label); m.hasMatch())
+        return m.captured(1);
+    static const QRegularExpression within(QStringLiteral("^\\S+ within (.+)$"));
+    if (const auto m = within.match(label); m.hasMatch())
+        return tr("within %1").arg(m.captured(1));
+    return label;
+}
+
 QVariant CostLinkModel::display(const client::LinkCost& l, int column) const {
     switch (column) {
         case From:
@@ -88,7 +106,7 @@ QVariant CostLinkModel::display(const client::LinkCost& l, int column) const {
         case To:
             return qs(l.to);
         case PriceClass:
-            return l.priceClass.empty() ? tr("unpriced") : qs(l.priceClass);
+            return l.priceClass.empty() ? tr("unpriced") : shortClass(qs(l.priceClass));
         case UsdPerGb:
             return costformat::perGb(l.usdPerGb);
         case Sent:
@@ -151,7 +169,8 @@ QVariant CostLinkModel::data(const QModelIndex& index, int role) const {
             }
             if (column == PriceClass || column == UsdPerGb)
                 return tr("%1: %2 per GB, list price of the sending region's cloud")
-                    .arg(display(l, PriceClass).toString(), costformat::perGb(l.usdPerGb));
+                    .arg(l.priceClass.empty() ? tr("unpriced") : qs(l.priceClass),
+                         costformat::perGb(l.usdPerGb));
             if (column == Per30Days)
                 return tr("%1 in the window, extrapolated to 30 days").arg(costformat::usd(l.usd));
             return {};

@@ -17,6 +17,8 @@ class CostLinkModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
+    // "aws internet egress (to gcp)" → "internet → gcp" (the From column names the cloud).
+    static QString shortClass(const QString& label);
     enum Column { From, To, PriceClass, UsdPerGb, Sent, Cost, Per30Days, Share, ColumnCount };
     static constexpr int kSortRole = Qt::UserRole + 1;
     static constexpr int kLinkKeyRole = Qt::UserRole + 2;  // "from→to"
