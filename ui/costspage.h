@@ -82,7 +82,6 @@ private:
     void showPricing(const std::string& pricingSource);
     void sizeColumns();
     QStringList regionNames() const;
-    QWidget* section(const QString& title, QWidget* body, QWidget* extra = nullptr);
     QWidget* card(const QString& caption, QLabel** value, QLabel** detail);
 
     RegionService* m_service;

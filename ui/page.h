@@ -20,6 +20,11 @@ public:
     // True once the page shows real data (for --screenshot).
     virtual bool hasData() const = 0;
 
+protected:
+    // A titled block of a page: the title in bold, `extra` (a caption, a button) at the right
+    // of it, and `body` below taking the room.
+    QWidget* section(const QString& title, QWidget* body, QWidget* extra = nullptr);
+
 signals:
     // A one-line message for the status bar.
     void message(const QString& text);

@@ -57,7 +57,6 @@ private:
     void requestJobs();
     void onJobs(quint64 token, const QVector<client::SyncJobInfo>& jobs);
     void onSelection();
-    QWidget* section(const QString& title, QWidget* body, QWidget* extra = nullptr);
 
     RegionService* m_service;
     DeploymentMonitor* m_monitor;
