@@ -33,21 +33,37 @@ absl::StatusOr<storage::Cursor> ChangeApplier::cursorRecord(const std::string& p
     return storage::CursorTable(**reader).get(peer);
 }
 
-absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
-                                                  const v1::ChangeBatch& batch, int64_t nowMs) {
+absl::StatusOr<DecodedBatch> ChangeApplier::decode(const std::string& peer,
+                                                   const v1::ChangeBatch& batch) {
     auto raw = decodePayload(batch.payload(), batch.codec(), batch.raw_bytes());
     if (!raw.ok())
         return raw.status();
     // Thousands of small messages: an arena makes them one allocation to free.
-    google::protobuf::Arena arena;
-    auto& list = *google::protobuf::Arena::CreateMessage<v1::ChangeList>(&arena);
-    if (!list.ParseFromString(*raw))
+    DecodedBatch decoded;
+    decoded.arena = std::make_unique<google::protobuf::Arena>();
+    auto* list = google::protobuf::Arena::CreateMessage<v1::ChangeList>(decoded.arena.get());
+    if (!list->ParseFromString(*raw))
         return absl::DataLossError("batch from '" + peer + "' does not parse");
-    if (list.changes_size() != batch.change_count())
+    if (list->changes_size() != batch.change_count())
         return absl::DataLossError("batch from '" + peer + "' holds " +
-                                   std::to_string(list.changes_size()) + " changes, announced " +
+                                   std::to_string(list->changes_size()) + " changes, announced " +
                                    std::to_string(batch.change_count()));
+    decoded.list = list;
+    return decoded;
+}
 
+absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
+                                                  const v1::ChangeBatch& batch, int64_t nowMs) {
+    auto decoded = decode(peer, batch);
+    if (!decoded.ok())
+        return decoded.status();
+    return apply(peer, batch, *decoded, nowMs);
+}
+
+absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
+                                                  const v1::ChangeBatch& batch,
+                                                  const DecodedBatch& decoded, int64_t nowMs) {
+    const v1::ChangeList& list = *decoded.list;
     BatchApplied result;
     std::map<std::string, int64_t> viewIdOf;
     auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {

@@ -2,8 +2,11 @@
 // The receiving side of replication: applies a peer's batch and advances the cursor in one
 // transaction, so a crash anywhere loses nothing and applies nothing twice.
 
+#include <google/protobuf/arena.h>
+
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,13 @@ struct BatchApplied {
     std::map<std::string, ViewApplied> views;  // "project/view"; "" for registry changes
 };
 
+// A batch's changes, decompressed and parsed (on an arena of their own): the part of applying
+// a batch that needs no database, so that it can run while the previous batch is written.
+struct DecodedBatch {
+    std::unique_ptr<google::protobuf::Arena> arena;
+    const v1::ChangeList* list = nullptr;
+};
+
 class ChangeApplier {
 public:
     ChangeApplier(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock,
@@ -40,6 +50,12 @@ public:
     // (FAILED_PRECONDITION); the part of a batch already applied is skipped.
     absl::StatusOr<BatchApplied> apply(const std::string& peer, const v1::ChangeBatch& batch,
                                        int64_t nowMs);
+    // The same in two steps: decode() touches no state and may run on any thread; apply()
+    // takes the batch's metadata and the changes decode() produced from its payload.
+    static absl::StatusOr<DecodedBatch> decode(const std::string& peer,
+                                               const v1::ChangeBatch& batch);
+    absl::StatusOr<BatchApplied> apply(const std::string& peer, const v1::ChangeBatch& batch,
+                                       const DecodedBatch& decoded, int64_t nowMs);
 
     // The cursor of `peer` (0 before anything was applied).
     absl::StatusOr<uint64_t> cursor(const std::string& peer);

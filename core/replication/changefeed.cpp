@@ -36,6 +36,51 @@ Delivery decide(const storage::LogEntry& e, const registry::Catalog& catalog,
     return deliveryOf(*view, sender, requester, regions);
 }
 
+// One pass over the log meets the same few views again and again: each view's delivery is
+// decided once per pass (the catalog does not change during it), and its figures kept with it.
+class ViewsSeen {
+public:
+    struct View {
+        Delivery delivery = Delivery::Send;
+        int64_t rawBytes = 0;
+        int64_t count = 0;  // changes sent (next) or pending (backlog)
+        int64_t oldestCommitMs = 0;
+    };
+
+    ViewsSeen(const registry::Catalog& catalog, const std::string& sender,
+              const std::string& requester, const registry::RegionSet& regions)
+        : m_catalog(catalog), m_sender(sender), m_requester(requester), m_regions(regions) {}
+
+    View& of(const storage::LogEntry& e) {
+        const bool registry = isRegistry(e.kind);
+        if (m_last && registry == m_lastRegistry && e.project == m_lastProject &&
+            e.featureView == m_lastView)
+            return *m_last;
+        auto [it, added] = m_views.try_emplace(viewKey(e));
+        if (added)
+            it->second.delivery = decide(e, m_catalog, m_sender, m_requester, m_regions);
+        m_last = &it->second;
+        m_lastRegistry = registry;
+        m_lastProject = e.project;
+        m_lastView = e.featureView;
+        return it->second;
+    }
+    // By view key ("project/view"; "" for registry changes).
+    const std::map<std::string, View>& views() const { return m_views; }
+
+private:
+    const registry::Catalog& m_catalog;
+    const std::string& m_sender;
+    const std::string& m_requester;
+    const registry::RegionSet& m_regions;
+    std::map<std::string, View> m_views;
+    View* m_last = nullptr;
+    bool m_lastRegistry = false;
+    // Copies: the entry's views point into SQLite rows that the next step replaces.
+    std::string m_lastProject;
+    std::string m_lastView;
+};
+
 // A ChangeList on the wire is its changes one after another, each as field 1 (tag 0x0a, length,
 // bytes): the stored changes are concatenated without being parsed again.
 void appendListEntry(std::string& out, std::string_view change) {
@@ -95,23 +140,22 @@ absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, u
     batch.set_first_seq(after + 1);
     batch.set_last_seq(after);
     std::string raw;
-    std::map<std::string, std::pair<int64_t, int64_t>> rawPerView;  // view -> (raw bytes, changes)
+    ViewsSeen seen(*catalog, sender, requester, regions);
     int sent = 0;
     // Withheld entries cost nothing to send, so look further ahead for entries to send.
     auto st = log.scanAfter(after, options.maxChanges * 8, [&](const storage::LogEntry& e) {
-        const Delivery d = decide(e, *catalog, sender, requester, regions);
+        auto& view = seen.of(e);
         batch.set_last_seq(e.seq);
-        if (d != Delivery::Send) {
+        if (view.delivery != Delivery::Send) {
             batch.set_skipped(batch.skipped() + 1);
-            if (d == Delivery::Residency)
+            if (view.delivery == Delivery::Residency)
                 batch.set_residency_skipped(batch.residency_skipped() + 1);
             return true;
         }
         const size_t before = raw.size();
         appendListEntry(raw, e.change);
-        auto& slot = rawPerView[viewKey(e)];
-        slot.first += static_cast<int64_t>(raw.size() - before);
-        slot.second += 1;
+        view.rawBytes += static_cast<int64_t>(raw.size() - before);
+        view.count += 1;
         return ++sent < options.maxChanges;
     });
     if (!st.ok())
@@ -139,12 +183,14 @@ absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, u
     const double ratio =
         raw.empty() ? 0.0
                     : static_cast<double>(batch.payload().size()) / static_cast<double>(raw.size());
-    for (const auto& [view, rawAndCount] : rawPerView) {
+    for (const auto& [key, view] : seen.views()) {
+        if (view.count == 0)
+            continue;
         auto* vb = batch.add_view_bytes();
-        vb->set_feature_view(view);
-        vb->set_bytes(static_cast<int64_t>(static_cast<double>(rawAndCount.first) * ratio + 0.5));
-        vb->set_changes(rawAndCount.second);
-        vb->set_raw_bytes(rawAndCount.first);
+        vb->set_feature_view(key);
+        vb->set_bytes(static_cast<int64_t>(static_cast<double>(view.rawBytes) * ratio + 0.5));
+        vb->set_changes(view.count);
+        vb->set_raw_bytes(view.rawBytes);
     }
     if (options.withBacklog && batch.last_seq() < *head) {
         auto b = backlog(requester, batch.last_seq(), 50'000);
@@ -162,26 +208,28 @@ absl::StatusOr<std::vector<v1::ViewBacklog>> ChangeFeed::backlog(const std::stri
     if (!reader.ok())
         return reader.status();
     const auto catalog = m_registry.catalog();
-    std::map<std::string, v1::ViewBacklog> byView;
+    ViewsSeen seen(*catalog, m_registry.region(), requester, m_registry.regions());
     auto st =
         storage::ChangelogTable(**reader).scanAfter(after, cap, [&](const storage::LogEntry& e) {
-            if (decide(e, *catalog, m_registry.region(), requester, m_registry.regions()) !=
-                Delivery::Send)
+            auto& view = seen.of(e);
+            if (view.delivery != Delivery::Send)
                 return true;
-            const std::string key = viewKey(e);
-            auto& b = byView[key];
-            if (b.pending() == 0) {
-                b.set_feature_view(key);
-                b.set_oldest_commit_ms(e.commitMs);
-            }
-            b.set_pending(b.pending() + 1);
+            if (view.count == 0)
+                view.oldestCommitMs = e.commitMs;
+            view.count += 1;
             return true;
         });
     if (!st.ok())
         return st;
     std::vector<v1::ViewBacklog> out;
-    for (auto& [view, b] : byView)
-        out.push_back(std::move(b));
+    for (const auto& [key, view] : seen.views()) {
+        if (view.count == 0)
+            continue;
+        auto& b = out.emplace_back();
+        b.set_feature_view(key);
+        b.set_oldest_commit_ms(view.oldestCommitMs);
+        b.set_pending(view.count);
+    }
     return out;
 }
 

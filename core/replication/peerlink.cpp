@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 
 #include "replication/hybridclock.h"
 
@@ -11,6 +12,51 @@ namespace {
 constexpr int kMinBackoffMs = 200;
 constexpr int kMaxBackoffMs = 2000;
 constexpr int kWindowMs = 60'000;  // latency percentiles cover the last minute
+// Batches received and decoded ahead of the one being written. Few, so that a slow writer
+// still holds the sender back through the stream's flow control.
+constexpr size_t kReceiveAhead = 2;
+
+struct ReceivedBatch {
+    v1::ChangeBatch batch;  // without its payload once decoded
+    DecodedBatch decoded;
+};
+
+// Hands received batches from the link's thread to the thread that applies them, in order.
+class ReceivedQueue {
+public:
+    explicit ReceivedQueue(size_t capacity) : m_capacity(capacity) {}
+
+    // Waits while the queue is full.
+    void push(ReceivedBatch&& item) {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_items.size() < m_capacity; });
+        m_items.push_back(std::move(item));
+        m_changed.notify_all();
+    }
+    // Empty once the queue is closed and drained.
+    std::optional<ReceivedBatch> pop() {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return !m_items.empty() || m_closed; });
+        if (m_items.empty())
+            return std::nullopt;
+        ReceivedBatch item = std::move(m_items.front());
+        m_items.pop_front();
+        m_changed.notify_all();
+        return item;
+    }
+    void close() {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_changed.notify_all();
+    }
+
+private:
+    const size_t m_capacity;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<ReceivedBatch> m_items;
+    bool m_closed = false;
+};
 
 std::shared_ptr<grpc::Channel> makeChannel(const std::string& endpoint) {
     grpc::ChannelArguments args;
@@ -172,9 +218,22 @@ void PeerLink::run() {
         request.set_codec(m_settings.codec);
         auto reader = m_stub->Pull(&context, request);
         schedule.reset();
-        v1::ChangeBatch batch;
+        // Received batches are applied on a thread of their own, so that the next batch comes
+        // in and is decoded while one is being written. One batch after another, in order;
+        // after a failure the rest of the stream is dropped (it resumes from the cursor).
+        ReceivedQueue received(kReceiveAhead);
+        std::thread applier([this, &received] {
+            bool failed = false;
+            while (auto item = received.pop()) {
+                if (!failed && !stopping())
+                    failed = !applyBatch(item->batch, item->decoded);
+            }
+        });
         bool dropped = false;
-        while (reader->Read(&batch)) {
+        while (true) {
+            v1::ChangeBatch batch;
+            if (!reader->Read(&batch))
+                break;
             {
                 std::lock_guard lock(m_mutex);
                 m_lastContactMs = wallClockMs();
@@ -203,9 +262,18 @@ void PeerLink::run() {
                 if (!sleepUntil(schedule.arrivalMs(batch.sent_at_ms(), emulation)))
                     break;
             }
-            applyBatch(batch);
+            auto decoded = ChangeApplier::decode(m_peer, batch);
+            if (!decoded.ok()) {
+                reportFailure(batch, decoded.status());
+                break;
+            }
+            batch.clear_payload();
+            received.push({std::move(batch), std::move(*decoded)});
             backoffMs = kMinBackoffMs;
         }
+        // What was received before the stream ended is applied before the cursor is used again.
+        received.close();
+        applier.join();
         const grpc::Status status = reader->Finish();
         {
             std::lock_guard lock(m_mutex);
@@ -230,19 +298,28 @@ void PeerLink::run() {
     }
 }
 
-void PeerLink::applyBatch(const v1::ChangeBatch& batch) {
+bool PeerLink::stopping() const {
+    std::lock_guard lock(m_mutex);
+    return m_stopping;
+}
+
+void PeerLink::reportFailure(const v1::ChangeBatch& batch, const absl::Status& status) {
+    std::fprintf(stderr, "meridian-store: applying %s's batch %llu..%llu failed: %s\n",
+                 m_peer.c_str(), static_cast<unsigned long long>(batch.first_seq()),
+                 static_cast<unsigned long long>(batch.last_seq()),
+                 std::string(status.message()).c_str());
+    std::lock_guard lock(m_mutex);
+    m_lastError = std::string(status.message());
+    if (m_activeCall)
+        m_activeCall->TryCancel();
+}
+
+bool PeerLink::applyBatch(const v1::ChangeBatch& batch, const DecodedBatch& decoded) {
     const int64_t now = wallClockMs();
-    auto applied = m_applier.apply(m_peer, batch, now);
+    auto applied = m_applier.apply(m_peer, batch, decoded, now);
     if (!applied.ok()) {
-        std::fprintf(stderr, "meridian-store: applying %s's batch %llu..%llu failed: %s\n",
-                     m_peer.c_str(), static_cast<unsigned long long>(batch.first_seq()),
-                     static_cast<unsigned long long>(batch.last_seq()),
-                     std::string(applied.status().message()).c_str());
-        std::lock_guard lock(m_mutex);
-        m_lastError = std::string(applied.status().message());
-        if (m_activeCall)
-            m_activeCall->TryCancel();
-        return;
+        reportFailure(batch, applied.status());
+        return false;
     }
     const int64_t nowSec = metrics::steadySeconds();
     {
@@ -291,6 +368,7 @@ void PeerLink::applyBatch(const v1::ChangeBatch& batch) {
         }
     }
     m_cursorMoved.notify_all();
+    return true;
 }
 
 bool PeerLink::waitForCursor(uint64_t target, const std::function<bool(uint64_t)>& keepGoing,

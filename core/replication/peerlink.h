@@ -77,7 +77,10 @@ private:
 
     void run();
     bool sleepUntil(int64_t wallMs);  // false when stopping
-    void applyBatch(const v1::ChangeBatch& batch);
+    bool stopping() const;
+    // False when the batch could not be applied (the stream is then cancelled).
+    bool applyBatch(const v1::ChangeBatch& batch, const DecodedBatch& decoded);
+    void reportFailure(const v1::ChangeBatch& batch, const absl::Status& status);
     void setState(const std::string& state, const std::string& error = {});
 
     ChangeApplier& m_applier;

@@ -71,6 +71,8 @@ public:
 private:
     serving::Region& m_region;
     ServiceMetrics& m_metrics;
+    // Looked up once: the per-call lookup by name costs a lock and a string.
+    MethodMetrics& m_onlineMetrics;
     ArenaMessageAllocator<v1::GetOnlineFeaturesRequest, v1::GetOnlineFeaturesResponse> m_allocator;
 };
 

@@ -12,8 +12,11 @@ MethodMetrics& ServiceMetrics::method(const std::string& name) {
 std::map<std::string, const MethodMetrics*> ServiceMetrics::methods() const {
     std::lock_guard lock(m_mutex);
     std::map<std::string, const MethodMetrics*> out;
-    for (const auto& [name, m] : m_methods)
-        out[name] = m.get();
+    // A method looked up ahead of its first call is not reported until it is called.
+    for (const auto& [name, m] : m_methods) {
+        if (m->requests.load(std::memory_order_relaxed) > 0)
+            out[name] = m.get();
+    }
     return out;
 }
 

@@ -27,6 +27,7 @@ struct MethodMetrics {
 class ServiceMetrics {
 public:
     MethodMetrics& method(const std::string& name);
+    // The methods called at least once.
     std::map<std::string, const MethodMetrics*> methods() const;
 
     RateMeter writes;  // rows written

@@ -9,6 +9,73 @@
 #include "storage/onlinetable.h"
 
 namespace meridian::serving {
+namespace {
+
+bool readVarint(std::string_view& in, uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+        const auto byte = static_cast<unsigned char>(in.front());
+        in.remove_prefix(1);
+        v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return true;
+    }
+    return false;
+}
+
+// One field of a message on the wire; `bytes` is set for length-delimited fields.
+bool readField(std::string_view& in, uint64_t& tag, std::string_view& bytes) {
+    if (!readVarint(in, tag))
+        return false;
+    uint64_t n = 0;
+    switch (tag & 7) {
+        case 0:
+            return readVarint(in, n);
+        case 1:
+            n = 8;
+            break;
+        case 2:
+            if (!readVarint(in, n))
+                return false;
+            break;
+        case 5:
+            n = 4;
+            break;
+        default:
+            return false;
+    }
+    if (n > in.size())
+        return false;
+    bytes = in.substr(0, n);
+    in.remove_prefix(n);
+    return true;
+}
+
+enum class WireItem { NamedValue, Other, Malformed };
+
+// The next entry of a serialized v1::RowValues (field 1: NamedValue {1: name, 2: value}).
+WireItem nextNamedValue(std::string_view& in, std::string_view& name, std::string_view& value) {
+    uint64_t tag = 0;
+    std::string_view entry;
+    if (!readField(in, tag, entry))
+        return WireItem::Malformed;
+    if (tag != ((1 << 3) | 2))
+        return WireItem::Other;
+    name = {};
+    value = {};
+    while (!entry.empty()) {
+        std::string_view bytes;
+        if (!readField(entry, tag, bytes))
+            return WireItem::Malformed;
+        if (tag == ((1 << 3) | 2))
+            name = bytes;
+        else if (tag == ((2 << 3) | 2))
+            value = bytes;
+    }
+    return WireItem::NamedValue;
+}
+
+}  // namespace
 
 OnlineReader::OnlineReader(storage::Database& db, storage::ViewIds& viewIds,
                            RegistryStore& registry, WatermarkFn watermark)
@@ -47,8 +114,11 @@ absl::StatusOr<std::shared_ptr<const OnlineReader::Plan>> OnlineReader::planFor(
     const auto& regions = m_registry.regions();
     for (size_t v = 0; v < plan->selection.views.size(); ++v) {
         const auto& sv = plan->selection.views[v];
+        auto& columns = plan->columnOf[v];
+        for (const auto& f : sv.view->features())
+            columns.emplace_back(f.name(), -1);
         for (size_t i = 0; i < sv.features.size(); ++i)
-            plan->columnOf[v][sv.view->features(sv.features[i]).name()] = sv.columns[i];
+            columns[sv.features[i]].second = sv.columns[i];
         // The region set is fixed for the process, so the answer holds as long as the catalog.
         plan->storedHere[v] = regions.regions().empty() ||
                               regions.storingRegions(*sv.view).count(m_registry.region()) > 0;
@@ -180,16 +250,40 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
             }
             if (expired)
                 continue;
-            auto* values = google::protobuf::Arena::CreateMessage<v1::RowValues>(arena);
-            if (!values->ParseFromArray(record.vals.data(), static_cast<int>(record.vals.size())))
-                return absl::DataLossError("stored row of feature view '" + sv.view->name() +
-                                           "' does not parse");
-            for (auto& nv : *values->mutable_values()) {
-                auto it = columnOf[v].find(nv.name());
-                if (it == columnOf[v].end() || registry::isNull(nv.value()))
+            // The stored RowValues is walked on the wire: each wanted value is parsed once,
+            // straight into the answer, and names are matched in stored (definition) order.
+            std::string_view rest = record.vals;
+            const auto& columns = columnOf[v];
+            size_t next = 0;
+            std::string_view name, valueBytes;
+            while (!rest.empty()) {
+                const auto parsed = nextNamedValue(rest, name, valueBytes);
+                if (parsed == WireItem::Malformed)
+                    return absl::DataLossError("stored row of feature view '" + sv.view->name() +
+                                               "' does not parse");
+                if (parsed == WireItem::Other)
                     continue;
-                auto* out = row->mutable_values(it->second);
-                out->mutable_value()->Swap(nv.mutable_value());
+                if (next >= columns.size() || columns[next].first != name) {
+                    next = 0;
+                    while (next < columns.size() && columns[next].first != name)
+                        ++next;
+                }
+                if (next >= columns.size())
+                    continue;  // a feature no longer in the view
+                const int column = columns[next++].second;
+                if (column < 0)
+                    continue;
+                auto* value = google::protobuf::Arena::CreateMessage<v1::Value>(arena);
+                if (!value->ParseFromArray(valueBytes.data(), static_cast<int>(valueBytes.size())))
+                    return absl::DataLossError("stored row of feature view '" + sv.view->name() +
+                                               "' does not parse");
+                if (registry::isNull(*value))
+                    continue;
+                auto* out = row->mutable_values(column);
+                if (arena == response->GetArena())
+                    out->set_allocated_value(value);  // one arena: handed over, not copied
+                else
+                    out->mutable_value()->Swap(value);
                 out->set_status(v1::PRESENT);
             }
         }

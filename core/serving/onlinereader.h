@@ -43,7 +43,9 @@ private:
     struct Plan {
         registry::CatalogPtr catalog;  // keeps the views the selection points to alive
         FeatureSelection selection;
-        std::vector<std::unordered_map<std::string, int>> columnOf;  // per view: feature -> column
+        // Per view, every feature in definition order (the order rows are stored in) with its
+        // answer column, -1 when not selected.
+        std::vector<std::vector<std::pair<std::string, int>>> columnOf;
         std::vector<bool> storedHere;  // per view: this region keeps a copy of its data
     };
     absl::StatusOr<std::shared_ptr<const Plan>> planFor(

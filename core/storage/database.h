@@ -2,10 +2,13 @@
 // One region's SQLite database in WAL mode: a single writer connection for transactions and
 // a pool of reader connections that read concurrently with it.
 
+#include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -54,6 +57,8 @@ public:
 private:
     Database(std::string path, std::unique_ptr<Connection> writer);
     void giveBack(std::unique_ptr<Connection> conn);
+    static int onWalCommit(void* self, sqlite3* db, const char* name, int frames);
+    void checkpointLoop(std::unique_ptr<Connection> conn);
 
     std::string m_path;
     Durability m_durability = Durability::Full;
@@ -62,6 +67,17 @@ private:
     std::function<void()> m_commitListener;
     std::mutex m_poolMutex;
     std::vector<std::unique_ptr<Connection>> m_readers;
+
+    // The WAL is copied back into the database file on a thread of its own, so that a commit
+    // does not wait for a checkpoint (SQLite's automatic one runs inside COMMIT).
+    std::thread m_checkpointer;
+    std::mutex m_checkpointMutex;
+    std::condition_variable m_checkpointWake;
+    std::condition_variable m_checkpointDone;
+    bool m_checkpointDue = false;
+    bool m_checkpointRunning = false;
+    bool m_checkpointStop = false;
+    std::atomic<int> m_walFrames{0};  // WAL size after the latest commit
 };
 
 }  // namespace meridian::storage

@@ -78,6 +78,13 @@ std::string_view Statement::blob(int column) const {
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::open(const std::string& path,
                                                              bool readOnly) {
+    // Memory statistics take a process-wide mutex on every allocation SQLite makes; nothing
+    // here reads them. Only possible before SQLite initializes, so done once, first.
+    static const bool statsOff = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)statsOff;
     sqlite3* db = nullptr;
     const int flags =
         (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |

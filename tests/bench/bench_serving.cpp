@@ -14,6 +14,7 @@
 #include <random>
 
 #include "benchstats.h"
+#include "serving/region.h"
 #include "storage/database.h"
 #include "storage/entitykey.h"
 #include "storage/onlinetable.h"
@@ -211,6 +212,30 @@ int main(int argc, char** argv) {
     }
     sqlite3_finalize(stmt);
     sqlite3_close(raw);
+    db->reset();
+
+    // The whole read path of one request (selection, keys, lookup, answer) without gRPC.
+    std::vector<Figures> readRounds;
+    {
+        serving::RegionOptions options;
+        options.name = "bench-region";
+        options.dataDir = dir.filePath("region").toStdString();
+        auto region = serving::Region::open(options);
+        if (!region.ok())
+            return 1;
+        std::vector<v1::GetOnlineFeaturesRequest> requests;
+        for (int i = 0; i < 20'000; ++i)
+            requests.push_back(readRequest(1, rng, population));
+        for (int round = 0; round < rounds; ++round) {
+            readRounds.push_back(measure(static_cast<int>(requests.size()), [&](int i) {
+                google::protobuf::Arena arena;
+                auto* response =
+                    google::protobuf::Arena::CreateMessage<v1::GetOnlineFeaturesResponse>(&arena);
+                if (!(*region)->online().read(requests[i], now, response).ok())
+                    std::abort();
+            }));
+        }
+    }
 
     std::printf("\nover loopback gRPC (one client, closed loop):\n");
     for (auto& c : cases) {
@@ -226,6 +251,7 @@ int main(int argc, char** argv) {
     const auto coreFig = medianRound(coreRounds);
     printRow("SQLite prepared PK lookup (floor)", rawFig, "lookups/s");
     printRow("store lookup (reader pool + OnlineTable)", coreFig, "lookups/s");
+    printRow("OnlineReader::read 1 x 20 (no gRPC)", medianRound(readRounds), "reads/s");
 
     std::printf("\nratios:\n");
     const double r1 = cases[0].online[0].p50Us / cases[0].echo[0].p50Us;
