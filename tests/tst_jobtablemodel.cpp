@@ -5,6 +5,7 @@
 #include <QSortFilterProxyModel>
 #include <QtTest>
 
+#include "displayformat.h"
 #include "jobtablemodel.h"
 
 using namespace meridian;
@@ -87,12 +88,23 @@ void JobTableModelTest::columnsReadAsOperatorsExpect() {
     QCOMPARE(cell(model, 0, JobTableModel::State), QStringLiteral("Running"));
     QCOMPARE(cell(model, 0, JobTableModel::Scope),
              QStringLiteral("commerce/user_profile, commerce/orders"));
-    QCOMPARE(cell(model, 0, JobTableModel::Rows), QStringLiteral("1,200 of 4,800"));
+    QCOMPARE(cell(model, 0, JobTableModel::Rows), QStringLiteral("1,200 of 4,800 changes"));
     QCOMPARE(cell(model, 0, JobTableModel::Bytes), QStringLiteral("14.0 MB"));
     QCOMPARE(cell(model, 0, JobTableModel::Cost), QStringLiteral("$0.0013"));
     QVERIFY(model.data(model.index(0, 0), JobTableModel::kRunningRole).toBool());
     QCOMPARE(cell(model, 1, JobTableModel::Scope), QStringLiteral("everything"));
-    QCOMPARE(cell(model, 1, JobTableModel::Rows), QStringLiteral("1,200"));
+    QCOMPARE(cell(model, 1, JobTableModel::Rows), QStringLiteral("1,200 changes"));
+    // An offline batch counts partitions, a snapshot bytes.
+    auto batch = job("j3", 1'700'000'200'000, State::Succeeded);
+    batch.kind = client::SyncJobInfo::Kind::OfflineBatch;
+    batch.rows = 1;
+    auto snapshot = job("j4", 1'700'000'300'000, State::Succeeded);
+    snapshot.kind = client::SyncJobInfo::Kind::Snapshot;
+    snapshot.rows = 3'500'000;
+    model.setJobs({batch, snapshot});
+    QCOMPARE(cell(model, 0, JobTableModel::Rows), QStringLiteral("1 partition"));
+    QCOMPARE(cell(model, 1, JobTableModel::Rows), format::bytes(3'500'000));
+    model.setJobs({running, done});
     QCOMPARE(cell(model, 1, JobTableModel::Duration), QStringLiteral("12 s"));
     QCOMPARE(cell(model, 1, JobTableModel::Message), QStringLiteral("merged 4800 rows"));
     QCOMPARE(cell(model, 1, JobTableModel::Cost), QStringLiteral("$0.0013"));

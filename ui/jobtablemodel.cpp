@@ -128,10 +128,22 @@ QVariant JobTableModel::display(const client::SyncJobInfo& j, int column) const 
             return stateText(j.state);
         case Progress:
             return QStringLiteral("%1%").arg(j.percent, 0, 'f', 0);
-        case Rows:
+        case Rows: {
+            // What a job counts depends on its kind: changes for a catch-up, partitions for
+            // an offline batch, bytes for a snapshot (as meridianctl jobs shows them).
+            using Kind = client::SyncJobInfo::Kind;
+            auto amount = [&j](int64_t n) {
+                return j.kind == Kind::Snapshot ? format::bytes(n) : format::count(n);
+            };
+            const QString unit =
+                j.kind == Kind::Snapshot
+                    ? QString()
+                    : (j.kind == Kind::OfflineBatch ? tr(j.rows == 1 ? " partition" : " partitions")
+                                                    : tr(j.rows == 1 ? " change" : " changes"));
             return j.total > 0 && isRunning(j)
-                       ? tr("%1 of %2").arg(format::count(j.rows), format::count(j.total))
-                       : format::count(j.rows);
+                       ? tr("%1 of %2").arg(amount(j.rows), amount(j.total)) + unit
+                       : amount(j.rows) + unit;
+        }
         case Bytes:
             return format::bytes(j.bytes);
         case Cost:
@@ -225,7 +237,7 @@ QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int
         return {};
     static const char* const names[] = {
         QT_TR_NOOP("Created"), QT_TR_NOOP("Kind"),  QT_TR_NOOP("From"),     QT_TR_NOOP("To"),
-        QT_TR_NOOP("Scope"),   QT_TR_NOOP("State"), QT_TR_NOOP("Progress"), QT_TR_NOOP("Rows"),
+        QT_TR_NOOP("Scope"),   QT_TR_NOOP("State"), QT_TR_NOOP("Progress"), QT_TR_NOOP("Done"),
         QT_TR_NOOP("Bytes"),   QT_TR_NOOP("Cost"),  QT_TR_NOOP("By"),       QT_TR_NOOP("Duration"),
         QT_TR_NOOP("Result")};
     return tr(names[section]);

@@ -93,6 +93,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (row < 0 || row >= m_pages->count())
             return;
         m_pages->setCurrentIndex(row);
+        statusBar()->clearMessage();  // the last page's news is not this page's
         if (auto* page = currentPage())
             page->activate();
     });
@@ -255,8 +256,12 @@ void MainWindow::addPage(Page* page) {
         new QListWidgetItem(ConsoleIcons::withSelectedWhite(page->icon()), page->title(), m_nav);
     item->setSizeHint(QSize(kNavWidth - 8, 36));
     item->setToolTip(tr("%1 (Ctrl+%2)").arg(page->title()).arg(index + 1));
-    connect(page, &Page::message, this,
-            [this](const QString& text) { statusBar()->showMessage(text, 10'000); });
+    // A page speaks in the status bar while it is shown: a page refreshing in the background
+    // ("Lineage unchanged") does not talk over the one the user is looking at.
+    connect(page, &Page::message, this, [this, page](const QString& text) {
+        if (m_pages->currentWidget() == page)
+            statusBar()->showMessage(text, 10'000);
+    });
     if (index < m_pageActions.size()) {
         QAction* a = m_pageActions[index];
         a->setText(QStringLiteral("&%1 %2").arg(index + 1).arg(page->title()));
