@@ -6,6 +6,7 @@
 #include "ctlformat.h"
 #include "registry/catalog.h"
 #include "registry/valuetypes.h"
+#include "replication/replicationpolicy.h"
 
 namespace meridian::ctl {
 namespace {
@@ -50,7 +51,7 @@ std::string regionsText(const v1::FeatureView& v) {
 }
 
 std::string replicationText(const v1::ReplicationPolicy& r) {
-    std::string out = replicationModeName(r.mode());
+    std::string out = replication::modeName(r.mode());
     if (!r.hub().empty())
         out += ", hub " + r.hub();
     if (!r.regions().empty())
@@ -119,19 +120,6 @@ std::string fieldsTable(const google::protobuf::RepeatedPtrField<v1::Field>& fie
 }
 
 }  // namespace
-
-std::string replicationModeName(v1::ReplicationPolicy::Mode mode) {
-    switch (mode) {
-        case v1::ReplicationPolicy::HUB_SPOKE:
-            return "hub_spoke";
-        case v1::ReplicationPolicy::ACTIVE_ACTIVE:
-            return "active_active";
-        case v1::ReplicationPolicy::BATCH:
-            return "batch";
-        default:
-            return "local";
-    }
-}
 
 std::string residencyText(const v1::ResidencyPolicy& residency) {
     std::vector<std::string> parts;
@@ -206,7 +194,7 @@ TextTable objectTable(v1::ObjectKind kind, const std::vector<v1::RegistryObject>
                 const auto& v = o.feature_view();
                 row.insert(row.end(), {v.name(), absl::StrJoin(v.entities(), ","),
                                        std::to_string(v.features_size()), ttlText(v.ttl_seconds()),
-                                       storesText(v), replicationModeName(v.replication().mode()),
+                                       storesText(v), replication::modeName(v.replication().mode()),
                                        regionsText(v), residencyText(v.residency()),
                                        orDash(v.owner_region())});
                 break;

@@ -21,8 +21,6 @@ std::string objectDetail(const v1::RegistryObject& object);
 // "shop/user_stats", or the name alone for a project.
 std::string qualifiedName(const v1::RegistryObject& object);
 
-// "local", "hub_spoke", "active_active", "batch".
-std::string replicationModeName(v1::ReplicationPolicy::Mode mode);
 // "eu", "regions aws-eu-west-1, gcp-europe-west4", "anywhere".
 std::string residencyText(const v1::ResidencyPolicy& residency);
 

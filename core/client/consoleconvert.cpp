@@ -1,4 +1,5 @@
 #include "client/consoleconvert.h"
+#include "replication/replicationpolicy.h"
 
 #include <google/protobuf/util/json_util.h>
 #include <yaml-cpp/yaml.h>
@@ -43,19 +44,6 @@ std::string fieldsText(const google::protobuf::RepeatedPtrField<v1::Field>& fiel
     for (const auto& f : fields)
         parts.push_back(f.name() + " " + typeName(f.value_type()));
     return join(parts);
-}
-
-std::string modeName(v1::ReplicationPolicy::Mode mode) {
-    switch (mode) {
-        case v1::ReplicationPolicy::HUB_SPOKE:
-            return "hub_spoke";
-        case v1::ReplicationPolicy::ACTIVE_ACTIVE:
-            return "active_active";
-        case v1::ReplicationPolicy::BATCH:
-            return "batch";
-        default:
-            return "local";
-    }
 }
 
 std::string residencyText(const v1::ResidencyPolicy& residency) {
@@ -126,7 +114,7 @@ void addField(RegistryEntry& e, const std::string& label, const std::string& val
 void fillView(const v1::FeatureView& v, const registry::RegionSet& regions, RegistryEntry& e) {
     e.description = v.description();
     e.owner = v.owner();
-    e.replicationMode = modeName(v.replication().mode());
+    e.replicationMode = replication::modeName(v.replication().mode());
     e.replicationRegions = strings(v.replication().regions());
     e.residency = residencyText(v.residency());
     const auto storing = regions.storingRegions(v);
