@@ -21,7 +21,7 @@ QString qs(const std::string& s) {
 
 }  // namespace
 
-CostLinkModel::CostLinkModel(QObject* parent) : QAbstractTableModel(parent) {}
+CostLinkModel::CostLinkModel(QObject* parent) : KeyedTableModel(parent) {}
 
 QString CostLinkModel::rowId(const client::LinkCost& link) {
     return DeploymentMonitor::linkKey(qs(link.from), qs(link.to));
@@ -39,40 +39,7 @@ int CostLinkModel::rowOf(const QString& from, const QString& to) const {
 
 void CostLinkModel::setLinks(const std::vector<client::LinkCost>& links, double totalUsd) {
     m_totalUsd = totalUsd;
-    QHash<QString, int> incoming;
-    for (int i = 0; i < static_cast<int>(links.size()); ++i)
-        incoming.insert(rowId(links[i]), i);
-    for (int row = static_cast<int>(m_ids.size()) - 1; row >= 0; --row) {
-        if (incoming.contains(m_ids[row]))
-            continue;
-        beginRemoveRows({}, row, row);
-        m_ids.removeAt(row);
-        m_links.removeAt(row);
-        endRemoveRows();
-    }
-    QHash<QString, int> existing;
-    for (int row = 0; row < m_ids.size(); ++row)
-        existing.insert(m_ids[row], row);
-    QVector<client::LinkCost> added;
-    for (const auto& l : links) {
-        const auto it = existing.find(rowId(l));
-        if (it != existing.end())
-            m_links[*it] = l;
-        else
-            added.push_back(l);
-    }
-    if (!existing.isEmpty())
-        emit dataChanged(index(0, 0),
-                         index(static_cast<int>(existing.size()) - 1, ColumnCount - 1));
-    if (!added.isEmpty()) {
-        const int first = static_cast<int>(m_links.size());
-        beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
-        for (const auto& l : added) {
-            m_ids.push_back(rowId(l));
-            m_links.push_back(l);
-        }
-        endInsertRows();
-    }
+    mergeRows(m_ids, m_links, links, rowId);
 }
 
 int CostLinkModel::rowCount(const QModelIndex& parent) const {

@@ -3,17 +3,17 @@
 // compression, cost in the window, the 30-day projection and the link's share of the total.
 // Rows are updated in place on every refresh, so selections and sorting survive it.
 
-#include <QAbstractTableModel>
 #include <QVector>
 
 #include <functional>
 #include <vector>
 
 #include "client/costanalysis.h"
+#include "keyedtablemodel.h"
 
 namespace meridian::ui {
 
-class CostLinkModel : public QAbstractTableModel {
+class CostLinkModel : public KeyedTableModel {
     Q_OBJECT
 
 public:

@@ -18,7 +18,7 @@ QString qs(const std::string& s) {
 
 }  // namespace
 
-CostViewModel::CostViewModel(QObject* parent) : QAbstractTableModel(parent) {}
+CostViewModel::CostViewModel(QObject* parent) : KeyedTableModel(parent) {}
 
 QString CostViewModel::viewText(const std::string& view) {
     return view.empty() ? tr("registry and control") : qs(view);
@@ -30,40 +30,7 @@ int CostViewModel::rowOf(const QString& view) const {
 
 void CostViewModel::setViews(const std::vector<client::ViewCost>& views, double totalUsd) {
     m_totalUsd = totalUsd;
-    QHash<QString, int> incoming;
-    for (int i = 0; i < static_cast<int>(views.size()); ++i)
-        incoming.insert(qs(views[i].view), i);
-    for (int row = static_cast<int>(m_ids.size()) - 1; row >= 0; --row) {
-        if (incoming.contains(m_ids[row]))
-            continue;
-        beginRemoveRows({}, row, row);
-        m_ids.removeAt(row);
-        m_views.removeAt(row);
-        endRemoveRows();
-    }
-    QHash<QString, int> existing;
-    for (int row = 0; row < m_ids.size(); ++row)
-        existing.insert(m_ids[row], row);
-    QVector<client::ViewCost> added;
-    for (const auto& v : views) {
-        const auto it = existing.find(qs(v.view));
-        if (it != existing.end())
-            m_views[*it] = v;
-        else
-            added.push_back(v);
-    }
-    if (!existing.isEmpty())
-        emit dataChanged(index(0, 0),
-                         index(static_cast<int>(existing.size()) - 1, ColumnCount - 1));
-    if (!added.isEmpty()) {
-        const int first = static_cast<int>(m_views.size());
-        beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
-        for (const auto& v : added) {
-            m_ids.push_back(qs(v.view));
-            m_views.push_back(v);
-        }
-        endInsertRows();
-    }
+    mergeRows(m_ids, m_views, views, [](const client::ViewCost& v) { return qs(v.view); });
 }
 
 int CostViewModel::rowCount(const QModelIndex& parent) const {

@@ -4,16 +4,16 @@
 // of the total. Registry and control traffic, which belongs to no view, is a row of its own.
 // Rows are updated in place on every refresh.
 
-#include <QAbstractTableModel>
 #include <QVector>
 
 #include <vector>
 
 #include "client/costanalysis.h"
+#include "keyedtablemodel.h"
 
 namespace meridian::ui {
 
-class CostViewModel : public QAbstractTableModel {
+class CostViewModel : public KeyedTableModel {
     Q_OBJECT
 
 public:

@@ -29,7 +29,7 @@ QColor stateColor(const std::string& state) {
 
 }  // namespace
 
-LinkTableModel::LinkTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+LinkTableModel::LinkTableModel(QObject* parent) : KeyedTableModel(parent) {}
 
 QString LinkTableModel::rowId(const client::LinkStatus& link) {
     return qs(link.from) + QLatin1Char('|') + qs(link.to) + QLatin1Char('|') + qs(link.view);
@@ -53,43 +53,7 @@ bool LinkTableModel::anyEmulated() const {
 }
 
 void LinkTableModel::setLinks(const std::vector<client::LinkStatus>& links) {
-    QHash<QString, int> incoming;
-    for (int i = 0; i < static_cast<int>(links.size()); ++i)
-        incoming.insert(rowId(links[i]), i);
-
-    // Rows that went away, from the bottom so that indexes stay valid.
-    for (int row = static_cast<int>(m_ids.size()) - 1; row >= 0; --row) {
-        if (incoming.contains(m_ids[row]))
-            continue;
-        beginRemoveRows({}, row, row);
-        m_ids.removeAt(row);
-        m_links.removeAt(row);
-        endRemoveRows();
-    }
-    // Rows that stay are updated in place; new ones are appended.
-    QHash<QString, int> existing;
-    for (int row = 0; row < m_ids.size(); ++row)
-        existing.insert(m_ids[row], row);
-    QVector<client::LinkStatus> added;
-    for (const auto& l : links) {
-        const auto it = existing.find(rowId(l));
-        if (it != existing.end())
-            m_links[*it] = l;
-        else
-            added.push_back(l);
-    }
-    if (!existing.isEmpty())
-        emit dataChanged(index(0, 0),
-                         index(static_cast<int>(existing.size()) - 1, ColumnCount - 1));
-    if (!added.isEmpty()) {
-        const int first = static_cast<int>(m_links.size());
-        beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
-        for (const auto& l : added) {
-            m_ids.push_back(rowId(l));
-            m_links.push_back(l);
-        }
-        endInsertRows();
-    }
+    mergeRows(m_ids, m_links, links, rowId);
 }
 
 int LinkTableModel::rowCount(const QModelIndex& parent) const {

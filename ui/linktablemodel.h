@@ -4,17 +4,17 @@
 // residency-withheld changes, state, and whether the link is emulated. Rows are updated in
 // place on every poll, so selections and sorting survive refreshes.
 
-#include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
 #include <QVector>
 
 #include <functional>
 
 #include "client/consoledata.h"
+#include "keyedtablemodel.h"
 
 namespace meridian::ui {
 
-class LinkTableModel : public QAbstractTableModel {
+class LinkTableModel : public KeyedTableModel {
     Q_OBJECT
 
 public:
