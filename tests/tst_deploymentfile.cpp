@@ -15,8 +15,8 @@ using namespace meridian::test;
 
 namespace {
 
-const std::filesystem::path kSourceDir =
-    std::filesystem::path(__FILE__).parent_path().parent_path();
+// From the build, not __FILE__: a compiler cache may hand the compiler relative source paths.
+const std::filesystem::path kSourceDir = MERIDIAN_SOURCE_DIR;
 
 // A small valid deployment; the cases below edit it. Line numbers matter to the expectations.
 const char* const kBase = R"(name: t

@@ -9,11 +9,11 @@
 #include "storage/database.h"
 #include "storage/entitykey.h"
 #include "storage/offlinetable.h"
+#include "storage/rowformat.h"
 #include "support/coretestdata.h"
 
 using namespace meridian;
 using namespace meridian::test;
-using storage::OfflineRecord;
 
 namespace {
 
@@ -26,9 +26,53 @@ std::string keyOf(int64_t id) {
     return key.ok() ? *key : std::string();
 }
 
+// A row as the test thinks of it: its origin by name and its one feature's text as `vals` (the
+// table stores region ids and compact rows).
+struct OfflineRecord {
+    std::string entityKey;
+    int64_t eventTs = 0;
+    uint64_t writeHlc = 0;
+    std::string origin;
+    std::string vals;
+};
+
 OfflineRecord rec(int64_t id, int64_t eventTs, uint64_t hlc, const std::string& vals,
                   const std::string& origin = "aws-us-east-1") {
     return OfflineRecord{keyOf(id), eventTs, hlc, origin, vals};
+}
+
+const storage::RowSchema& textSchema() {
+    static const auto schema = storage::RowSchema::make({{"v", v1::STRING}});
+    return schema;
+}
+
+std::string encodeText(uint32_t schemaId, const std::string& text) {
+    v1::Value value;
+    value.set_string_val(text);
+    return storage::encodeRow(schemaId, textSchema(), {&value});
+}
+
+// Inside a write: the stored form of `r`.
+absl::StatusOr<storage::OfflineRecord> stored(storage::Database& db, storage::Connection& conn,
+                                              const OfflineRecord& r) {
+    auto origin = db.dictionaries().regions.obtain(conn, r.origin);
+    if (!origin.ok())
+        return origin.status();
+    auto schema = db.dictionaries().schemas.obtain(conn, textSchema());
+    if (!schema.ok())
+        return schema.status();
+    return storage::OfflineRecord{r.entityKey, r.eventTs, r.writeHlc, *origin,
+                                  encodeText(*schema, r.vals)};
+}
+
+OfflineRecord fromStored(storage::Database& db, const storage::OfflineRecord& r) {
+    v1::Value value;
+    storage::RowReader reader(r.vals, textSchema());
+    int field = -1;
+    if (reader.next(field))
+        reader.read(&value);
+    return OfflineRecord{r.entityKey, r.eventTs, r.writeHlc,
+                         db.dictionaries().regions.name(r.origin), value.string_val()};
 }
 
 }  // namespace
@@ -58,6 +102,11 @@ private:
     std::optional<OfflineRecord> at(int64_t view, int64_t id, int64_t time,
                                     int64_t notBefore = kNoLowerBound);
 
+    storage::OfflineTable table(storage::Connection& conn) {
+        return storage::OfflineTable(conn, m_db->dictionaries().regions,
+                                     m_db->dictionaries().schemas);
+    }
+
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<storage::Database> m_db;
 };
@@ -77,7 +126,10 @@ void TestOfflineStore::cleanup() {
 
 void TestOfflineStore::append(int64_t view, const OfflineRecord& r) {
     auto st = m_db->write([&](storage::Connection& c) -> absl::Status {
-        auto added = storage::OfflineTable(c).append(view, r);
+        auto row = stored(*m_db, c, r);
+        if (!row.ok())
+            return row.status();
+        auto added = table(c).append(view, *row);
         if (!added.ok())
             return added.status();
         return *added ? absl::OkStatus() : absl::AlreadyExistsError("row already stored");
@@ -90,10 +142,12 @@ std::optional<OfflineRecord> TestOfflineStore::at(int64_t view, int64_t id, int6
     auto reader = m_db->read();
     if (!reader.ok())
         qFatal("read: %s", reader.status().ToString().c_str());
-    auto r = storage::OfflineTable(**reader).pointInTime(view, keyOf(id), time, notBefore);
+    auto r = table(**reader).pointInTime(view, keyOf(id), time, notBefore);
     if (!r.ok())
         qFatal("pointInTime: %s", r.status().ToString().c_str());
-    return *r;
+    if (!*r)
+        return std::nullopt;
+    return fromStored(*m_db, **r);
 }
 
 void TestOfflineStore::pointInTime_data() {
@@ -167,11 +221,11 @@ void TestOfflineStore::keysAndViewsNotMixed() {
     auto int32Key = storage::encodeEntityKey({{"user_id", i32(1)}});
     auto reader = m_db->read();
     QVERIFY(reader.ok());
-    auto none = storage::OfflineTable(**reader).pointInTime(kView, *int32Key, 200, kNoLowerBound);
+    auto none = table(**reader).pointInTime(kView, *int32Key, 200, kNoLowerBound);
     QVERIFY(none.ok());
     QVERIFY(!*none);
-    QCOMPARE(*storage::OfflineTable(**reader).count(kView), int64_t(2));
-    QCOMPARE(*storage::OfflineTable(**reader).count(kOtherView), int64_t(1));
+    QCOMPARE(*table(**reader).count(kView), int64_t(2));
+    QCOMPARE(*table(**reader).count(kOtherView), int64_t(1));
 }
 
 void TestOfflineStore::latestPerKey() {
@@ -186,11 +240,11 @@ void TestOfflineStore::latestPerKey() {
     std::vector<OfflineRecord> seen;
     auto reader = m_db->read();
     QVERIFY(reader.ok());
-    MERIDIAN_EXPECT_OK(
-        storage::OfflineTable(**reader).latestPerKey(kView, 100, 300, [&](const OfflineRecord& r) {
-            seen.push_back(r);
-            return true;
-        }));
+    MERIDIAN_EXPECT_OK(table(**reader).latestPerKey(kView, 100, 300, nullptr,
+                                                    [&](const storage::OfflineRecord& r) {
+                                                        seen.push_back(fromStored(*m_db, r));
+                                                        return true;
+                                                    }));
     QCOMPARE(seen.size(), size_t(3));
     // In key order, which for INT64 keys is numeric order.
     QCOMPARE(seen[0].entityKey, keyOf(1));
@@ -203,11 +257,11 @@ void TestOfflineStore::latestPerKey() {
     QCOMPARE(seen[2].origin, std::string("aws-us-east-1"));
     // An empty range visits nothing.
     int visits = 0;
-    MERIDIAN_EXPECT_OK(
-        storage::OfflineTable(**reader).latestPerKey(kView, 1000, 2000, [&](const OfflineRecord&) {
-            ++visits;
-            return true;
-        }));
+    MERIDIAN_EXPECT_OK(table(**reader).latestPerKey(kView, 1000, 2000, nullptr,
+                                                    [&](const storage::OfflineRecord&) {
+                                                        ++visits;
+                                                        return true;
+                                                    }));
     QCOMPARE(visits, 0);
 }
 
@@ -217,9 +271,19 @@ void TestOfflineStore::latestPerKeyStops() {
     auto reader = m_db->read();
     QVERIFY(reader.ok());
     int visits = 0;
-    MERIDIAN_EXPECT_OK(storage::OfflineTable(**reader).latestPerKey(
-        kView, 0, 1000, [&](const OfflineRecord&) { return ++visits < 4; }));
+    MERIDIAN_EXPECT_OK(table(**reader).latestPerKey(
+        kView, 0, 1000, nullptr, [&](const storage::OfflineRecord&) { return ++visits < 4; }));
     QCOMPARE(visits, 4);
+    // Paging on from a key visits the keys after it only.
+    std::vector<std::string> after;
+    const std::string third = keyOf(3);
+    MERIDIAN_EXPECT_OK(
+        table(**reader).latestPerKey(kView, 0, 1000, &third, [&](const storage::OfflineRecord& r) {
+            after.push_back(r.entityKey);
+            return true;
+        }));
+    QCOMPARE(after.size(), size_t(6));
+    QCOMPARE(after.front(), keyOf(4));
 }
 
 void TestOfflineStore::countKeys() {
@@ -230,20 +294,23 @@ void TestOfflineStore::countKeys() {
     append(kOtherView, rec(4, 150, 5, "x"));
     auto reader = m_db->read();
     QVERIFY(reader.ok());
-    storage::OfflineTable table(**reader);
-    QCOMPARE(*table.countKeys(kView, 0, 1000), int64_t(3));
-    QCOMPARE(*table.countKeys(kView, 100, 200), int64_t(2));  // end exclusive
-    QCOMPARE(*table.countKeys(kView, 150, 151), int64_t(2));
-    QCOMPARE(*table.countKeys(kView, 201, 1000), int64_t(0));
-    QCOMPARE(*table.countKeys(kOtherView, 0, 1000), int64_t(1));
-    QCOMPARE(*table.count(kView), int64_t(4));
+    auto offline = table(**reader);
+    QCOMPARE(*offline.countKeys(kView, 0, 1000), int64_t(3));
+    QCOMPARE(*offline.countKeys(kView, 100, 200), int64_t(2));  // end exclusive
+    QCOMPARE(*offline.countKeys(kView, 150, 151), int64_t(2));
+    QCOMPARE(*offline.countKeys(kView, 201, 1000), int64_t(0));
+    QCOMPARE(*offline.countKeys(kOtherView, 0, 1000), int64_t(1));
+    QCOMPARE(*offline.count(kView), int64_t(4));
 }
 
 void TestOfflineStore::sameRowStoredOnce() {
     append(kView, rec(1, 100, 1, "x"));
     bool added = true;
     MERIDIAN_EXPECT_OK(m_db->write([&](storage::Connection& c) -> absl::Status {
-        auto a = storage::OfflineTable(c).append(kView, rec(1, 100, 1, "x"));
+        auto row = stored(*m_db, c, rec(1, 100, 1, "x"));
+        if (!row.ok())
+            return row.status();
+        auto a = table(c).append(kView, *row);
         if (!a.ok())
             return a.status();
         added = *a;
@@ -254,7 +321,7 @@ void TestOfflineStore::sameRowStoredOnce() {
     append(kView, rec(1, 100, 2, "y"));
     auto reader = m_db->read();
     QVERIFY(reader.ok());
-    QCOMPARE(*storage::OfflineTable(**reader).count(kView), int64_t(2));
+    QCOMPARE(*table(**reader).count(kView), int64_t(2));
 }
 
 void TestOfflineStore::partitionDigests() {
@@ -266,12 +333,15 @@ void TestOfflineStore::partitionDigests() {
         append(kView, r);
         auto& [rows, digest] = expected[storage::dayOf(r.eventTs)];
         ++rows;
-        digest ^= storage::offlineRowHash(r);
+        // The hash covers the row's meaning: origin by name, schema by digest, values' bytes.
+        digest ^=
+            storage::offlineRowHash(r.entityKey, r.eventTs, r.writeHlc, r.origin,
+                                    textSchema().digest, storage::rowBody(encodeText(1, r.vals)));
     }
     append(kOtherView, rec(1, 5, 1, "other"));
     auto reader = m_db->read();
     QVERIFY(reader.ok());
-    auto partitions = storage::OfflineTable(**reader).partitions(kView);
+    auto partitions = table(**reader).partitions(kView);
     QVERIFY2(partitions.ok(), qPrintable(describe(partitions.status())));
     QCOMPARE(partitions->size(), expected.size());
     size_t i = 0;
@@ -284,15 +354,17 @@ void TestOfflineStore::partitionDigests() {
     // A duplicate delivery changes neither count nor digest.
     bool added = true;
     MERIDIAN_EXPECT_OK(m_db->write([&](storage::Connection& c) -> absl::Status {
-        auto a = storage::OfflineTable(c).append(
-            kView, rec(0, storage::kMsPerDay * 0 - 1000 + 0, 100, "v0"));
+        auto row = stored(*m_db, c, rec(0, storage::kMsPerDay * 0 - 1000 + 0, 100, "v0"));
+        if (!row.ok())
+            return row.status();
+        auto a = table(c).append(kView, *row);
         if (!a.ok())
             return a.status();
         added = *a;
         return absl::OkStatus();
     }));
     QVERIFY(!added);
-    auto again = storage::OfflineTable(**reader).partitions(kView);
+    auto again = table(**reader).partitions(kView);
     QVERIFY(again.ok());
     QCOMPARE(again->front().digest, expected.begin()->second.second);
 }

@@ -16,7 +16,6 @@
 
 using namespace meridian;
 using namespace meridian::test;
-using storage::OnlineRecord;
 
 namespace {
 
@@ -25,17 +24,36 @@ std::string keyOf(int64_t id) {
     return key.ok() ? *key : std::string();
 }
 
-OnlineRecord record(int64_t eventTs, uint64_t hlc, const std::string& origin,
-                    const std::string& vals, bool deleted = false) {
-    return OnlineRecord{eventTs, hlc, origin, deleted, vals};
+// A row as the test thinks of it: origins by name (the table stores their small ids).
+struct Row {
+    int64_t eventTs = 0;
+    uint64_t writeHlc = 0;
+    std::string origin;
+    bool deleted = false;
+    std::string vals;
+};
+
+Row record(int64_t eventTs, uint64_t hlc, const std::string& origin, const std::string& vals,
+           bool deleted = false) {
+    return Row{eventTs, hlc, origin, deleted, vals};
 }
 
-bool sameRecord(const OnlineRecord& a, const OnlineRecord& b) {
+// Upserts `r` inside a write transaction, its origin named through the database's region ids.
+absl::StatusOr<bool> upsertRow(storage::Database& db, storage::Connection& conn, int64_t view,
+                               const std::string& key, const Row& r) {
+    auto origin = db.dictionaries().regions.obtain(conn, r.origin);
+    if (!origin.ok())
+        return origin.status();
+    return storage::OnlineTable(conn).upsert(
+        view, key, storage::OnlineRecord{r.eventTs, r.writeHlc, *origin, r.deleted, r.vals});
+}
+
+bool sameRecord(const Row& a, const Row& b) {
     return a.eventTs == b.eventTs && a.writeHlc == b.writeHlc && a.origin == b.origin &&
            a.deleted == b.deleted && a.vals == b.vals;
 }
 
-QString show(const OnlineRecord& r) {
+QString show(const Row& r) {
     return QStringLiteral("{event %1, hlc %2, origin %3, deleted %4, vals %5}")
         .arg(r.eventTs)
         .arg(r.writeHlc)
@@ -72,8 +90,8 @@ private slots:
     void openRefusesNewerSchema();
 
 private:
-    absl::StatusOr<bool> upsert(int64_t view, const std::string& key, const OnlineRecord& r);
-    std::optional<OnlineRecord> get(int64_t view, const std::string& key);
+    absl::StatusOr<bool> upsert(int64_t view, const std::string& key, const Row& r);
+    std::optional<Row> get(int64_t view, const std::string& key);
     int64_t count(int64_t view);
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -93,11 +111,10 @@ void TestOnlineStore::cleanup() {
     m_dir.reset();
 }
 
-absl::StatusOr<bool> TestOnlineStore::upsert(int64_t view, const std::string& key,
-                                             const OnlineRecord& r) {
+absl::StatusOr<bool> TestOnlineStore::upsert(int64_t view, const std::string& key, const Row& r) {
     bool changed = false;
     auto st = m_db->write([&](storage::Connection& conn) -> absl::Status {
-        auto result = storage::OnlineTable(conn).upsert(view, key, r);
+        auto result = upsertRow(*m_db, conn, view, key, r);
         if (!result.ok())
             return result.status();
         changed = *result;
@@ -108,7 +125,7 @@ absl::StatusOr<bool> TestOnlineStore::upsert(int64_t view, const std::string& ke
     return changed;
 }
 
-std::optional<OnlineRecord> TestOnlineStore::get(int64_t view, const std::string& key) {
+std::optional<Row> TestOnlineStore::get(int64_t view, const std::string& key) {
     auto reader = m_db->read();
     if (!reader.ok())
         qFatal("read: %s", reader.status().ToString().c_str());
@@ -118,8 +135,8 @@ std::optional<OnlineRecord> TestOnlineStore::get(int64_t view, const std::string
         qFatal("get: %s", found.status().ToString().c_str());
     if (!*found)
         return std::nullopt;
-    return OnlineRecord{v.eventTs, v.writeHlc, std::string(v.origin), v.deleted,
-                        std::string(v.vals)};
+    return Row{v.eventTs, v.writeHlc, m_db->dictionaries().regions.name(v.origin), v.deleted,
+               std::string(v.vals)};
 }
 
 int64_t TestOnlineStore::count(int64_t view) {
@@ -252,7 +269,7 @@ void TestOnlineStore::sqlAgreesWithIsNewer() {
     std::mt19937_64 rng(424242);
     const std::vector<std::string> origins{"aws-eu-west-1", "aws-us-east-1", "azure-southeastasia",
                                            "gcp-europe-west4"};
-    std::map<std::string, OnlineRecord> model;
+    std::map<std::string, Row> model;
     for (int i = 0; i < 3000; ++i) {
         const std::string key = keyOf(static_cast<int64_t>(rng() % 20));
         const auto r =
@@ -279,7 +296,7 @@ void TestOnlineStore::sqlAgreesWithIsNewer() {
 void TestOnlineStore::shuffledOrdersConverge() {
     std::mt19937_64 rng(1234);
     const std::vector<std::string> origins{"a", "b", "c"};
-    std::vector<std::pair<std::string, OnlineRecord>> updates;
+    std::vector<std::pair<std::string, Row>> updates;
     // A write is identified by its clock and origin: no two updates share both.
     std::set<std::pair<uint64_t, std::string>> used;
     for (int i = 0; i < 400; ++i) {
@@ -300,9 +317,8 @@ void TestOnlineStore::shuffledOrdersConverge() {
         if (replica % 2)
             order.insert(order.end(), updates.begin(), updates.begin() + 50);
         auto st = m_db->write([&](storage::Connection& conn) -> absl::Status {
-            storage::OnlineTable table(conn);
             for (const auto& [key, r] : order) {
-                if (auto changed = table.upsert(100 + replica, key, r); !changed.ok())
+                if (auto changed = upsertRow(*m_db, conn, 100 + replica, key, r); !changed.ok())
                     return changed.status();
             }
             return absl::OkStatus();
@@ -359,10 +375,9 @@ void TestOnlineStore::deletedFlagAndCount() {
 void TestOnlineStore::writeRollsBackOnError() {
     QVERIFY(*upsert(1, keyOf(1), record(1, 1, "a", "before")));
     auto st = m_db->write([&](storage::Connection& conn) -> absl::Status {
-        storage::OnlineTable table(conn);
-        if (auto c = table.upsert(1, keyOf(1), record(2, 1, "a", "after")); !c.ok())
+        if (auto c = upsertRow(*m_db, conn, 1, keyOf(1), record(2, 1, "a", "after")); !c.ok())
             return c.status();
-        if (auto c = table.upsert(1, keyOf(2), record(2, 1, "a", "new")); !c.ok())
+        if (auto c = upsertRow(*m_db, conn, 1, keyOf(2), record(2, 1, "a", "new")); !c.ok())
             return c.status();
         return absl::AbortedError("body failed after two upserts");
     });
@@ -377,8 +392,7 @@ void TestOnlineStore::writeRollsBackOnError() {
 
 void TestOnlineStore::writeRollsBackOnSqlError() {
     auto st = m_db->write([&](storage::Connection& conn) -> absl::Status {
-        if (auto c = storage::OnlineTable(conn).upsert(1, keyOf(1), record(1, 1, "a", "x"));
-            !c.ok())
+        if (auto c = upsertRow(*m_db, conn, 1, keyOf(1), record(1, 1, "a", "x")); !c.ok())
             return c.status();
         return conn.exec("INSERT INTO no_such_table VALUES(1)");
     });
@@ -399,8 +413,7 @@ void TestOnlineStore::readersSeeCommittedData() {
     QCOMPARE(*table.count(1), int64_t(1));
     // A transaction in progress is invisible to readers.
     auto st = m_db->write([&](storage::Connection& conn) -> absl::Status {
-        if (auto c = storage::OnlineTable(conn).upsert(1, keyOf(2), record(1, 1, "a", "y"));
-            !c.ok())
+        if (auto c = upsertRow(*m_db, conn, 1, keyOf(2), record(1, 1, "a", "y")); !c.ok())
             return c.status();
         auto n = table.count(1);
         if (!n.ok())

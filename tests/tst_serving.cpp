@@ -11,6 +11,7 @@
 #include "storage/entitykey.h"
 #include "storage/offlinetable.h"
 #include "storage/onlinetable.h"
+#include "storage/rowformat.h"
 #include "support/coretestdata.h"
 
 using namespace meridian;
@@ -229,10 +230,11 @@ std::vector<v1::Change> TestServing::changesAfter(uint64_t seq) {
     auto reader = m_region->database().read();
     if (!reader.ok())
         qFatal("read");
-    auto st = storage::ChangelogTable(**reader).readAfter(seq, 1'000'000, [&](v1::Change&& c) {
-        out.push_back(std::move(c));
-        return true;
-    });
+    auto st = storage::ChangelogTable(**reader).readAfter(seq, 1'000'000, m_region->viewIds(),
+                                                          m_region->name(), [&](v1::Change&& c) {
+                                                              out.push_back(std::move(c));
+                                                              return true;
+                                                          });
     if (!st.ok())
         qFatal("readAfter: %s", st.ToString().c_str());
     return out;
@@ -259,7 +261,8 @@ int64_t TestServing::offlineCount(const std::string& view) {
         qFatal("view id");
     if (!*id)
         return 0;
-    return *storage::OfflineTable(**reader).count(**id);
+    auto& dict = m_region->database().dictionaries();
+    return *storage::OfflineTable(**reader, dict.regions, dict.schemas).count(**id);
 }
 
 void TestServing::openValidatesOptions() {
@@ -780,15 +783,23 @@ void TestServing::changelogPerRow() {
         QVERIFY(c.hlc() > hlc);
         hlc = c.hlc();
         QVERIFY(c.commit_ms() > 0);
+        // Values are logged in the compact form, under the row schema of the view.
         bool sawCount = false;
-        v1::RowValues rowValues;
-        QVERIFY(rowValues.ParseFromString(c.values()));
-        for (const auto& nv : rowValues.values()) {
-            if (nv.name() == "txn_count") {
-                QCOMPARE(nv.value().int64_val(), int64_t(i + 1));
+        uint32_t schemaId = 0;
+        QVERIFY(storage::rowSchemaId(c.values(), schemaId));
+        const auto schema = m_region->database().dictionaries().schemas.find(schemaId);
+        QVERIFY(schema);
+        storage::RowReader fields(c.values(), *schema);
+        int field = -1;
+        while (fields.next(field)) {
+            v1::Value value;
+            QVERIFY(fields.read(&value));
+            if (schema->fields[field].name == "txn_count") {
+                QCOMPARE(value.int64_val(), int64_t(i + 1));
                 sawCount = true;
             }
         }
+        QVERIFY(fields.ok());
         QVERIFY(sawCount);
     }
     QCOMPARE(written->version(), changes.back().hlc());
@@ -800,7 +811,7 @@ void TestServing::changelogPerRow() {
     storage::OnlineRecordView record;
     QVERIFY(*storage::OnlineTable(**reader).get(**id, changes[0].entity_key(), record));
     QCOMPARE(record.writeHlc, changes[0].hlc());
-    QCOMPARE(std::string(record.origin), std::string(kHere));
+    QCOMPARE(m_region->database().dictionaries().regions.name(record.origin), std::string(kHere));
 }
 
 void TestServing::clockRestoredAfterReopen() {

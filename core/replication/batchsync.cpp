@@ -1,11 +1,14 @@
 #include "replication/batchsync.h"
 
 #include <map>
+#include <optional>
+#include <set>
 
 #include "replication/codec.h"
 #include "replication/hybridclock.h"
 #include "replication/replicationpolicy.h"
 #include "storage/offlinetable.h"
+#include "storage/rowformat.h"
 
 namespace meridian::replication {
 namespace {
@@ -56,7 +59,8 @@ absl::StatusOr<v1::ListPartitionsResponse> listPartitions(
         return id.status();
     if (!*id)
         return out;
-    auto parts = storage::OfflineTable(**reader).partitions(**id);
+    auto& dict = db.dictionaries();
+    auto parts = storage::OfflineTable(**reader, dict.regions, dict.schemas).partitions(**id);
     if (!parts.ok())
         return parts.status();
     for (const auto& p : *parts) {
@@ -76,64 +80,88 @@ absl::Status streamPartition(storage::Database& db, storage::ViewIds& viewIds,
                             request.feature_view(), catalog);
     if (!view.ok())
         return view.status();
-    auto reader = db.read();
-    if (!reader.ok())
-        return reader.status();
-    if (auto st = (*reader)->exec("BEGIN"); !st.ok())
+    auto& dict = db.dictionaries();
+    std::optional<int64_t> id;
+    if (auto st = db.read([&](storage::Connection& conn) -> absl::Status {
+            auto found = viewIds.find(conn, request.project(), request.feature_view());
+            if (!found.ok())
+                return found.status();
+            id = *found;
+            return absl::OkStatus();
+        });
+        !st.ok())
         return st;
-    struct EndRead {
-        storage::Connection& c;
-        ~EndRead() { c.exec("COMMIT").IgnoreError(); }
-    } endRead{**reader};
-    auto id = viewIds.find(**reader, request.project(), request.feature_view());
-    if (!id.ok())
-        return id.status();
+
+    // The partition is read a chunk at a time, each in a read transaction of its own (a slow
+    // peer must not hold the database's log back). The digest that goes with the last chunk is
+    // that of the rows sent, so the receiver checks its copy against exactly what it got.
     v1::PartitionDigest digest;
     digest.set_day(request.day());
-    storage::OfflineTable table(**reader);
-    if (*id) {
-        auto parts = table.partitions(**id);
-        if (!parts.ok())
-            return parts.status();
-        for (const auto& p : *parts) {
-            if (p.day == request.day()) {
-                digest.set_digest(p.digest);
-                digest.set_rows(p.rows);
-            }
-        }
-    }
-    v1::OfflineRowList list;
-    bool alive = true;
-    auto flush = [&](bool last) {
+    uint64_t xorOfRows = 0;
+    int64_t rowsSent = 0;
+    std::optional<storage::OfflineRecord> last;
+    while (id) {
+        v1::OfflineRowList list;
+        std::set<uint32_t> schemaIds;
+        absl::Status failed;
+        auto st = db.read([&](storage::Connection& conn) -> absl::Status {
+            storage::OfflineTable table(conn, dict.regions, dict.schemas);
+            return table.scanPartition(*id, request.day(), last ? &*last : nullptr, kRowsPerChunk,
+                                       [&](const storage::OfflineRecord& r) {
+                                           auto hash = table.hashOf(r);
+                                           if (!hash.ok()) {
+                                               failed = hash.status();
+                                               return false;
+                                           }
+                                           xorOfRows ^= *hash;
+                                           uint32_t schemaId = 0;
+                                           storage::rowSchemaId(r.vals, schemaId);
+                                           schemaIds.insert(schemaId);
+                                           auto* row = list.add_rows();
+                                           row->set_entity_key(r.entityKey);
+                                           row->set_event_timestamp(r.eventTs);
+                                           row->set_write_hlc(r.writeHlc);
+                                           row->set_origin(dict.regions.name(r.origin));
+                                           row->set_values(r.vals);
+                                           last = r;
+                                           return true;
+                                       });
+        });
+        if (!st.ok())
+            return st;
+        if (!failed.ok())
+            return failed;
+        rowsSent += list.rows_size();
+        const bool end = list.rows_size() < kRowsPerChunk;
         v1::PartitionChunk chunk;
+        for (uint32_t schemaId : schemaIds) {
+            auto schema = dict.schemas.find(schemaId);
+            if (!schema)
+                return absl::DataLossError("offline row names row schema " +
+                                           std::to_string(schemaId) + ", which is unknown");
+            auto* def = chunk.add_schemas();
+            def->set_id(schemaId);
+            def->set_fields(schema->encode());
+        }
         const std::string raw = list.SerializeAsString();
         chunk.set_codec(request.codec());
         chunk.set_payload(encodePayload(raw, request.codec()));
         chunk.set_raw_bytes(static_cast<int64_t>(raw.size()));
         chunk.set_row_count(list.rows_size());
-        chunk.set_last(last);
-        if (last)
+        if (end) {
+            digest.set_rows(rowsSent);
+            digest.set_digest(xorOfRows);
+            chunk.set_last(true);
             *chunk.mutable_partition() = digest;
-        list.Clear();
-        alive = write(chunk);
-    };
-    if (*id) {
-        auto st = table.scanPartition(**id, request.day(), [&](const storage::OfflineRecord& r) {
-            auto* row = list.add_rows();
-            row->set_entity_key(r.entityKey);
-            row->set_event_timestamp(r.eventTs);
-            row->set_write_hlc(r.writeHlc);
-            row->set_origin(r.origin);
-            row->mutable_values()->ParseFromString(r.vals);
-            if (list.rows_size() >= kRowsPerChunk)
-                flush(false);
-            return alive;
-        });
-        if (!st.ok())
-            return st;
+        }
+        if (!write(chunk) || end)
+            return absl::OkStatus();
     }
-    if (alive)
-        flush(true);
+    v1::PartitionChunk empty;
+    empty.set_codec(request.codec());
+    empty.set_last(true);
+    *empty.mutable_partition() = digest;
+    write(empty);
     return absl::OkStatus();
 }
 
@@ -168,7 +196,9 @@ absl::Status syncPartitions(storage::Database& db, storage::ViewIds& viewIds,
         if (!id.ok())
             return id.status();
         if (*id) {
-            auto parts = storage::OfflineTable(**reader).partitions(**id);
+            auto& dict = db.dictionaries();
+            auto parts =
+                storage::OfflineTable(**reader, dict.regions, dict.schemas).partitions(**id);
             if (!parts.ok())
                 return parts.status();
             for (const auto& p : *parts)
@@ -196,6 +226,7 @@ absl::Status syncPartitions(storage::Database& db, storage::ViewIds& viewIds,
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
         auto reader = peer.FetchPartition(&ctx, fetch);
         std::vector<v1::OfflineRow> rows;
+        std::map<uint32_t, std::string> schemaDefs;  // the sender's ids
         v1::PartitionChunk chunk;
         v1::PartitionDigest expected;
         bool complete = false;
@@ -209,6 +240,8 @@ absl::Status syncPartitions(storage::Database& db, storage::ViewIds& viewIds,
                 return absl::DataLossError("partition chunk does not parse");
             for (auto& r : *list.mutable_rows())
                 rows.push_back(std::move(r));
+            for (const auto& def : chunk.schemas())
+                schemaDefs[def.id()] = def.fields();
             if (chunk.last()) {
                 expected = chunk.partition();
                 complete = true;
@@ -223,34 +256,60 @@ absl::Status syncPartitions(storage::Database& db, storage::ViewIds& viewIds,
         // Replace the partition in one transaction, and check the result against the sender's
         // digest.
         auto w = db.write([&](storage::Connection& conn) -> absl::Status {
+            auto& dict = db.dictionaries();
             auto id = viewIds.obtain(conn, project, name);
             if (!id.ok())
                 return id.status();
-            storage::OfflineTable table(conn);
+            std::map<uint32_t, uint32_t> schemaIdOf;
+            for (const auto& [senderId, fields] : schemaDefs) {
+                auto schema = storage::RowSchema::decode(fields);
+                if (!schema.ok())
+                    return schema.status();
+                auto local = dict.schemas.obtain(conn, *schema);
+                if (!local.ok())
+                    return local.status();
+                schemaIdOf[senderId] = *local;
+            }
+            storage::OfflineTable table(conn, dict.regions, dict.schemas);
             if (auto s = table.dropPartition(*id, p.day()); !s.ok())
                 return s;
+            storage::PartitionDeltas deltas;
             for (const auto& r : rows) {
-                auto added = table.append(*id, {r.entity_key(), r.event_timestamp(), r.write_hlc(),
-                                                r.origin(), r.values().SerializeAsString()});
+                uint32_t senderSchema = 0;
+                if (!storage::rowSchemaId(r.values(), senderSchema) ||
+                    !schemaIdOf.count(senderSchema))
+                    return absl::DataLossError("partition " + std::to_string(p.day()) + " of " +
+                                               view + ": a row names an unsent row schema");
+                auto vals = storage::withSchemaId(r.values(), schemaIdOf[senderSchema]);
+                if (!vals.ok())
+                    return vals.status();
+                auto origin = dict.regions.obtain(conn, r.origin());
+                if (!origin.ok())
+                    return origin.status();
+                auto added = table.append(
+                    *id,
+                    {r.entity_key(), r.event_timestamp(), r.write_hlc(), *origin, std::move(*vals)},
+                    deltas);
                 if (!added.ok())
                     return added.status();
             }
+            if (auto s = table.applyDeltas(deltas); !s.ok())
+                return s;
             auto parts = table.partitions(*id);
             if (!parts.ok())
                 return parts.status();
+            bool matches = expected.rows() == 0;
             for (const auto& q : *parts) {
-                if (q.day == p.day() &&
-                    (q.digest != expected.digest() || q.rows != expected.rows()))
-                    return absl::DataLossError(
-                        "partition " + std::to_string(p.day()) + " of " + view +
-                        " does not match the sender's digest after the copy");
+                if (q.day == p.day())
+                    matches = q.digest == expected.digest() && q.rows == expected.rows();
             }
+            if (!matches)
+                return absl::DataLossError("partition " + std::to_string(p.day()) + " of " + view +
+                                           " does not match the sender's digest after the copy");
             return absl::OkStatus();
         });
-        if (!w.ok()) {
-            viewIds.forget(project, name);
+        if (!w.ok())
             return w;
-        }
         ++totals.partitionsCopied;
         totals.rows += static_cast<int64_t>(rows.size());
         if (!progress(totals))

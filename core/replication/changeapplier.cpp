@@ -9,6 +9,7 @@
 #include "storage/cursortable.h"
 #include "storage/offlinetable.h"
 #include "storage/onlinetable.h"
+#include "storage/rowformat.h"
 
 namespace meridian::replication {
 
@@ -79,9 +80,23 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
         if (batch.last_seq() <= current->seq)
             return absl::OkStatus();  // already applied
 
+        auto& dict = m_db.dictionaries();
         storage::OnlineTable online(conn);
-        storage::OfflineTable offline(conn);
+        storage::OfflineTable offline(conn, dict.regions, dict.schemas);
         storage::PartitionDeltas deltas;
+        // The sender's row schema ids, as this database numbers the same schemas.
+        std::map<uint32_t, uint32_t> schemaIdOf;
+        for (const auto& def : batch.schemas()) {
+            auto schema = storage::RowSchema::decode(def.fields());
+            if (!schema.ok())
+                return absl::DataLossError("batch from '" + peer + "': row schema " +
+                                           std::to_string(def.id()) + " does not decode");
+            auto id = dict.schemas.obtain(conn, *schema);
+            if (!id.ok())
+                return id.status();
+            schemaIdOf[def.id()] = *id;
+        }
+        std::map<std::string, int64_t, std::less<>> originIdOf;
         std::map<std::string, int64_t> conflictsPerView;
         uint64_t maxHlc = batch.sender_hlc();
         std::string viewKey;
@@ -105,7 +120,7 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
             viewKey.assign(c.project()).append("/").append(c.feature_view());
             auto idIt = viewIdOf.find(viewKey);
             if (idIt == viewIdOf.end()) {
-                auto id = m_viewIds.obtain(conn, c.project(), c.feature_view());
+                auto id = dict.views.obtain(conn, c.project(), c.feature_view());
                 if (!id.ok())
                     return id.status();
                 idIt = viewIdOf.emplace(viewKey, *id).first;
@@ -114,14 +129,35 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
             // A materialized row keeps the clock and origin of its original write.
             const uint64_t rowHlc = c.row_hlc() ? c.row_hlc() : c.hlc();
             const std::string& rowOrigin = c.row_origin().empty() ? c.origin() : c.row_origin();
-            const std::string& vals = c.values();
+            auto originIt = originIdOf.find(rowOrigin);
+            if (originIt == originIdOf.end()) {
+                auto id = dict.regions.obtain(conn, rowOrigin);
+                if (!id.ok())
+                    return id.status();
+                originIt = originIdOf.emplace(rowOrigin, *id).first;
+            }
+            const int64_t origin = originIt->second;
+            uint32_t senderSchema = 0;
+            if (!storage::rowSchemaId(c.values(), senderSchema) || !schemaIdOf.count(senderSchema))
+                return absl::DataLossError("batch from '" + peer + "': change " +
+                                           std::to_string(c.seq()) +
+                                           " names a row schema the batch does not carry");
+            const uint32_t localSchema = schemaIdOf[senderSchema];
+            std::string renumbered;
+            if (localSchema != senderSchema) {
+                auto row = storage::withSchemaId(c.values(), localSchema);
+                if (!row.ok())
+                    return row.status();
+                renumbered = std::move(*row);
+            }
+            const std::string& vals = localSchema != senderSchema ? renumbered : c.values();
             const bool toOnline = c.target() == v1::ONLINE || c.target() == v1::ONLINE_AND_OFFLINE;
             const bool toOffline =
                 c.target() == v1::OFFLINE || c.target() == v1::ONLINE_AND_OFFLINE;
             auto& v = result.views[viewKey];
             if (toOnline) {
                 auto won = online.upsert(viewId, c.entity_key(),
-                                         {c.event_timestamp(), rowHlc, rowOrigin, false, vals});
+                                         {c.event_timestamp(), rowHlc, origin, false, vals});
                 if (!won.ok())
                     return won.status();
                 if (!*won) {
@@ -130,7 +166,7 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
                     auto found = online.get(viewId, c.entity_key(), stored);
                     if (!found.ok())
                         return found.status();
-                    if (*found && stored.origin != rowOrigin) {
+                    if (*found && stored.origin != origin) {
                         ++v.conflicts;
                         ++conflictsPerView[viewKey];
                     }
@@ -138,7 +174,7 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
             }
             if (toOffline) {
                 auto added = offline.append(
-                    viewId, {c.entity_key(), c.event_timestamp(), rowHlc, rowOrigin, vals}, deltas);
+                    viewId, {c.entity_key(), c.event_timestamp(), rowHlc, origin, vals}, deltas);
                 if (!added.ok())
                     return added.status();
             }
@@ -158,11 +194,8 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
         result.cursor = batch.last_seq();
         return cursors.set(peer, {batch.last_seq(), batch.sender_hlc(), nowMs});
     });
-    if (!st.ok()) {
-        for (const auto& [key, id] : viewIdOf)
-            m_viewIds.forget(key.substr(0, key.find('/')), key.substr(key.find('/') + 1));
+    if (!st.ok())
         return st;
-    }
     if (result.registryChanged) {
         if (auto s = m_registry.load(); !s.ok())
             return s;

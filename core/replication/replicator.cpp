@@ -283,70 +283,34 @@ void Replicator::scheduleBatchSyncs(int64_t nowMs) {
     }
 }
 
-void Replicator::maintain(int64_t nowMs) {
+void Replicator::maintain(int64_t nowMs, const storage::LogExtent& log) {
     checkClockOffsets(nowMs);
     sampleLag(nowMs);
     scheduleBatchSyncs(nowMs);
     m_snapshotSource.prune(nowMs, 30 * 60 * 1000);
-    const auto& settings = m_deployment.replication;
-    uint64_t first = 0, last = 0, cutoff = 0;
-    int64_t bytes = 0;
-    {
-        auto reader = m_db.read();
-        if (!reader.ok())
-            return;
-        storage::ChangelogTable log(**reader);
-        auto f = log.firstSeq();
-        auto l = log.lastSeq();
-        auto byAge = log.lastSeqBefore(nowMs - settings.logRetentionSeconds * 1000);
-        if (!f.ok() || !l.ok() || !byAge.ok() || *f == 0)
-            return;
-        first = *f;
-        last = *l;
-        cutoff = *byAge;
-        auto b = log.bytesAfter(first - 1);
-        if (b.ok())
-            bytes = *b;
-    }
-    if (bytes > settings.logRetentionBytes && last >= first) {
-        // Keep the newest entries that fit in the size budget (entries are of similar size).
-        const double keep =
-            static_cast<double>(settings.logRetentionBytes) / static_cast<double>(bytes);
-        const auto kept = static_cast<uint64_t>(keep * static_cast<double>(last - first + 1));
-        cutoff = std::max(cutoff, last - kept);
-    }
     // Warn while a lagging peer can still catch up from the log; a snapshot is its way back after.
-    const uint64_t window = last >= first ? last - first + 1 : 0;
+    const uint64_t window = log.first > 0 && log.last >= log.first ? log.last - log.first + 1 : 0;
     std::map<std::string, uint64_t> positions;
     {
         std::lock_guard lock(m_positionsMutex);
         positions = m_peerPositions;
     }
     for (const auto& [peer, position] : positions) {
-        if (cutoff > 0 && position < cutoff) {
+        if (log.cutoff > 0 && position < log.cutoff) {
             m_alerts.raise("log_retention", peer,
                            "region '" + peer + "' is at seq " + std::to_string(position) +
                                ", behind the log kept by '" + m_self + "' (now from " +
-                               std::to_string(cutoff + 1) +
+                               std::to_string(log.cutoff + 1) +
                                "): it will catch up through a snapshot",
                            "critical");
-        } else if (window > 0 && position < first + window / 5 && last - position > 1000) {
+        } else if (window > 0 && position < log.first + window / 5 && log.last - position > 1000) {
             m_alerts.raise("log_retention", peer,
-                           "region '" + peer + "' is " + std::to_string(last - position) +
+                           "region '" + peer + "' is " + std::to_string(log.last - position) +
                                " changes behind, near the oldest entries '" + m_self +
                                "' keeps: it needs a snapshot if it falls further behind");
         } else {
             m_alerts.clear("log_retention", peer);
         }
-    }
-    if (cutoff >= first) {
-        auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
-            auto removed = storage::ChangelogTable(conn).truncateThrough(cutoff);
-            return removed.status();
-        });
-        if (!st.ok())
-            std::fprintf(stderr, "meridian-store: log retention failed: %s\n",
-                         std::string(st.message()).c_str());
     }
 }
 

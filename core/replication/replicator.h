@@ -18,6 +18,7 @@
 #include "replication/peerlink.h"
 #include "replication/snapshot.h"
 #include "replication/syncjobs.h"
+#include "storage/logretention.h"
 
 namespace meridian::replication {
 
@@ -56,8 +57,9 @@ public:
     // With `withLagHistory`, each link row carries its lag samples of the last hour.
     void fillStats(v1::StatsResponse& out, bool withLagHistory = false);
     static constexpr int64_t kLagHistoryMs = 3'600'000;
-    // Log retention and the alerts that go with it, clock-offset checks; called periodically.
-    void maintain(int64_t nowMs);
+    // Periodic upkeep after a retention pass over the log: alerts for peers the log is leaving
+    // behind, clock-offset checks, lag samples, scheduled batch syncs.
+    void maintain(int64_t nowMs, const storage::LogExtent& log);
     // Read-your-writes watermark: every peer's log is applied here up to at least this clock
     // value (and this region's own writes up to its clock). With `origin`: how far that
     // region's writes are applied here (this region's own: up to its clock).

@@ -14,6 +14,7 @@
 #include "storage/offlinetable.h"
 #include "storage/onlinetable.h"
 #include "storage/registrytable.h"
+#include "storage/rowformat.h"
 #include "storage/sqlite.h"
 
 namespace meridian::replication {
@@ -292,14 +293,28 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
                 reinterpret_cast<const char*>(sqlite3_column_text(q, 2))};
         sqlite3_finalize(q);
     }
+    // The snapshot's own ids for origin regions and row schemas.
+    std::map<int64_t, std::string> regionNames;
+    std::map<int64_t, std::string> schemaFields;
+    {
+        sqlite3_stmt* q = nullptr;
+        sqlite3_prepare_v2(snap.db, "SELECT id, name FROM regions", -1, &q, nullptr);
+        while (sqlite3_step(q) == SQLITE_ROW)
+            regionNames[sqlite3_column_int64(q, 0)] =
+                reinterpret_cast<const char*>(sqlite3_column_text(q, 1));
+        sqlite3_finalize(q);
+        sqlite3_prepare_v2(snap.db, "SELECT id, fields FROM row_schemas", -1, &q, nullptr);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            const auto* p = static_cast<const char*>(sqlite3_column_blob(q, 1));
+            schemaFields[sqlite3_column_int64(q, 0)] =
+                p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(q, 1))) : std::string();
+        }
+        sqlite3_finalize(q);
+    }
     auto blob = [](sqlite3_stmt* q, int col) {
         const auto* p = static_cast<const char*>(sqlite3_column_blob(q, col));
         return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(q, col)))
                  : std::string();
-    };
-    auto text = [](sqlite3_stmt* q, int col) {
-        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(q, col));
-        return p ? std::string(p) : std::string();
     };
 
     // Merged in transactions of a few thousand rows: merging is idempotent (the conflict rule
@@ -317,6 +332,44 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
             localIds[snapId] = *id;
         return id;
     };
+    auto& dict = m_db.dictionaries();
+    // Ids resolved in a transaction hold only once it commits: these maps live per transaction.
+    std::map<int64_t, int64_t> localOrigins;
+    std::map<int64_t, uint32_t> localSchemas;
+    auto localOrigin = [&](storage::Connection& conn, int64_t snapId) -> absl::StatusOr<int64_t> {
+        if (auto it = localOrigins.find(snapId); it != localOrigins.end())
+            return it->second;
+        auto name = regionNames.find(snapId);
+        if (name == regionNames.end())
+            return absl::DataLossError("snapshot row names region id " + std::to_string(snapId) +
+                                       ", which the snapshot does not have");
+        auto id = dict.regions.obtain(conn, name->second);
+        if (id.ok())
+            localOrigins[snapId] = *id;
+        return id;
+    };
+    auto localRow = [&](storage::Connection& conn,
+                        const std::string& vals) -> absl::StatusOr<std::string> {
+        uint32_t snapSchema = 0;
+        if (!storage::rowSchemaId(vals, snapSchema))
+            return absl::DataLossError("snapshot row has no row schema");
+        auto it = localSchemas.find(snapSchema);
+        if (it == localSchemas.end()) {
+            auto fields = schemaFields.find(snapSchema);
+            if (fields == schemaFields.end())
+                return absl::DataLossError("snapshot row names row schema " +
+                                           std::to_string(snapSchema) +
+                                           ", which the snapshot does not have");
+            auto schema = storage::RowSchema::decode(fields->second);
+            if (!schema.ok())
+                return schema.status();
+            auto id = dict.schemas.obtain(conn, *schema);
+            if (!id.ok())
+                return id.status();
+            it = localSchemas.emplace(snapSchema, *id).first;
+        }
+        return storage::withSchemaId(vals, it->second);
+    };
     constexpr int kRowsPerTransaction = 5000;
     for (const char* table : {"online", "offline"}) {
         const bool online = std::string(table) == "online";
@@ -328,9 +381,12 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
         sqlite3_prepare_v2(snap.db, sql.c_str(), -1, &q, nullptr);
         bool more = true;
         while (more) {
+            localIds.clear();
+            localOrigins.clear();
+            localSchemas.clear();
             auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
                 storage::OnlineTable onlineTable(conn);
-                storage::OfflineTable offlineTable(conn);
+                storage::OfflineTable offlineTable(conn, dict.regions, dict.schemas);
                 storage::PartitionDeltas deltas;
                 for (int n = 0; n < kRowsPerTransaction; ++n) {
                     if (sqlite3_step(q) != SQLITE_ROW) {
@@ -345,17 +401,23 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
                         return id.status();
                     const uint64_t hlc = static_cast<uint64_t>(sqlite3_column_int64(q, 3));
                     m_clock.observe(hlc);
+                    auto origin = localOrigin(conn, sqlite3_column_int64(q, 4));
+                    if (!origin.ok())
+                        return origin.status();
+                    auto vals = localRow(conn, blob(q, 6));
+                    if (!vals.ok())
+                        return vals.status();
                     if (online) {
                         auto r = onlineTable.upsert(*id, blob(q, 1),
-                                                    {sqlite3_column_int64(q, 2), hlc, text(q, 4),
-                                                     sqlite3_column_int64(q, 5) != 0, blob(q, 6)});
+                                                    {sqlite3_column_int64(q, 2), hlc, *origin,
+                                                     sqlite3_column_int64(q, 5) != 0, *vals});
                         if (!r.ok())
                             return r.status();
                     } else {
-                        auto r = offlineTable.append(
-                            *id,
-                            {blob(q, 1), sqlite3_column_int64(q, 2), hlc, text(q, 4), blob(q, 6)},
-                            deltas);
+                        auto r = offlineTable.append(*id,
+                                                     {blob(q, 1), sqlite3_column_int64(q, 2), hlc,
+                                                      *origin, std::move(*vals)},
+                                                     deltas);
                         if (!r.ok())
                             return r.status();
                     }
@@ -367,8 +429,6 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
             });
             if (!st.ok()) {
                 sqlite3_finalize(q);
-                for (const auto& [snapId, local] : localIds)
-                    m_viewIds.forget(views[snapId].first, views[snapId].second);
                 return st;
             }
         }

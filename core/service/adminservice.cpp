@@ -57,7 +57,8 @@ absl::Status AdminServiceImpl::refreshRowCounts() {
             auto online = storage::OnlineTable(**reader).count(**id);
             if (!online.ok())
                 return online.status();
-            auto offline = storage::OfflineTable(**reader).count(**id);
+            auto& dict = m_region.database().dictionaries();
+            auto offline = storage::OfflineTable(**reader, dict.regions, dict.schemas).count(**id);
             if (!offline.ok())
                 return offline.status();
             vs.set_online_rows(*online);
@@ -100,14 +101,29 @@ absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out, bool withLagHis
         }
     }
     out.set_registry_objects(static_cast<int64_t>(m_region.registry().catalog()->size()));
-    out.set_db_bytes(m_region.database().sizeBytes());
-    auto reader = m_region.database().read();
-    if (!reader.ok())
-        return reader.status();
-    auto seq = storage::ChangelogTable(**reader).lastSeq();
-    if (!seq.ok())
-        return seq.status();
-    out.set_changelog_seq(static_cast<int64_t>(*seq));
+    const auto files = m_region.database().figures();
+    out.set_db_bytes(files.databaseBytes);
+    out.set_wal_bytes(files.walBytes);
+    out.set_wal_limit_bytes(files.walLimitBytes);
+    out.set_changelog_limit_bytes(m_changelogLimitBytes);
+    auto st = m_region.database().read([&](storage::Connection& conn) -> absl::Status {
+        storage::ChangelogTable log(conn);
+        auto last = log.lastSeq();
+        if (!last.ok())
+            return last.status();
+        auto first = log.firstSeq();
+        if (!first.ok())
+            return first.status();
+        auto bytes = log.estimatedBytes();
+        if (!bytes.ok())
+            return bytes.status();
+        out.set_changelog_seq(static_cast<int64_t>(*last));
+        out.set_changelog_entries(*first == 0 ? 0 : static_cast<int64_t>(*last - *first + 1));
+        out.set_changelog_bytes(*bytes);
+        return absl::OkStatus();
+    });
+    if (!st.ok())
+        return st;
     if (m_extension)
         m_extension(out, withLagHistory);
     return absl::OkStatus();

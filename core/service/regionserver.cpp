@@ -3,6 +3,7 @@
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/server_builder.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "replication/hybridclock.h"
@@ -36,6 +37,10 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         return region.status();
 
     std::unique_ptr<RegionServer> server(new RegionServer());
+    if (store.deployment) {
+        server->m_retention.maxAgeSeconds = store.deployment->replication.logRetentionSeconds;
+        server->m_retention.maxBytes = store.deployment->replication.logRetentionBytes;
+    }
     server->m_lock = std::move(*lock);
     server->m_region = std::move(*region);
     server->m_region->clock().setSkew(config.clockSkewMs);
@@ -78,6 +83,7 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
     }
     server->m_admin =
         std::make_unique<AdminServiceImpl>(*server->m_region, server->m_metrics, identity);
+    server->m_admin->setChangelogLimit(server->m_retention.maxBytes);
     if (server->m_replicator) {
         auto* replicator = server->m_replicator.get();
         server->m_admin->setStatsExtension(
@@ -111,9 +117,7 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
             if (s->m_stopping)
                 break;
             lock.unlock();
-            if (s->m_replicator)
-                s->m_replicator->maintain(replication::wallClockMs());
-            s->m_ledger->flush().IgnoreError();
+            s->maintain(replication::wallClockMs());
             lock.lock();
         }
     });
@@ -124,6 +128,50 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         std::rename(tmp.c_str(), config.portFile.c_str());
     }
     return server;
+}
+
+void RegionServer::maintain(int64_t nowMs) {
+    auto& db = m_region->database();
+    // Retention runs with peers or without: the log is bounded either way.
+    auto log = storage::trimChangelog(db, m_retention, nowMs);
+    if (!log.ok()) {
+        std::fprintf(stderr, "meridian-store: log retention failed: %s\n",
+                     std::string(log.status().message()).c_str());
+        log = storage::LogExtent{};
+    }
+    if (m_replicator) {
+        m_replicator->maintain(nowMs, *log);
+        watchStorage(*log);
+    }
+    m_ledger->flush().IgnoreError();
+}
+
+void RegionServer::watchStorage(const storage::LogExtent& log) {
+    // Retention trims the log at every pass and commits restart the WAL: either one staying past
+    // its limit means something keeps it from doing so.
+    auto& alerts = m_replicator->alerts();
+    const auto figures = m_region->database().figures();
+    const std::string self = m_region->name();
+    if (figures.walBytes > 2 * figures.walLimitBytes) {
+        alerts.raise("storage_wal", self,
+                     "write-ahead log of '" + self + "' is " +
+                         std::to_string(figures.walBytes >> 20) + " MiB, past its limit of " +
+                         std::to_string(figures.walLimitBytes >> 20) +
+                         " MiB: a reader has held the database for " +
+                         std::to_string(figures.oldestReadMs / 1000) + " s",
+                     "critical");
+    } else {
+        alerts.clear("storage_wal", self);
+    }
+    if (log.bytes > m_retention.maxBytes + m_retention.maxBytes / 4) {
+        alerts.raise("storage_changelog", self,
+                     "changelog of '" + self + "' holds about " + std::to_string(log.bytes >> 20) +
+                         " MiB, past its retention of " +
+                         std::to_string(m_retention.maxBytes >> 20) + " MiB",
+                     "critical");
+    } else {
+        alerts.clear("storage_changelog", self);
+    }
 }
 
 RegionServer::~RegionServer() {

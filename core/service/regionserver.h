@@ -15,6 +15,7 @@
 #include "service/regionservices.h"
 #include "service/replicationservice.h"
 #include "service/storeconfig.h"
+#include "storage/logretention.h"
 
 namespace meridian::service {
 
@@ -33,6 +34,9 @@ public:
 
 private:
     RegionServer() = default;
+    // One pass of upkeep: log retention, storage alerts, replication's own, egress flushes.
+    void maintain(int64_t nowMs);
+    void watchStorage(const storage::LogExtent& log);
 
     std::unique_ptr<DataDirLock> m_lock;  // first member: released last
     std::unique_ptr<serving::Region> m_region;
@@ -45,6 +49,7 @@ private:
     std::unique_ptr<replication::Replicator> m_replicator;
     std::unique_ptr<ReplicationServiceImpl> m_replication;
     std::unique_ptr<grpc::Server> m_server;
+    storage::RetentionPolicy m_retention;
     int m_port = 0;
     // Periodic upkeep: log retention, alerts, egress flushes.
     std::thread m_maintenance;

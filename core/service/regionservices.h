@@ -85,6 +85,8 @@ public:
 
     AdminServiceImpl(serving::Region& region, ServiceMetrics& metrics, RegionIdentity identity);
     void setStatsExtension(StatsExtension extension) { m_extension = std::move(extension); }
+    // The changelog's retention by size, reported beside its size.
+    void setChangelogLimit(int64_t bytes) { m_changelogLimitBytes = bytes; }
 
     grpc::Status Health(grpc::ServerContext*, const v1::HealthRequest*,
                         v1::HealthResponse*) override;
@@ -103,6 +105,7 @@ private:
     ServiceMetrics& m_metrics;
     RegionIdentity m_identity;
     StatsExtension m_extension;
+    int64_t m_changelogLimitBytes = 0;
     std::mutex m_countsMutex;
     int64_t m_countsAtMs = 0;
     std::vector<v1::ViewStats> m_viewCounts;

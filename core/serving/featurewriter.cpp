@@ -7,6 +7,7 @@
 #include "storage/changelogtable.h"
 #include "storage/offlinetable.h"
 #include "storage/onlinetable.h"
+#include "storage/rowformat.h"
 
 namespace meridian::serving {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 struct PreparedRow {
     std::string key;
     int64_t eventTs = 0;
-    v1::RowValues values;
+    std::vector<const v1::Value*> values;  // in the view's feature order
 };
 
 }  // namespace
@@ -106,7 +107,7 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
             return fail(key.status());
         if (row.event_timestamp() <= 0)
             return fail(absl::InvalidArgumentError("event_timestamp is missing"));
-        auto values = rowValuesFor(*view, row.values());
+        auto values = featureValuesFor(*view, row.values());
         if (!values.ok())
             return fail(values.status());
         rows.push_back({std::move(*key), row.event_timestamp(), std::move(*values)});
@@ -114,48 +115,58 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
 
     v1::WriteFeaturesResponse response;
     const std::string& region = m_registry.region();
+    const storage::RowSchema schema = storage::RowSchema::of(*view);
+    const auto stored =
+        toOnline && toOffline ? v1::ONLINE_AND_OFFLINE : (toOnline ? v1::ONLINE : v1::OFFLINE);
+    auto& dict = m_db.dictionaries();
     auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
-        auto viewId = m_viewIds.obtain(conn, view->project(), view->name());
+        auto viewId = dict.views.obtain(conn, view->project(), view->name());
         if (!viewId.ok())
             return viewId.status();
+        auto origin = dict.regions.obtain(conn, region);
+        if (!origin.ok())
+            return origin.status();
+        auto schemaId = dict.schemas.obtain(conn, schema);
+        if (!schemaId.ok())
+            return schemaId.status();
         storage::OnlineTable online(conn);
-        storage::OfflineTable offline(conn);
+        storage::OfflineTable offline(conn, dict.regions, dict.schemas);
         storage::ChangelogTable log(conn);
         storage::PartitionDeltas deltas;
         const int64_t commitMs = replication::wallClockMs();
         int64_t applied = 0, stale = 0, appended = 0;
+        v1::Change body;
+        storage::LogAppend entry;
+        entry.kind = v1::Change::FEATURE_ROW;
+        entry.viewId = *viewId;
+        entry.commitMs = commitMs;
+        entry.schemaId = *schemaId;
         for (auto& row : rows) {
             const uint64_t hlc = m_clock.tick();
-            const std::string vals = row.values.SerializeAsString();
+            std::string vals = storage::encodeRow(*schemaId, schema, row.values);
             if (toOnline) {
                 auto changed =
-                    online.upsert(*viewId, row.key, {row.eventTs, hlc, region, false, vals});
+                    online.upsert(*viewId, row.key, {row.eventTs, hlc, *origin, false, vals});
                 if (!changed.ok())
                     return changed.status();
                 (*changed ? applied : stale)++;
             }
             if (toOffline) {
                 auto added =
-                    offline.append(*viewId, {row.key, row.eventTs, hlc, region, vals}, deltas);
+                    offline.append(*viewId, {row.key, row.eventTs, hlc, *origin, vals}, deltas);
                 if (!added.ok())
                     return added.status();
                 if (*added)
                     ++appended;
             }
-            v1::Change change;
-            change.set_kind(v1::Change::FEATURE_ROW);
-            change.set_hlc(hlc);
-            change.set_origin(region);
-            change.set_project(view->project());
-            change.set_feature_view(view->name());
-            change.set_entity_key(row.key);
-            change.set_event_timestamp(row.eventTs);
-            change.set_target(toOnline && toOffline ? v1::ONLINE_AND_OFFLINE
-                                                    : (toOnline ? v1::ONLINE : v1::OFFLINE));
-            change.set_commit_ms(commitMs);
-            change.set_values(vals);
-            if (auto s = log.append(change); !s.ok())
-                return s;
+            body.set_entity_key(row.key);
+            body.set_event_timestamp(row.eventTs);
+            body.set_target(stored);
+            body.set_values(std::move(vals));
+            entry.hlc = hlc;
+            body.SerializeToString(&entry.body);
+            if (auto s = log.append(entry); !s.ok())
+                return s.status();
             response.set_version(hlc);
         }
         if (auto s = offline.applyDeltas(deltas); !s.ok())
@@ -167,10 +178,8 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
         response.set_rows_written(applied + appended);
         return absl::OkStatus();
     });
-    if (!st.ok()) {
-        m_viewIds.forget(view->project(), view->name());
+    if (!st.ok())
         return st;
-    }
     return response;
 }
 

@@ -1,13 +1,13 @@
 #include "serving/historicalreader.h"
 
 #include <limits>
-#include <unordered_map>
 
 #include "registry/valuetypes.h"
 #include "serving/featureselection.h"
 #include "serving/limits.h"
 #include "serving/rowcodec.h"
 #include "storage/offlinetable.h"
+#include "storage/rowformat.h"
 
 namespace meridian::serving {
 
@@ -53,26 +53,33 @@ absl::StatusOr<v1::GetHistoricalFeaturesResponse> HistoricalReader::read(
         }
     }
 
-    auto reader = m_db.read();
-    if (!reader.ok())
-        return reader.status();
-    // One snapshot for the whole answer.
-    if (auto st = (*reader)->exec("BEGIN"); !st.ok())
-        return st;
-    struct EndRead {
-        storage::Connection& c;
-        ~EndRead() { c.exec("COMMIT").IgnoreError(); }
-    } endRead{**reader};
-    storage::OfflineTable table(**reader);
-
     v1::GetHistoricalFeaturesResponse response;
-    for (const auto& name : selection->columnNames)
+    // One snapshot for the whole answer.
+    auto st = m_db.read([&](storage::Connection& conn) -> absl::Status {
+        return answer(request, *selection, keys, conn, response);
+    });
+    if (!st.ok())
+        return st;
+    return response;
+}
+
+absl::Status HistoricalReader::answer(const v1::GetHistoricalFeaturesRequest& request,
+                                      const FeatureSelection& selection,
+                                      const std::vector<std::string>& keys,
+                                      storage::Connection& conn,
+                                      v1::GetHistoricalFeaturesResponse& response) const {
+    const size_t nViews = selection.views.size();
+    auto& dict = m_db.dictionaries();
+    const auto& schemas = dict.schemas;
+    storage::OfflineTable table(conn, dict.regions, dict.schemas);
+
+    for (const auto& name : selection.columnNames)
         response.add_feature_names(name);
-    const int nColumns = static_cast<int>(selection->columnNames.size());
+    const int nColumns = static_cast<int>(selection.columnNames.size());
     std::vector<std::optional<int64_t>> viewIds(nViews);
     for (size_t v = 0; v < nViews; ++v) {
-        auto id = m_viewIds.find(**reader, selection->views[v].view->project(),
-                                 selection->views[v].view->name());
+        auto id = m_viewIds.find(conn, selection.views[v].view->project(),
+                                 selection.views[v].view->name());
         if (!id.ok())
             return id.status();
         viewIds[v] = *id;
@@ -88,7 +95,7 @@ absl::StatusOr<v1::GetHistoricalFeaturesResponse> HistoricalReader::read(
         for (size_t v = 0; v < nViews; ++v) {
             if (!viewIds[v])
                 continue;
-            const auto& sv = selection->views[v];
+            const auto& sv = selection.views[v];
             const int64_t at = entity.event_timestamp();
             const int64_t ttlMs = sv.view->ttl_seconds() * 1000;
             const int64_t notBefore = ttlMs > 0 ? at - ttlMs : std::numeric_limits<int64_t>::min();
@@ -111,27 +118,40 @@ absl::StatusOr<v1::GetHistoricalFeaturesResponse> HistoricalReader::read(
                 }
                 continue;
             }
-            v1::RowValues values;
-            if (!values.ParseFromString((*record)->vals))
+            uint32_t schemaId = 0;
+            const storage::RowSchemaPtr schema =
+                storage::rowSchemaId((*record)->vals, schemaId) ? schemas.find(schemaId) : nullptr;
+            if (!schema)
                 return absl::DataLossError("stored row of feature view '" + sv.view->name() +
-                                           "' does not parse");
-            std::unordered_map<std::string, v1::Value*> byName;
-            for (auto& nv : *values.mutable_values())
-                byName[nv.name()] = nv.mutable_value();
-            for (size_t i = 0; i < sv.features.size(); ++i) {
-                auto* out = row->mutable_values(sv.columns[i]);
-                out->set_event_timestamp((*record)->eventTs);
-                auto it = byName.find(sv.view->features(sv.features[i]).name());
-                if (it == byName.end() || registry::isNull(*it->second)) {
-                    out->set_status(v1::NULL_VALUE);
-                } else {
-                    out->mutable_value()->Swap(it->second);
-                    out->set_status(v1::PRESENT);
-                }
+                                           "' names an unknown row schema");
+            for (int column : sv.columns) {
+                row->mutable_values(column)->set_event_timestamp((*record)->eventTs);
+                row->mutable_values(column)->set_status(v1::NULL_VALUE);
             }
+            // Fields are placed by name: the row may be older than the view's current schema.
+            storage::RowReader fields((*record)->vals, *schema);
+            int field = -1;
+            while (fields.next(field)) {
+                int column = -1;
+                for (size_t i = 0; i < sv.features.size(); ++i) {
+                    if (sv.view->features(sv.features[i]).name() == schema->fields[field].name)
+                        column = sv.columns[i];
+                }
+                if (column < 0) {
+                    fields.read(nullptr);
+                    continue;
+                }
+                auto* out = row->mutable_values(column);
+                if (!fields.read(out->mutable_value()))
+                    break;
+                out->set_status(v1::PRESENT);
+            }
+            if (!fields.ok())
+                return absl::DataLossError("stored row of feature view '" + sv.view->name() +
+                                           "' does not decode");
         }
     }
-    return response;
+    return absl::OkStatus();
 }
 
 }  // namespace meridian::serving

@@ -4,6 +4,7 @@
 
 #include "absl/status/statusor.h"
 #include "meridian/v1/serving.pb.h"
+#include "serving/featureselection.h"
 #include "serving/registrystore.h"
 #include "storage/database.h"
 #include "storage/viewids.h"
@@ -18,6 +19,11 @@ public:
         const v1::GetHistoricalFeaturesRequest& request) const;
 
 private:
+    absl::Status answer(const v1::GetHistoricalFeaturesRequest& request,
+                        const FeatureSelection& selection, const std::vector<std::string>& keys,
+                        storage::Connection& conn,
+                        v1::GetHistoricalFeaturesResponse& response) const;
+
     storage::Database& m_db;
     storage::ViewIds& m_viewIds;
     RegistryStore& m_registry;

@@ -1,9 +1,12 @@
 #include "serving/materializer.h"
 
+#include <optional>
+
 #include "serving/featurewriter.h"
 #include "storage/changelogtable.h"
 #include "storage/offlinetable.h"
 #include "storage/onlinetable.h"
+#include "storage/rowformat.h"
 
 namespace meridian::serving {
 namespace {
@@ -60,62 +63,83 @@ absl::Status Materializer::runView(const v1::FeatureView& view, int64_t start, i
                                    const Progress& progress) {
     v1::MaterializeProgress p;
     p.set_feature_view(view.name());
-    auto reader = m_db.read();
-    if (!reader.ok())
-        return reader.status();
-    auto viewId = m_viewIds.find(**reader, view.project(), view.name());
-    if (!viewId.ok())
-        return viewId.status();
-    if (!*viewId) {
+    auto& dict = m_db.dictionaries();
+    std::optional<int64_t> viewId;
+    auto st = m_db.read([&](storage::Connection& conn) -> absl::Status {
+        auto id = m_viewIds.find(conn, view.project(), view.name());
+        if (!id.ok())
+            return id.status();
+        viewId = *id;
+        if (!viewId)
+            return absl::OkStatus();
+        auto total =
+            storage::OfflineTable(conn, dict.regions, dict.schemas).countKeys(*viewId, start, end);
+        if (!total.ok())
+            return total.status();
+        p.set_rows_total(*total);
+        return absl::OkStatus();
+    });
+    if (!st.ok())
+        return st;
+    if (!viewId) {
         p.set_percent(100);
         p.set_done(true);
         progress(p);
         return absl::OkStatus();
     }
-    storage::OfflineTable offline(**reader);
-    if (auto st = (*reader)->exec("BEGIN"); !st.ok())
-        return st;
-    auto total = offline.countKeys(**viewId, start, end);
-    if (!total.ok()) {
-        (*reader)->exec("COMMIT").IgnoreError();
-        return total.status();
-    }
-    p.set_rows_total(*total);
 
+    // Page through the keys, each page read in a short transaction of its own and written in
+    // another, so that no read spans the whole run.
     std::vector<storage::OfflineRecord> batch;
-    bool cancelled = false;
-    auto flush = [&]() -> absl::Status {
+    std::optional<std::string> after;
+    while (true) {
+        batch.clear();
+        st = m_db.read([&](storage::Connection& conn) -> absl::Status {
+            return storage::OfflineTable(conn, dict.regions, dict.schemas)
+                .latestPerKey(*viewId, start, end, after ? &*after : nullptr,
+                              [&](const storage::OfflineRecord& r) {
+                                  batch.push_back(r);
+                                  return batch.size() < kBatchRows;
+                              });
+        });
+        if (!st.ok())
+            return st;
         if (batch.empty())
-            return absl::OkStatus();
+            break;
+        after = batch.back().entityKey;
         int64_t written = 0;
-        auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
+        st = m_db.write([&](storage::Connection& conn) -> absl::Status {
             storage::OnlineTable online(conn);
             storage::ChangelogTable log(conn);
             written = 0;
+            v1::Change body;
+            storage::LogAppend entry;
+            entry.kind = v1::Change::FEATURE_ROW;
+            entry.viewId = *viewId;
             for (auto& r : batch) {
-                auto changed = online.upsert(**viewId, r.entityKey,
+                auto changed = online.upsert(*viewId, r.entityKey,
                                              {r.eventTs, r.writeHlc, r.origin, false, r.vals});
                 if (!changed.ok())
                     return changed.status();
                 if (!*changed)
                     continue;
                 ++written;
-                // The online copy changed here: peers holding the view learn of it.
-                v1::Change change;
-                change.set_kind(v1::Change::FEATURE_ROW);
-                change.set_hlc(m_clock.tick());
-                change.set_origin(m_registry.region());
-                change.set_project(view.project());
-                change.set_feature_view(view.name());
-                change.set_entity_key(r.entityKey);
-                change.set_event_timestamp(r.eventTs);
-                change.set_target(v1::ONLINE);
-                change.set_row_hlc(r.writeHlc);
-                change.set_row_origin(r.origin);
-                change.set_commit_ms(replication::wallClockMs());
-                change.set_values(r.vals);
-                if (auto s = log.append(change); !s.ok())
-                    return s;
+                // The online copy changed here: peers holding the view learn of it, with the
+                // row's own clock and origin so that every replica orders it the same way.
+                uint32_t schemaId = 0;
+                storage::rowSchemaId(r.vals, schemaId);
+                body.set_entity_key(r.entityKey);
+                body.set_event_timestamp(r.eventTs);
+                body.set_target(v1::ONLINE);
+                body.set_row_hlc(r.writeHlc);
+                body.set_row_origin(dict.regions.name(r.origin));
+                body.set_values(r.vals);
+                entry.hlc = m_clock.tick();
+                entry.commitMs = replication::wallClockMs();
+                entry.schemaId = schemaId;
+                body.SerializeToString(&entry.body);
+                if (auto s = log.append(entry); !s.ok())
+                    return s.status();
             }
             return absl::OkStatus();
         });
@@ -124,30 +148,9 @@ absl::Status Materializer::runView(const v1::FeatureView& view, int64_t start, i
         p.set_rows_scanned(p.rows_scanned() + static_cast<int64_t>(batch.size()));
         p.set_rows_written(p.rows_written() + written);
         p.set_percent(p.rows_total() ? 100.0 * p.rows_scanned() / p.rows_total() : 100.0);
-        batch.clear();
         if (!progress(p))
-            cancelled = true;
-        return absl::OkStatus();
-    };
-    absl::Status flushStatus;
-    auto st = offline.latestPerKey(**viewId, start, end, [&](const storage::OfflineRecord& r) {
-        batch.push_back(r);
-        if (batch.size() >= kBatchRows) {
-            flushStatus = flush();
-            if (!flushStatus.ok() || cancelled)
-                return false;
-        }
-        return true;
-    });
-    (*reader)->exec("COMMIT").IgnoreError();
-    if (!st.ok())
-        return st;
-    if (!flushStatus.ok())
-        return flushStatus;
-    if (cancelled)
-        return absl::CancelledError("materialization of '" + view.name() + "' cancelled");
-    if (auto s = flush(); !s.ok())
-        return s;
+            return absl::CancelledError("materialization of '" + view.name() + "' cancelled");
+    }
     p.set_percent(100);
     p.set_done(true);
     progress(p);

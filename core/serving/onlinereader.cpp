@@ -7,76 +7,9 @@
 #include "serving/limits.h"
 #include "serving/rowcodec.h"
 #include "storage/onlinetable.h"
+#include "storage/rowformat.h"
 
 namespace meridian::serving {
-namespace {
-
-bool readVarint(std::string_view& in, uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-        const auto byte = static_cast<unsigned char>(in.front());
-        in.remove_prefix(1);
-        v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-        if (!(byte & 0x80))
-            return true;
-    }
-    return false;
-}
-
-// One field of a message on the wire; `bytes` is set for length-delimited fields.
-bool readField(std::string_view& in, uint64_t& tag, std::string_view& bytes) {
-    if (!readVarint(in, tag))
-        return false;
-    uint64_t n = 0;
-    switch (tag & 7) {
-        case 0:
-            return readVarint(in, n);
-        case 1:
-            n = 8;
-            break;
-        case 2:
-            if (!readVarint(in, n))
-                return false;
-            break;
-        case 5:
-            n = 4;
-            break;
-        default:
-            return false;
-    }
-    if (n > in.size())
-        return false;
-    bytes = in.substr(0, n);
-    in.remove_prefix(n);
-    return true;
-}
-
-enum class WireItem { NamedValue, Other, Malformed };
-
-// The next entry of a serialized v1::RowValues (field 1: NamedValue {1: name, 2: value}).
-WireItem nextNamedValue(std::string_view& in, std::string_view& name, std::string_view& value) {
-    uint64_t tag = 0;
-    std::string_view entry;
-    if (!readField(in, tag, entry))
-        return WireItem::Malformed;
-    if (tag != ((1 << 3) | 2))
-        return WireItem::Other;
-    name = {};
-    value = {};
-    while (!entry.empty()) {
-        std::string_view bytes;
-        if (!readField(entry, tag, bytes))
-            return WireItem::Malformed;
-        if (tag == ((1 << 3) | 2))
-            name = bytes;
-        else if (tag == ((2 << 3) | 2))
-            value = bytes;
-    }
-    return WireItem::NamedValue;
-}
-
-}  // namespace
-
 OnlineReader::OnlineReader(storage::Database& db, storage::ViewIds& viewIds,
                            RegistryStore& registry, WatermarkFn watermark)
     : m_db(db), m_viewIds(viewIds), m_registry(registry), m_watermark(std::move(watermark)) {}
@@ -224,6 +157,40 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
         viewIds[v] = *id;
     }
 
+    // Where each field of a stored row goes in the answer, per view and row schema: worked out
+    // once per read for each schema met (a view's rows mostly share its current one).
+    struct Placement {
+        size_t view = 0;
+        uint32_t schemaId = 0;
+        storage::RowSchemaPtr schema;
+        std::vector<int> columns;  // per field of the schema; -1 when not asked for
+    };
+    std::vector<Placement> placements;
+    placements.reserve(nViews * 2);
+    const auto& schemas = m_db.dictionaries().schemas;
+    auto placementOf = [&](size_t v, uint32_t schemaId) -> const Placement* {
+        for (const auto& p : placements) {
+            if (p.view == v && p.schemaId == schemaId)
+                return &p;
+        }
+        auto schema = schemas.find(schemaId);
+        if (!schema)
+            return nullptr;
+        Placement p{v, schemaId, schema, {}};
+        for (const auto& field : schema->fields) {
+            int column = -1;
+            for (const auto& [name, c] : columnOf[v]) {
+                if (name == field.name) {
+                    column = c;
+                    break;
+                }
+            }
+            p.columns.push_back(column);
+        }
+        placements.push_back(std::move(p));
+        return &placements.back();
+    };
+
     response->mutable_rows()->Reserve(request.entities_size());
     for (int r = 0; r < request.entities_size(); ++r) {
         auto* row = response->add_rows();
@@ -250,35 +217,26 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
             }
             if (expired)
                 continue;
-            // The stored RowValues is walked on the wire: each wanted value is parsed once,
-            // straight into the answer, and names are matched in stored (definition) order.
-            std::string_view rest = record.vals;
-            const auto& columns = columnOf[v];
-            size_t next = 0;
-            std::string_view name, valueBytes;
-            while (!rest.empty()) {
-                const auto parsed = nextNamedValue(rest, name, valueBytes);
-                if (parsed == WireItem::Malformed)
-                    return absl::DataLossError("stored row of feature view '" + sv.view->name() +
-                                               "' does not parse");
-                if (parsed == WireItem::Other)
+            // Values are decoded straight into the answer; a row stored under an older
+            // schema of the view has its fields placed by name all the same.
+            uint32_t schemaId = 0;
+            const Placement* placement =
+                storage::rowSchemaId(record.vals, schemaId) ? placementOf(v, schemaId) : nullptr;
+            if (!placement)
+                return absl::DataLossError("stored row of feature view '" + sv.view->name() +
+                                           "' names an unknown row schema");
+            const std::vector<int>* columns = &placement->columns;
+            storage::RowReader fields(record.vals, *placement->schema);
+            int field = -1;
+            while (fields.next(field)) {
+                const int column = (*columns)[field];
+                if (column < 0) {
+                    fields.read(nullptr);
                     continue;
-                if (next >= columns.size() || columns[next].first != name) {
-                    next = 0;
-                    while (next < columns.size() && columns[next].first != name)
-                        ++next;
                 }
-                if (next >= columns.size())
-                    continue;  // a feature no longer in the view
-                const int column = columns[next++].second;
-                if (column < 0)
-                    continue;
                 auto* value = google::protobuf::Arena::CreateMessage<v1::Value>(arena);
-                if (!value->ParseFromArray(valueBytes.data(), static_cast<int>(valueBytes.size())))
-                    return absl::DataLossError("stored row of feature view '" + sv.view->name() +
-                                               "' does not parse");
-                if (registry::isNull(*value))
-                    continue;
+                if (!fields.read(value))
+                    break;
                 auto* out = row->mutable_values(column);
                 if (arena == response->GetArena())
                     out->set_allocated_value(value);  // one arena: handed over, not copied
@@ -286,6 +244,9 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
                     out->mutable_value()->Swap(value);
                 out->set_status(v1::PRESENT);
             }
+            if (!fields.ok())
+                return absl::DataLossError("stored row of feature view '" + sv.view->name() +
+                                           "' does not decode");
         }
     }
     return absl::OkStatus();

@@ -49,13 +49,13 @@ absl::StatusOr<std::unique_ptr<Region>> Region::open(RegionOptions options) {
     r.m_registry->setControlRegion(r.m_options.controlRegion);
     if (auto st = r.m_registry->load(); !st.ok())
         return st;
-    r.m_writer = std::make_unique<FeatureWriter>(*r.m_db, r.m_viewIds, r.m_clock, *r.m_registry);
+    r.m_writer = std::make_unique<FeatureWriter>(*r.m_db, r.viewIds(), r.m_clock, *r.m_registry);
     r.m_online = std::make_unique<OnlineReader>(
-        *r.m_db, r.m_viewIds, *r.m_registry,
+        *r.m_db, r.viewIds(), *r.m_registry,
         [&clock = r.m_clock](const std::string&) { return clock.current(); });
-    r.m_historical = std::make_unique<HistoricalReader>(*r.m_db, r.m_viewIds, *r.m_registry);
+    r.m_historical = std::make_unique<HistoricalReader>(*r.m_db, r.viewIds(), *r.m_registry);
     r.m_materializer =
-        std::make_unique<Materializer>(*r.m_db, r.m_viewIds, r.m_clock, *r.m_registry);
+        std::make_unique<Materializer>(*r.m_db, r.viewIds(), r.m_clock, *r.m_registry);
     return region;
 }
 

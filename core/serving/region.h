@@ -33,7 +33,7 @@ public:
     const std::string& name() const { return m_options.name; }
     const RegionOptions& options() const { return m_options; }
     storage::Database& database() { return *m_db; }
-    storage::ViewIds& viewIds() { return m_viewIds; }
+    storage::ViewIds& viewIds() { return m_db->viewIds(); }
     replication::HybridClock& clock() { return m_clock; }
     RegistryStore& registry() { return *m_registry; }
     FeatureWriter& writer() { return *m_writer; }
@@ -46,7 +46,6 @@ private:
 
     RegionOptions m_options;
     std::unique_ptr<storage::Database> m_db;
-    storage::ViewIds m_viewIds;
     replication::HybridClock m_clock;
     std::unique_ptr<RegistryStore> m_registry;
     std::unique_ptr<FeatureWriter> m_writer;

@@ -45,25 +45,29 @@ absl::Status RegistryStore::checkWritable() const {
     return absl::OkStatus();
 }
 
-absl::Status RegistryStore::store(const std::vector<v1::RegistryObject>& objects,
+absl::Status RegistryStore::store(std::vector<v1::RegistryObject>& objects,
                                   const std::string& principal, const std::string& action) {
     return m_db.write([&](storage::Connection& conn) -> absl::Status {
         storage::RegistryTable table(conn);
         storage::ChangelogTable log(conn);
         storage::AuditTable audit(conn);
-        for (const auto& object : objects) {
+        for (auto& object : objects) {
+            // Stamped inside the transaction, as every log entry is: the log's clock values
+            // grow with its sequence.
+            object.mutable_meta()->set_hlc(m_clock.tick());
             if (auto st = table.put(object); !st.ok())
                 return st;
-            v1::Change change;
-            change.set_kind(object.meta().deleted() ? v1::Change::REGISTRY_DELETE
-                                                    : v1::Change::REGISTRY_PUT);
-            change.set_hlc(object.meta().hlc());
-            change.set_origin(m_region);
-            change.set_project(object.meta().project());
-            change.set_commit_ms(object.meta().updated_at());
-            *change.mutable_object() = object;
-            if (auto st = log.append(change); !st.ok())
-                return st;
+            storage::LogAppend entry;
+            entry.kind =
+                object.meta().deleted() ? v1::Change::REGISTRY_DELETE : v1::Change::REGISTRY_PUT;
+            entry.hlc = object.meta().hlc();
+            entry.commitMs = object.meta().updated_at();
+            v1::Change body;
+            body.set_project(object.meta().project());
+            *body.mutable_object() = object;
+            body.SerializeToString(&entry.body);
+            if (auto st = log.append(entry); !st.ok())
+                return st.status();
             const auto key = registry::keyOf(object);
             if (auto st =
                     audit.record({object.meta().updated_at(), principal, action, key.toString(),
@@ -99,9 +103,10 @@ absl::StatusOr<v1::ApplyResponse> RegistryStore::apply(const v1::ApplyRequest& r
 
     v1::ApplyResponse response;
     std::vector<v1::RegistryObject> changed;
+    std::vector<int> resultOf;  // per changed object, its entry in the response
     for (auto& change : *plan) {
         if (change.action != v1::ApplyResult::UNCHANGED) {
-            change.object.mutable_meta()->set_hlc(m_clock.tick());
+            resultOf.push_back(response.results_size());
             changed.push_back(change.object);
         }
         auto* result = response.add_results();
@@ -112,6 +117,8 @@ absl::StatusOr<v1::ApplyResponse> RegistryStore::apply(const v1::ApplyRequest& r
         return response;
     if (auto st = store(changed, principal, "registry.apply"); !st.ok())
         return st;
+    for (size_t i = 0; i < changed.size(); ++i)
+        *response.mutable_results(resultOf[i])->mutable_meta() = changed[i].meta();
 
     auto next = std::make_shared<registry::Catalog>(*current);
     for (const auto& object : changed)
@@ -133,11 +140,11 @@ absl::StatusOr<v1::ObjectMeta> RegistryStore::remove(const v1::ObjectRef& ref,
     auto tombstone = registry::planDelete(*current, registry::keyOf(ref), context);
     if (!tombstone.ok())
         return tombstone.status();
-    tombstone->mutable_meta()->set_hlc(m_clock.tick());
-    if (auto st = store({*tombstone}, principal, "registry.delete"); !st.ok())
+    std::vector<v1::RegistryObject> objects{std::move(*tombstone)};
+    if (auto st = store(objects, principal, "registry.delete"); !st.ok())
         return st;
-    publish(std::make_shared<registry::Catalog>(current->with(*tombstone)));
-    return tombstone->meta();
+    publish(std::make_shared<registry::Catalog>(current->with(objects.front())));
+    return objects.front().meta();
 }
 
 absl::StatusOr<v1::RegistryObject> RegistryStore::get(const v1::ObjectRef& ref,

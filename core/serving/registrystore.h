@@ -47,7 +47,7 @@ public:
 
 private:
     absl::Status checkWritable() const;
-    absl::Status store(const std::vector<v1::RegistryObject>& objects, const std::string& principal,
+    absl::Status store(std::vector<v1::RegistryObject>& objects, const std::string& principal,
                        const std::string& action);
     void publish(registry::CatalogPtr catalog);
 

@@ -25,21 +25,23 @@ absl::StatusOr<std::string> entityKeyFor(const std::vector<v1::JoinKey>& joinKey
     return storage::encodeEntityKey(std::move(parts));
 }
 
-absl::StatusOr<v1::RowValues> rowValuesFor(const v1::FeatureView& view, const ValueMap& values) {
-    v1::RowValues out;
-    for (const auto& f : view.features()) {
+absl::StatusOr<std::vector<const v1::Value*>> featureValuesFor(const v1::FeatureView& view,
+                                                               const ValueMap& values) {
+    std::vector<const v1::Value*> out(view.features_size(), nullptr);
+    size_t found = 0;
+    for (int i = 0; i < view.features_size(); ++i) {
+        const auto& f = view.features(i);
         auto it = values.find(f.name());
         if (it == values.end())
             continue;
+        ++found;
         if (!registry::valueMatches(it->second, f.value_type()))
             return absl::InvalidArgumentError(
                 "feature '" + f.name() + "' expects " + std::string(valueTypeName(f.value_type())) +
                 ", got " + std::string(valueTypeName(registry::typeOfValue(it->second))));
-        auto* nv = out.add_values();
-        nv->set_name(f.name());
-        *nv->mutable_value() = it->second;
+        out[i] = &it->second;
     }
-    if (out.values_size() != static_cast<int>(values.size())) {
+    if (found != values.size()) {
         for (const auto& [name, value] : values) {
             bool known = false;
             for (const auto& f : view.features())

@@ -20,7 +20,10 @@ using ValueMap = google::protobuf::Map<std::string, v1::Value>;
 absl::StatusOr<std::string> entityKeyFor(const std::vector<v1::JoinKey>& joinKeys,
                                          const ValueMap& keys);
 
-// The stored values of a row: every value must name a feature of the view and have its type.
-absl::StatusOr<v1::RowValues> rowValuesFor(const v1::FeatureView& view, const ValueMap& values);
+// A row's values in the view's feature order (the order storage::RowSchema::of(view) lays
+// them out in), null where absent: every value must name a feature of the view and have its
+// type. The pointers point into `values`.
+absl::StatusOr<std::vector<const v1::Value*>> featureValuesFor(const v1::FeatureView& view,
+                                                               const ValueMap& values);
 
 }  // namespace meridian::serving

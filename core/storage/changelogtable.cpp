@@ -2,33 +2,71 @@
 
 #include <cstdint>
 
-namespace meridian::storage {
+#include "storage/varint.h"
 
-absl::Status ChangelogTable::append(v1::Change& change) {
-    auto last = lastSeq();
-    if (!last.ok())
-        return last.status();
-    const uint64_t seq = *last + 1;
-    change.set_seq(seq);
-    if (change.origin_seq() == 0)
-        change.set_origin_seq(seq);
-    const std::string bytes = change.SerializeAsString();
-    const std::string view = change.project().empty()
-                                 ? change.feature_view()
-                                 : change.project() + "/" + change.feature_view();
-    return m_conn
-        .prepare(
-            "INSERT INTO changelog(seq, hlc, origin, origin_seq, kind, view, commit_ms, change) "
-            "VALUES(?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, static_cast<int64_t>(seq))
-        .bind(2, static_cast<int64_t>(change.hlc()))
-        .bind(3, change.origin())
-        .bind(4, static_cast<int64_t>(change.origin_seq()))
-        .bind(5, static_cast<int64_t>(change.kind()))
-        .bind(6, view)
-        .bind(7, change.commit_ms())
-        .bindBlob(8, bytes)
-        .run();
+namespace meridian::storage {
+namespace {
+
+void appendTag(std::string& out, int field, int wireType) {
+    appendVarint(out, static_cast<uint64_t>(field << 3 | wireType));
+}
+void appendUint(std::string& out, int field, uint64_t v) {
+    if (v == 0)
+        return;
+    appendTag(out, field, 0);
+    appendVarint(out, v);
+}
+void appendString(std::string& out, int field, std::string_view s) {
+    if (s.empty())
+        return;
+    appendTag(out, field, 2);
+    appendVarint(out, s.size());
+    out.append(s);
+}
+
+// Fixed per-entry bytes SQLite spends beside the body: cell header, rowid and the columns.
+constexpr int64_t kEntryOverhead = 24;
+// Entries whose size stands for the whole log.
+constexpr int kSizeSample = 512;
+
+}  // namespace
+
+void appendWireChange(std::string& out, const LogEntry& e, std::string_view origin,
+                      std::string_view project, std::string_view view) {
+    thread_local std::string head;
+    head.clear();
+    // Field numbers of v1::Change.
+    appendUint(head, 1, e.seq);
+    appendUint(head, 2, e.hlc);
+    appendString(head, 3, origin);
+    appendUint(head, 4, e.seq);
+    appendUint(head, 5, static_cast<uint64_t>(e.kind));
+    appendString(head, 6, project);
+    appendString(head, 7, view);
+    appendUint(head, 13, static_cast<uint64_t>(e.commitMs));
+    appendTag(out, 1, 2);
+    appendVarint(out, head.size() + e.body.size());
+    out.append(head);
+    out.append(e.body);
+}
+
+absl::StatusOr<uint64_t> ChangelogTable::append(const LogAppend& entry, uint64_t seq) {
+    auto& q = m_conn.prepare(
+        "INSERT INTO changelog(hlc, kind, view_id, commit_ms, schema_id, change, seq) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, static_cast<int64_t>(entry.hlc))
+        .bind(2, static_cast<int64_t>(entry.kind))
+        .bind(4, entry.commitMs)
+        .bindBlob(6, entry.body);
+    if (entry.viewId)
+        q.bind(3, entry.viewId);
+    if (entry.schemaId)
+        q.bind(5, static_cast<int64_t>(entry.schemaId));
+    if (seq)
+        q.bind(7, static_cast<int64_t>(seq));
+    if (auto st = q.run(); !st.ok())
+        return st;
+    return static_cast<uint64_t>(m_conn.lastInsertRowid());
 }
 
 absl::StatusOr<uint64_t> ChangelogTable::lastSeq() {
@@ -53,9 +91,8 @@ absl::StatusOr<uint64_t> ChangelogTable::firstSeq() {
 
 absl::StatusOr<uint64_t> ChangelogTable::maxHlc() {
     auto& q = m_conn.prepare(
-        "SELECT max(coalesce((SELECT max(hlc) FROM changelog), 0), coalesce((SELECT CAST(value AS "
-        "INTEGER) FROM meta "
-        "WHERE key = 'hlc_floor'), 0))");
+        "SELECT max(coalesce((SELECT hlc FROM changelog ORDER BY seq DESC LIMIT 1), 0), "
+        "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'hlc_floor'), 0))");
     uint64_t hlc = q.step() ? static_cast<uint64_t>(q.int64(0)) : 0;
     auto st = q.status();
     q.reset();
@@ -64,43 +101,21 @@ absl::StatusOr<uint64_t> ChangelogTable::maxHlc() {
     return hlc;
 }
 
-absl::Status ChangelogTable::readAfter(uint64_t after, int limit,
-                                       const std::function<bool(v1::Change&&)>& visit) {
-    auto& q = m_conn.prepare("SELECT change FROM changelog WHERE seq > ? ORDER BY seq LIMIT ?");
-    q.bind(1, static_cast<int64_t>(after)).bind(2, limit);
-    while (q.step()) {
-        v1::Change c;
-        const auto blob = q.blob(0);
-        if (!c.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
-            q.reset();
-            return absl::DataLossError("changelog entry after seq " + std::to_string(after) +
-                                       " does not parse");
-        }
-        if (!visit(std::move(c)))
-            break;
-    }
-    auto st = q.status();
-    q.reset();
-    return st;
-}
-
 absl::Status ChangelogTable::scanAfter(uint64_t after, int limit,
                                        const std::function<bool(const LogEntry&)>& visit) {
     auto& q = m_conn.prepare(
-        "SELECT seq, kind, view, commit_ms, change FROM changelog WHERE seq > ? ORDER BY seq LIMIT "
-        "?");
+        "SELECT seq, hlc, kind, view_id, commit_ms, schema_id, change FROM changelog WHERE seq > "
+        "? ORDER BY seq LIMIT ?");
     q.bind(1, static_cast<int64_t>(after)).bind(2, limit);
     while (q.step()) {
         LogEntry e;
         e.seq = static_cast<uint64_t>(q.int64(0));
-        e.kind = static_cast<v1::Change::Kind>(q.int64(1));
-        const std::string_view view = q.text(2);
-        const auto slash = view.find('/');
-        e.project = slash == std::string_view::npos ? view : view.substr(0, slash);
-        e.featureView =
-            slash == std::string_view::npos ? std::string_view() : view.substr(slash + 1);
-        e.commitMs = q.int64(3);
-        e.change = q.blob(4);
+        e.hlc = static_cast<uint64_t>(q.int64(1));
+        e.kind = static_cast<v1::Change::Kind>(q.int64(2));
+        e.viewId = q.int64(3);
+        e.commitMs = q.int64(4);
+        e.schemaId = static_cast<uint32_t>(q.int64(5));
+        e.body = q.blob(6);
         if (!visit(e))
             break;
     }
@@ -109,22 +124,55 @@ absl::Status ChangelogTable::scanAfter(uint64_t after, int limit,
     return st;
 }
 
-absl::StatusOr<int64_t> ChangelogTable::truncateThrough(uint64_t upTo) {
-    // The clock must restart above what the removed entries carried: keep their highest value.
+absl::Status ChangelogTable::readAfter(uint64_t after, int limit, ViewIds& views,
+                                       std::string_view origin,
+                                       const std::function<bool(v1::Change&&)>& visit) {
+    absl::Status failed;
+    std::string bytes;
+    auto st = scanAfter(after, limit, [&](const LogEntry& e) {
+        std::string project, view;
+        if (e.viewId) {
+            auto name = views.nameOf(m_conn, e.viewId);
+            if (!name.ok()) {
+                failed = name.status();
+                return false;
+            }
+            project = name->first;
+            view = name->second;
+        }
+        bytes.clear();
+        appendWireChange(bytes, e, origin, project, view);
+        v1::ChangeList list;
+        if (!list.ParseFromString(bytes) || list.changes_size() != 1) {
+            failed =
+                absl::DataLossError("changelog entry " + std::to_string(e.seq) + " does not parse");
+            return false;
+        }
+        return visit(std::move(*list.mutable_changes(0)));
+    });
+    return st.ok() ? failed : st;
+}
+
+absl::StatusOr<int64_t> ChangelogTable::truncateThrough(uint64_t upTo, int64_t limit) {
+    auto first = firstSeq();
+    if (!first.ok())
+        return first.status();
+    if (*first == 0 || *first > upTo)
+        return int64_t{0};
+    const uint64_t last = std::min<uint64_t>(upTo, *first + static_cast<uint64_t>(limit) - 1);
+    // The clock must restart above what the removed entries carried: keep their highest value
+    // (the newest removed entry's: values only grow along the log).
     auto st = m_conn
                   .prepare(
-                      "INSERT INTO meta(key, value) SELECT 'hlc_floor', CAST(max(hlc) AS TEXT) "
-                      "FROM changelog "
-                      "WHERE seq <= ?1 AND hlc > coalesce((SELECT CAST(value AS INTEGER) FROM meta "
-                      "WHERE key = "
-                      "'hlc_floor'), 0) HAVING max(hlc) IS NOT NULL ON CONFLICT(key) DO UPDATE SET "
-                      "value = excluded.value")
-                  .bind(1, static_cast<int64_t>(upTo))
+                      "INSERT INTO meta(key, value) SELECT 'hlc_floor', CAST(hlc AS TEXT) "
+                      "FROM changelog WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1 "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+                  .bind(1, static_cast<int64_t>(last))
                   .run();
     if (!st.ok())
         return st;
     st = m_conn.prepare("DELETE FROM changelog WHERE seq <= ?")
-             .bind(1, static_cast<int64_t>(upTo))
+             .bind(1, static_cast<int64_t>(last))
              .run();
     if (!st.ok())
         return st;
@@ -170,16 +218,33 @@ absl::StatusOr<uint64_t> ChangelogTable::lastSeqBefore(int64_t commitMs) {
     return answer;
 }
 
-absl::StatusOr<int64_t> ChangelogTable::bytesAfter(uint64_t after) {
-    auto& q =
-        m_conn.prepare("SELECT coalesce(sum(length(change)), 0) FROM changelog WHERE seq > ?");
-    q.bind(1, static_cast<int64_t>(after));
-    int64_t bytes = q.step() ? q.int64(0) : 0;
+absl::StatusOr<int64_t> ChangelogTable::estimatedBytes() {
+    auto first = firstSeq();
+    if (!first.ok())
+        return first.status();
+    auto last = lastSeq();
+    if (!last.ok())
+        return last.status();
+    if (*first == 0)
+        return int64_t{0};
+    auto& q = m_conn.prepare(
+        "SELECT count(*), coalesce(sum(length(change)), 0) FROM (SELECT change FROM changelog "
+        "ORDER BY seq DESC LIMIT ?)");
+    q.bind(1, kSizeSample);
+    int64_t sampled = 0, bytes = 0;
+    if (q.step()) {
+        sampled = q.int64(0);
+        bytes = q.int64(1);
+    }
     auto st = q.status();
     q.reset();
     if (!st.ok())
         return st;
-    return bytes;
+    if (sampled == 0)
+        return int64_t{0};
+    // Sequences are contiguous: retention removes from the front only.
+    const auto entries = static_cast<int64_t>(*last - *first + 1);
+    return entries * (bytes / sampled + kEntryOverhead);
 }
 
 }  // namespace meridian::storage

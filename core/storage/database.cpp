@@ -2,6 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "storage/onlinetable.h"
 #include "storage/schema.h"
 
 namespace meridian::storage {
@@ -12,22 +17,51 @@ constexpr int kCheckpointFrames = 1000;
 // A WAL this long is let restart from its beginning: the next transaction waits for the
 // checkpoint under way, so that the log does not grow for as long as writes keep coming.
 constexpr int kRestartFrames = 16 * kCheckpointFrames;
+// Most writes one transaction carries: enough to share an fsync among many clients, few enough
+// that the first of them does not wait long for the last.
+constexpr size_t kMaxGroup = 256;
+// How long a truncating checkpoint waits for readers before it gives up until the next commit.
+constexpr int kTruncateWaitMs = 200;
+constexpr int kBusyTimeoutMs = 10000;
+
+int64_t steadyMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+int64_t fileBytes(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
+}
 
 }  // namespace
 
+struct Database::PendingWrite {
+    const Body* body = nullptr;
+    absl::Status result;
+    bool done = false;
+};
+
 absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path,
-                                                         Durability durability) {
+                                                         DatabaseOptions options) {
     auto writer = Connection::open(path, false);
     if (!writer.ok())
         return writer.status();
     auto& conn = **writer;
     if (auto st = conn.exec("PRAGMA journal_mode=WAL"); !st.ok())
         return st;
-    if (auto st = conn.exec(durability == Durability::Full ? "PRAGMA synchronous=FULL"
-                                                           : "PRAGMA synchronous=NORMAL");
+    if (auto st = conn.exec(options.durability == Durability::Full ? "PRAGMA synchronous=FULL"
+                                                                   : "PRAGMA synchronous=NORMAL");
         !st.ok())
         return st;
     if (auto st = conn.exec("PRAGMA cache_size=-65536"); !st.ok())
+        return st;
+    // Whenever the WAL restarts, its file is cut back to this size instead of keeping the
+    // largest size it ever reached.
+    if (auto st =
+            conn.exec("PRAGMA journal_size_limit=" + std::to_string(options.walLimitBytes / 4));
+        !st.ok())
         return st;
     if (auto st = conn.exec("BEGIN IMMEDIATE"); !st.ok())
         return st;
@@ -44,8 +78,20 @@ absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path
     // checkpoint anything.
     if (auto st = (*checkpointConn)->exec("PRAGMA journal_mode=WAL"); !st.ok())
         return st;
-    std::unique_ptr<Database> db(new Database(path, std::move(*writer)));
-    db->m_durability = durability;
+    std::unique_ptr<Database> db(new Database(path, options, std::move(*writer)));
+    auto& dict = db->m_dictionaries;
+    if (auto st = dict.regions.load(*db->m_writer); !st.ok())
+        return st;
+    if (auto st = dict.schemas.load(*db->m_writer); !st.ok())
+        return st;
+    if (auto st = registerConflictRule(*db->m_writer, dict.regions); !st.ok())
+        return st;
+    {
+        auto& q = db->m_writer->prepare("PRAGMA page_size");
+        if (q.step())
+            db->m_pageSize = static_cast<int>(q.int64(0));
+        q.reset();
+    }
     // Replaces SQLite's automatic checkpoint on the writer (which is itself a WAL hook).
     sqlite3_wal_hook(db->m_writer->handle(), &Database::onWalCommit, db.get());
     db->m_checkpointer = std::thread([d = db.get(), c = std::move(*checkpointConn)]() mutable {
@@ -87,8 +133,8 @@ void Database::checkpointLoop(std::unique_ptr<Connection> conn) {
     conn.reset();
 }
 
-Database::Database(std::string path, std::unique_ptr<Connection> writer)
-    : m_path(std::move(path)), m_writer(std::move(writer)) {}
+Database::Database(std::string path, DatabaseOptions options, std::unique_ptr<Connection> writer)
+    : m_path(std::move(path)), m_options(options), m_writer(std::move(writer)) {}
 
 Database::~Database() {
     {
@@ -104,70 +150,207 @@ Database::~Database() {
     m_writer.reset();
 }
 
-absl::Status Database::write(const std::function<absl::Status(Connection&)>& body) {
-    std::lock_guard lock(m_writeMutex);
-    if (m_walFrames.load(std::memory_order_relaxed) >= kRestartFrames) {
+absl::Status Database::write(const Body& body) {
+    PendingWrite me;
+    me.body = &body;
+    std::unique_lock lock(m_queueMutex);
+    m_queue.push_back(&me);
+    m_queueChanged.wait(lock, [&] { return me.done || !m_committing; });
+    if (me.done)
+        return me.result;
+    // Leader: commit what is queued, in arrival order, until this write is among the committed.
+    m_committing = true;
+    while (!me.done) {
+        std::vector<PendingWrite*> group;
+        while (!m_queue.empty() && group.size() < kMaxGroup) {
+            group.push_back(m_queue.front());
+            m_queue.pop_front();
+        }
+        lock.unlock();
+        commitGroup(group);
+        lock.lock();
+        for (auto* p : group)
+            p->done = true;
+        m_queueChanged.notify_all();
+    }
+    m_committing = false;
+    m_queueChanged.notify_all();
+    return me.result;
+}
+
+size_t Database::pendingWrites() const {
+    std::lock_guard lock(m_queueMutex);
+    return m_queue.size();
+}
+
+void Database::commitGroup(const std::vector<PendingWrite*>& group) {
+    keepWalBounded();
+    Connection& c = *m_writer;
+    auto failAll = [&](const absl::Status& st) {
+        for (auto* p : group) {
+            if (p->result.ok())
+                p->result = st;
+        }
+    };
+    if (auto st = c.exec("BEGIN IMMEDIATE"); !st.ok()) {
+        failAll(st);
+        return;
+    }
+    // A lone write needs no savepoint: its failure rolls back the whole transaction.
+    const bool alone = group.size() == 1;
+    int succeeded = 0;
+    for (auto* p : group) {
+        if (!c.inTransaction()) {
+            // SQLite rolled the transaction back on an error of an earlier body (disk full, I/O):
+            // running this one would commit each statement on its own.
+            p->result = absl::UnavailableError(
+                "write not attempted: an error rolled back the transaction it shared");
+            continue;
+        }
+        const size_t mark = c.undoMark();
+        if (!alone) {
+            if (auto st = c.prepare("SAVEPOINT write").run(); !st.ok()) {
+                p->result = st;
+                continue;
+            }
+        }
+        p->result = (*p->body)(c);
+        if (p->result.ok()) {
+            ++succeeded;
+            if (!alone)
+                p->result = c.prepare("RELEASE write").run();
+            continue;
+        }
+        c.resetAll();
+        if (!alone && c.inTransaction()) {
+            c.prepare("ROLLBACK TO write").run().IgnoreError();
+            c.prepare("RELEASE write").run().IgnoreError();
+        }
+        c.undoTo(mark);
+    }
+    c.resetAll();
+    if (succeeded == 0 || !c.inTransaction()) {
+        if (c.inTransaction())
+            c.exec("ROLLBACK").IgnoreError();
+        c.undoTo(0);
+        failAll(absl::UnavailableError("the transaction was rolled back"));
+        return;
+    }
+    if (auto st = c.exec("COMMIT"); !st.ok()) {
+        c.exec("ROLLBACK").IgnoreError();
+        c.undoTo(0);
+        failAll(st);
+        return;
+    }
+    c.dropUndo();
+    m_transactions.fetch_add(1, std::memory_order_relaxed);
+    m_writesCommitted.fetch_add(succeeded, std::memory_order_relaxed);
+    if (m_commitListener)
+        m_commitListener();
+}
+
+void Database::keepWalBounded() {
+    const int frames = m_walFrames.load(std::memory_order_relaxed);
+    if (frames >= kRestartFrames) {
         // SQLite restarts the WAL only in a transaction begun after a complete checkpoint.
         std::unique_lock checkpointLock(m_checkpointMutex);
         m_checkpointDone.wait(checkpointLock, [this] {
             return (!m_checkpointDue && !m_checkpointRunning) || m_checkpointStop;
         });
     }
-    if (auto st = m_writer->exec("BEGIN IMMEDIATE"); !st.ok())
+    if (static_cast<int64_t>(frames) * m_pageSize < m_options.walLimitBytes)
+        return;
+    if (fileBytes(m_path + "-wal") < m_options.walLimitBytes)
+        return;
+    // Past the limit: copy everything back and cut the file to nothing once no reader needs
+    // it. Readers are short, so the wait is too; if one is not, the next commit tries again.
+    sqlite3_busy_timeout(m_writer->handle(), kTruncateWaitMs);
+    int log = 0, done = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(m_writer->handle(), nullptr,
+                                             SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    sqlite3_busy_timeout(m_writer->handle(), kBusyTimeoutMs);
+    if (rc == SQLITE_OK)
+        m_walFrames.store(0, std::memory_order_relaxed);
+}
+
+absl::Status Database::read(const Body& body) {
+    auto lease = read();
+    if (!lease.ok())
+        return lease.status();
+    Connection& c = **lease;
+    if (auto st = c.exec("BEGIN"); !st.ok())
         return st;
-    absl::Status st = body(*m_writer);
-    if (st.ok())
-        st = m_writer->exec("COMMIT");
-    if (!st.ok()) {
-        m_writer->exec("ROLLBACK").IgnoreError();
-        return st;
-    }
-    if (m_commitListener)
-        m_commitListener();
+    absl::Status st = body(c);
+    c.resetAll();
+    if (auto end = c.exec(st.ok() ? "COMMIT" : "ROLLBACK"); !end.ok() && st.ok())
+        st = end;
     return st;
 }
 
 absl::StatusOr<Database::Reader> Database::read() {
+    const int64_t since = steadyMs();
     {
         std::lock_guard lock(m_poolMutex);
+        m_leasesSinceMs.insert(since);
         if (!m_readers.empty()) {
             auto conn = std::move(m_readers.back());
             m_readers.pop_back();
-            return Reader(this, std::move(conn));
+            return Reader(this, std::move(conn), since);
         }
     }
     auto conn = Connection::open(m_path, true);
-    if (!conn.ok())
+    if (!conn.ok()) {
+        endLease(since);
         return conn.status();
+    }
     (*conn)->exec("PRAGMA cache_size=-16384").IgnoreError();
     // Pages of the main file are read through a memory map rather than a read() each: point
     // lookups that miss the page cache then cost no system call and no copy.
     (*conn)->exec("PRAGMA mmap_size=1073741824").IgnoreError();
-    return Reader(this, std::move(*conn));
+    return Reader(this, std::move(*conn), since);
 }
 
-void Database::giveBack(std::unique_ptr<Connection> conn) {
-    // A statement left on a row would pin this connection to an old snapshot.
-    conn->resetAll();
-    if (!sqlite3_get_autocommit(conn->handle()))
-        conn->exec("ROLLBACK").IgnoreError();
+void Database::endLease(int64_t sinceMs) {
     std::lock_guard lock(m_poolMutex);
+    if (auto it = m_leasesSinceMs.find(sinceMs); it != m_leasesSinceMs.end())
+        m_leasesSinceMs.erase(it);
+}
+
+void Database::giveBack(std::unique_ptr<Connection> conn, int64_t sinceMs) {
+    // A statement left on a row would pin this connection to an old snapshot, and with it the
+    // WAL: every lease ends with no statement active and no transaction open.
+    conn->resetAll();
+    if (conn->inTransaction()) {
+        if (m_leaked.fetch_add(1, std::memory_order_relaxed) == 0)
+            std::fprintf(stderr,
+                         "meridian: a read lease on %s ended inside a transaction; rolled back\n",
+                         m_path.c_str());
+        conn->exec("ROLLBACK").IgnoreError();
+    }
+    std::lock_guard lock(m_poolMutex);
+    if (auto it = m_leasesSinceMs.find(sinceMs); it != m_leasesSinceMs.end())
+        m_leasesSinceMs.erase(it);
     m_readers.push_back(std::move(conn));
 }
 
 Database::Reader::~Reader() {
     if (m_conn)
-        m_db->giveBack(std::move(m_conn));
+        m_db->giveBack(std::move(m_conn), m_sinceMs);
+}
+
+StorageFigures Database::figures() const {
+    StorageFigures f;
+    f.databaseBytes = fileBytes(m_path);
+    f.walBytes = fileBytes(m_path + "-wal");
+    f.walLimitBytes = m_options.walLimitBytes;
+    std::lock_guard lock(m_poolMutex);
+    if (!m_leasesSinceMs.empty())
+        f.oldestReadMs = steadyMs() - *m_leasesSinceMs.begin();
+    return f;
 }
 
 int64_t Database::sizeBytes() const {
-    int64_t total = 0;
-    for (const char* suffix : {"", "-wal"}) {
-        struct stat st {};
-        if (::stat((m_path + suffix).c_str(), &st) == 0)
-            total += st.st_size;
-    }
-    return total;
+    return fileBytes(m_path) + fileBytes(m_path + "-wal");
 }
 
 }  // namespace meridian::storage

@@ -1,18 +1,24 @@
 #pragma once
-// One region's SQLite database in WAL mode: a single writer connection for transactions and
-// a pool of reader connections that read concurrently with it.
+// One region's SQLite database in WAL mode: a single writer connection on which concurrent
+// writes are committed in groups (one transaction and one fsync for all of them), and a pool of
+// reader connections that read concurrently with it.
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "storage/rowschema.h"
 #include "storage/sqlite.h"
+#include "storage/viewids.h"
 
 namespace meridian::storage {
 
@@ -21,20 +27,61 @@ enum class Durability {
     Normal,  // fsync at checkpoints: survives a process crash, not a power loss
 };
 
+struct DatabaseOptions {
+    Durability durability = Durability::Full;
+    // Past this size the WAL is checkpointed and truncated as soon as no reader needs it, and
+    // the alert board hears of it (figures().walOverLimit).
+    int64_t walLimitBytes = 64 << 20;
+};
+
+// Sizes of the files, for status and alerts.
+struct StorageFigures {
+    int64_t databaseBytes = 0;
+    int64_t walBytes = 0;
+    int64_t walLimitBytes = 0;
+    // The longest any reader has held its connection right now (0: none out), in ms.
+    int64_t oldestReadMs = 0;
+};
+
+// What the feature tables store instead of names — small ids of views and regions, row schemas —
+// cached, and kept by the database so that the caches follow its transactions.
+struct Dictionaries {
+    ViewIds views;
+    RegionIds regions;
+    RowSchemas schemas;
+};
+
 class Database {
 public:
+    using Body = std::function<absl::Status(Connection&)>;
+
     static absl::StatusOr<std::unique_ptr<Database>> open(const std::string& path,
-                                                          Durability durability = Durability::Full);
+                                                          DatabaseOptions options = {});
+    static absl::StatusOr<std::unique_ptr<Database>> open(const std::string& path,
+                                                          Durability durability) {
+        return open(path, DatabaseOptions{durability});
+    }
     ~Database();
 
-    // Runs `body` in one IMMEDIATE transaction on the writer connection; an error from `body`
-    // (or from COMMIT) rolls everything back.
-    absl::Status write(const std::function<absl::Status(Connection&)>& body);
+    // Runs `body` in a transaction on the writer connection and returns once it is durable.
+    // Writes that arrive while another commits are committed together: each body runs inside a
+    // savepoint of one shared transaction, so an error from a body undoes that body alone (and
+    // the in-memory effects it registered with Connection::onRollback), and one fsync covers
+    // the group. A body may therefore run on another writer's thread: it must not wait for a
+    // lock that a caller of write() may hold while it waits.
+    absl::Status write(const Body& body);
 
-    // A reader connection, returned to the pool when the lease ends.
+    // Runs `body` in one read transaction (one consistent snapshot) on a reader connection and
+    // ends it before returning, so no read can keep the WAL from being reset.
+    absl::Status read(const Body& body);
+
+    // A reader connection, returned to the pool when the lease ends. Statements are reset and
+    // any transaction left open is rolled back on return; a lease is for short reads — long
+    // scans page through read(fn) calls instead.
     class Reader {
     public:
-        Reader(Database* db, std::unique_ptr<Connection> c) : m_db(db), m_conn(std::move(c)) {}
+        Reader(Database* db, std::unique_ptr<Connection> c, int64_t sinceMs)
+            : m_db(db), m_conn(std::move(c)), m_sinceMs(sinceMs) {}
         Reader(Reader&&) = default;
         ~Reader();
         Connection& operator*() { return *m_conn; }
@@ -43,30 +90,59 @@ public:
     private:
         Database* m_db;
         std::unique_ptr<Connection> m_conn;
+        int64_t m_sinceMs;
     };
     absl::StatusOr<Reader> read();
 
-    // Called after every successful commit of write() (on the writing thread).
+    // Called after every successful commit of write() (on the committing thread).
     void setCommitListener(std::function<void()> listener) {
         m_commitListener = std::move(listener);
     }
 
+    Dictionaries& dictionaries() { return m_dictionaries; }
+    ViewIds& viewIds() { return m_dictionaries.views; }
+
     const std::string& path() const { return m_path; }
+    const DatabaseOptions& options() const { return m_options; }
+    StorageFigures figures() const;
+    // Database and WAL files together.
     int64_t sizeBytes() const;
 
+    // For tests and benchmarks: transactions committed, and writes they carried.
+    int64_t transactions() const { return m_transactions.load(std::memory_order_relaxed); }
+    int64_t writesCommitted() const { return m_writesCommitted.load(std::memory_order_relaxed); }
+    // Leases returned with a transaction still open (each rolled back, and reported once).
+    int64_t leakedTransactions() const { return m_leaked.load(std::memory_order_relaxed); }
+    // Writes waiting for the commit under way to finish.
+    size_t pendingWrites() const;
+
 private:
-    Database(std::string path, std::unique_ptr<Connection> writer);
-    void giveBack(std::unique_ptr<Connection> conn);
+    struct PendingWrite;
+
+    Database(std::string path, DatabaseOptions options, std::unique_ptr<Connection> writer);
+    void commitGroup(const std::vector<PendingWrite*>& group);
+    void keepWalBounded();
+    void giveBack(std::unique_ptr<Connection> conn, int64_t sinceMs);
+    void endLease(int64_t sinceMs);
     static int onWalCommit(void* self, sqlite3* db, const char* name, int frames);
     void checkpointLoop(std::unique_ptr<Connection> conn);
 
     std::string m_path;
-    Durability m_durability = Durability::Full;
-    std::mutex m_writeMutex;
+    DatabaseOptions m_options;
+    int m_pageSize = 4096;
     std::unique_ptr<Connection> m_writer;
     std::function<void()> m_commitListener;
-    std::mutex m_poolMutex;
+    Dictionaries m_dictionaries;
+
+    // The commit queue: the first writer to find no commit under way commits everything queued.
+    mutable std::mutex m_queueMutex;
+    std::condition_variable m_queueChanged;
+    std::deque<PendingWrite*> m_queue;
+    bool m_committing = false;
+
+    mutable std::mutex m_poolMutex;
     std::vector<std::unique_ptr<Connection>> m_readers;
+    std::multiset<int64_t> m_leasesSinceMs;  // start of every lease out now
 
     // The WAL is copied back into the database file on a thread of its own, so that a commit
     // does not wait for a checkpoint (SQLite's automatic one runs inside COMMIT).
@@ -78,6 +154,10 @@ private:
     bool m_checkpointRunning = false;
     bool m_checkpointStop = false;
     std::atomic<int> m_walFrames{0};  // WAL size after the latest commit
+
+    std::atomic<int64_t> m_transactions{0};
+    std::atomic<int64_t> m_writesCommitted{0};
+    std::atomic<int64_t> m_leaked{0};
 };
 
 }  // namespace meridian::storage

@@ -3,31 +3,12 @@
 #include <algorithm>
 
 #include "registry/valuetypes.h"
+#include "storage/varint.h"
 
 namespace meridian::storage {
 namespace {
 
 enum Tag : char { kInt64 = 1, kInt32 = 2, kString = 3, kBytes = 4 };
-
-void putVarint(std::string& out, uint64_t v) {
-    while (v >= 0x80) {
-        out.push_back(static_cast<char>(v | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
-}
-
-bool getVarint(std::string_view& in, uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-        const auto byte = static_cast<unsigned char>(in.front());
-        in.remove_prefix(1);
-        v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-        if (!(byte & 0x80))
-            return true;
-    }
-    return false;
-}
 
 // Big-endian with the sign bit flipped, so byte order is numeric order.
 void putOrderedInt(std::string& out, int64_t v, int bytes) {
@@ -58,7 +39,7 @@ absl::StatusOr<std::string> encodeEntityKey(std::vector<KeyPart> parts) {
         const auto& [name, value] = parts[i];
         if (i > 0 && parts[i - 1].first == name)
             return absl::InvalidArgumentError("join key '" + name + "' given twice");
-        putVarint(out, name.size());
+        appendVarint(out, name.size());
         out += name;
         switch (value.val_case()) {
             case v1::Value::kInt64Val:
@@ -71,12 +52,12 @@ absl::StatusOr<std::string> encodeEntityKey(std::vector<KeyPart> parts) {
                 break;
             case v1::Value::kStringVal:
                 out.push_back(kString);
-                putVarint(out, value.string_val().size());
+                appendVarint(out, value.string_val().size());
                 out += value.string_val();
                 break;
             case v1::Value::kBytesVal:
                 out.push_back(kBytes);
-                putVarint(out, value.bytes_val().size());
+                appendVarint(out, value.bytes_val().size());
                 out += value.bytes_val();
                 break;
             case v1::Value::VAL_NOT_SET:
@@ -96,7 +77,7 @@ absl::StatusOr<std::vector<KeyPart>> decodeEntityKey(std::string_view in) {
     auto corrupt = [] { return absl::DataLossError("malformed entity key"); };
     while (!in.empty()) {
         uint64_t len = 0;
-        if (!getVarint(in, len) || len > in.size())
+        if (!readVarint(in, len) || len > in.size())
             return corrupt();
         KeyPart part;
         part.first = std::string(in.substr(0, len));
@@ -121,7 +102,7 @@ absl::StatusOr<std::vector<KeyPart>> decodeEntityKey(std::string_view in) {
             case kString:
             case kBytes: {
                 uint64_t n = 0;
-                if (!getVarint(in, n) || n > in.size())
+                if (!readVarint(in, n) || n > in.size())
                     return corrupt();
                 if (tag == kString) {
                     part.second.set_string_val(std::string(in.substr(0, n)));

@@ -2,23 +2,39 @@
 
 #include <xxhash.h>
 
+#include "storage/rowformat.h"
+
 namespace meridian::storage {
 
-uint64_t offlineRowHash(const OfflineRecord& r) {
-    // Length-prefixed key, then the fixed-size fields and the origin and values.
+uint64_t offlineRowHash(std::string_view entityKey, int64_t eventTs, uint64_t writeHlc,
+                        std::string_view origin, uint64_t schemaDigest, std::string_view rowBody) {
+    // Length-prefixed key, then the fixed-size fields, the origin and the values.
     thread_local std::string buffer;
     buffer.clear();
-    const uint64_t keyLen = r.entityKey.size();
-    const int64_t ts = r.eventTs;
-    const uint64_t hlc = r.writeHlc;
+    const uint64_t keyLen = entityKey.size();
     buffer.append(reinterpret_cast<const char*>(&keyLen), sizeof keyLen);
-    buffer.append(r.entityKey);
-    buffer.append(reinterpret_cast<const char*>(&ts), sizeof ts);
-    buffer.append(reinterpret_cast<const char*>(&hlc), sizeof hlc);
-    buffer.append(r.origin);
+    buffer.append(entityKey);
+    buffer.append(reinterpret_cast<const char*>(&eventTs), sizeof eventTs);
+    buffer.append(reinterpret_cast<const char*>(&writeHlc), sizeof writeHlc);
+    buffer.append(origin);
     buffer.push_back('\0');
-    buffer.append(r.vals);
+    buffer.append(reinterpret_cast<const char*>(&schemaDigest), sizeof schemaDigest);
+    buffer.append(rowBody);
     return XXH64(buffer.data(), buffer.size(), 0);
+}
+
+absl::StatusOr<uint64_t> OfflineTable::hashOf(const OfflineRecord& r) const {
+    uint32_t schemaId = 0;
+    const RowSchemaPtr schema = rowSchemaId(r.vals, schemaId) ? m_schemas.find(schemaId) : nullptr;
+    if (!schema)
+        return absl::DataLossError("offline row names row schema " + std::to_string(schemaId) +
+                                   ", which this database does not have");
+    const std::string origin = m_regions.name(r.origin);
+    if (origin.empty())
+        return absl::DataLossError("offline row names region id " + std::to_string(r.origin) +
+                                   ", which this database does not have");
+    return offlineRowHash(r.entityKey, r.eventTs, r.writeHlc, origin, schema->digest,
+                          rowBody(r.vals));
 }
 
 absl::StatusOr<bool> OfflineTable::insert(int64_t viewId, const OfflineRecord& r) {
@@ -55,19 +71,23 @@ absl::Status OfflineTable::addToPartition(int64_t viewId, int64_t day, int64_t r
 }
 
 absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r) {
-    auto added = insert(viewId, r);
+    PartitionDeltas deltas;
+    auto added = append(viewId, r, deltas);
     if (!added.ok() || !*added)
         return added;
-    if (auto st = addToPartition(viewId, dayOf(r.eventTs), 1, offlineRowHash(r)); !st.ok())
+    if (auto st = applyDeltas(deltas); !st.ok())
         return st;
     return true;
 }
 
 absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r,
                                           PartitionDeltas& deltas) {
+    auto hash = hashOf(r);
+    if (!hash.ok())
+        return hash.status();
     auto added = insert(viewId, r);
     if (added.ok() && *added)
-        deltas.add(viewId, dayOf(r.eventTs), offlineRowHash(r));
+        deltas.add(viewId, dayOf(r.eventTs), *hash);
     return added;
 }
 
@@ -93,16 +113,26 @@ absl::StatusOr<std::vector<OfflineTable::Partition>> OfflineTable::partitions(in
     return out;
 }
 
-absl::Status OfflineTable::scanPartition(int64_t viewId, int64_t day,
+absl::Status OfflineTable::scanPartition(int64_t viewId, int64_t day, const OfflineRecord* after,
+                                         int limit,
                                          const std::function<bool(const OfflineRecord&)>& visit) {
-    auto& q = m_conn.prepare(
-        "SELECT entity_key, event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ? AND "
-        "day = ? "
-        "ORDER BY entity_key, event_ts, write_hlc, origin");
-    q.bind(1, viewId).bind(2, day);
+    const char* sql =
+        after ? "SELECT entity_key, event_ts, write_hlc, origin, vals FROM offline WHERE view_id = "
+                "?1 AND day = ?2 AND (entity_key, event_ts, write_hlc, origin) > (?3, ?4, ?5, ?6) "
+                "ORDER BY entity_key, event_ts, write_hlc, origin LIMIT ?7"
+              : "SELECT entity_key, event_ts, write_hlc, origin, vals FROM offline WHERE view_id = "
+                "?1 AND day = ?2 ORDER BY entity_key, event_ts, write_hlc, origin LIMIT ?7";
+    auto& q = m_conn.prepare(sql);
+    q.bind(1, viewId).bind(2, day).bind(7, limit);
+    if (after) {
+        q.bindBlob(3, after->entityKey)
+            .bind(4, after->eventTs)
+            .bind(5, static_cast<int64_t>(after->writeHlc))
+            .bind(6, after->origin);
+    }
     while (q.step()) {
         OfflineRecord r{std::string(q.blob(0)), q.int64(1), static_cast<uint64_t>(q.int64(2)),
-                        std::string(q.text(3)), std::string(q.blob(4))};
+                        q.int64(3), std::string(q.blob(4))};
         if (!visit(r))
             break;
     }
@@ -124,55 +154,75 @@ absl::Status OfflineTable::dropPartition(int64_t viewId, int64_t day) {
         .run();
 }
 
+absl::Status OfflineTable::newestOf(Statement& q,
+                                    const std::function<bool(OfflineRecord&&)>& emit) {
+    // Rows come grouped by key, newest (event time, write clock) first; only an exact tie of
+    // both goes to the origin's name, which ids do not sort by.
+    std::optional<OfflineRecord> best;
+    std::string bestOrigin;
+    bool stopped = false;
+    auto flush = [&] {
+        if (best && !emit(std::move(*best)))
+            stopped = true;
+        best.reset();
+    };
+    while (!stopped && q.step()) {
+        const std::string_view key = q.blob(0);
+        const int64_t ts = q.int64(1);
+        const auto hlc = static_cast<uint64_t>(q.int64(2));
+        if (best && key == best->entityKey) {
+            if (ts != best->eventTs || hlc != best->writeHlc)
+                continue;  // older than the one kept
+            std::string origin = m_regions.name(q.int64(3));
+            if (origin <= bestOrigin)
+                continue;
+            best->origin = q.int64(3);
+            best->vals = std::string(q.blob(4));
+            bestOrigin = std::move(origin);
+            continue;
+        }
+        flush();
+        if (stopped)
+            break;
+        best.emplace(OfflineRecord{std::string(key), ts, hlc, q.int64(3), std::string(q.blob(4))});
+        bestOrigin = m_regions.name(best->origin);
+    }
+    if (!stopped)
+        flush();
+    auto st = q.status();
+    q.reset();
+    return st;
+}
+
 absl::StatusOr<std::optional<OfflineRecord>> OfflineTable::pointInTime(int64_t viewId,
                                                                        std::string_view entityKey,
                                                                        int64_t at,
                                                                        int64_t notBefore) {
     auto& q = m_conn.prepare(
-        "SELECT event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ? AND entity_key = "
-        "? "
-        "AND event_ts <= ? AND event_ts >= ? ORDER BY event_ts DESC, write_hlc DESC, origin DESC "
-        "LIMIT 1");
+        "SELECT entity_key, event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ? AND "
+        "entity_key = ? AND event_ts <= ? AND event_ts >= ? ORDER BY event_ts DESC, write_hlc "
+        "DESC LIMIT 16");
     q.bind(1, viewId).bindBlob(2, entityKey).bind(3, at).bind(4, notBefore);
     std::optional<OfflineRecord> out;
-    if (q.step()) {
-        out.emplace();
-        out->entityKey = std::string(entityKey);
-        out->eventTs = q.int64(0);
-        out->writeHlc = static_cast<uint64_t>(q.int64(1));
-        out->origin = std::string(q.text(2));
-        out->vals = std::string(q.blob(3));
-    }
-    auto st = q.status();
-    q.reset();
+    auto st = newestOf(q, [&](OfflineRecord&& r) {
+        out = std::move(r);
+        return false;
+    });
     if (!st.ok())
         return st;
     return out;
 }
 
 absl::Status OfflineTable::latestPerKey(int64_t viewId, int64_t start, int64_t end,
+                                        const std::string* afterKey,
                                         const std::function<bool(const OfflineRecord&)>& visit) {
     auto& q = m_conn.prepare(
-        "SELECT entity_key, event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ? AND "
-        "event_ts >= ? AND event_ts < ? ORDER BY entity_key, event_ts DESC, write_hlc DESC, "
-        "origin DESC");
-    q.bind(1, viewId).bind(2, start).bind(3, end);
-    std::string lastKey;
-    bool first = true;
-    while (q.step()) {
-        const std::string_view key = q.blob(0);
-        if (!first && key == lastKey)
-            continue;
-        first = false;
-        lastKey = std::string(key);
-        OfflineRecord r{lastKey, q.int64(1), static_cast<uint64_t>(q.int64(2)),
-                        std::string(q.text(3)), std::string(q.blob(4))};
-        if (!visit(r))
-            break;
-    }
-    auto st = q.status();
-    q.reset();
-    return st;
+        "SELECT entity_key, event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ?1 AND "
+        "entity_key > ?4 AND event_ts >= ?2 AND event_ts < ?3 ORDER BY entity_key, event_ts DESC, "
+        "write_hlc DESC");
+    q.bind(1, viewId).bind(2, start).bind(3, end).bindBlob(
+        4, afterKey ? *afterKey : std::string_view(""));
+    return newestOf(q, [&](OfflineRecord&& r) { return visit(r); });
 }
 
 absl::StatusOr<int64_t> OfflineTable::countKeys(int64_t viewId, int64_t start, int64_t end) {
@@ -189,7 +239,8 @@ absl::StatusOr<int64_t> OfflineTable::countKeys(int64_t viewId, int64_t start, i
 }
 
 absl::StatusOr<int64_t> OfflineTable::count(int64_t viewId) {
-    auto& q = m_conn.prepare("SELECT count(*) FROM offline WHERE view_id = ?");
+    auto& q =
+        m_conn.prepare("SELECT coalesce(sum(rows), 0) FROM offline_partitions WHERE view_id = ?");
     q.bind(1, viewId);
     int64_t n = q.step() ? q.int64(0) : 0;
     auto st = q.status();

@@ -1,6 +1,19 @@
 #include "storage/onlinetable.h"
 
 namespace meridian::storage {
+namespace {
+
+void newerFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+    const auto* regions = static_cast<const RegionIds*>(sqlite3_user_data(ctx));
+    const bool newer =
+        isNewer(sqlite3_value_int64(argv[0]), static_cast<uint64_t>(sqlite3_value_int64(argv[1])),
+                regions->name(sqlite3_value_int64(argv[2])), sqlite3_value_int64(argv[3]),
+                static_cast<uint64_t>(sqlite3_value_int64(argv[4])),
+                regions->name(sqlite3_value_int64(argv[5])));
+    sqlite3_result_int(ctx, newer ? 1 : 0);
+}
+
+}  // namespace
 
 bool isNewer(int64_t eventTs, uint64_t writeHlc, std::string_view origin, int64_t otherEventTs,
              uint64_t otherWriteHlc, std::string_view otherOrigin) {
@@ -11,17 +24,24 @@ bool isNewer(int64_t eventTs, uint64_t writeHlc, std::string_view origin, int64_
     return origin > otherOrigin;
 }
 
+absl::Status registerConflictRule(Connection& conn, const RegionIds& regions) {
+    const int rc = sqlite3_create_function_v2(
+        conn.handle(), "meridian_newer", 6, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+        const_cast<RegionIds*>(&regions), &newerFunction, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK)
+        return sqliteError(conn.handle(), rc, "register meridian_newer");
+    return absl::OkStatus();
+}
+
 absl::StatusOr<bool> OnlineTable::upsert(int64_t viewId, std::string_view entityKey,
                                          const OnlineRecord& r) {
-    // The WHERE clause is isNewer() in SQL, so the rule holds whatever order writes arrive in.
     auto& q = m_conn.prepare(
         "INSERT INTO online(view_id, entity_key, event_ts, write_hlc, origin, deleted, vals) "
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(view_id, entity_key) DO UPDATE SET "
         "event_ts = excluded.event_ts, write_hlc = excluded.write_hlc, origin = excluded.origin, "
         "deleted = excluded.deleted, vals = excluded.vals "
-        "WHERE excluded.event_ts > online.event_ts OR (excluded.event_ts = online.event_ts AND "
-        "(excluded.write_hlc > online.write_hlc OR (excluded.write_hlc = online.write_hlc AND "
-        "excluded.origin > online.origin)))");
+        "WHERE meridian_newer(excluded.event_ts, excluded.write_hlc, excluded.origin, "
+        "online.event_ts, online.write_hlc, online.origin)");
     q.bind(1, viewId)
         .bindBlob(2, entityKey)
         .bind(3, r.eventTs)
@@ -48,17 +68,17 @@ absl::StatusOr<bool> OnlineTable::get(int64_t viewId, std::string_view entityKey
         return false;
     }
     // The statement stays positioned on the row so the views stay valid; the next prepare()
-    // of this statement resets it.
+    // of this statement resets it, and so does the end of the transaction or lease.
     out.eventTs = q.int64(0);
     out.writeHlc = static_cast<uint64_t>(q.int64(1));
-    out.origin = q.text(2);
+    out.origin = q.int64(2);
     out.deleted = q.int64(3) != 0;
     out.vals = q.blob(4);
     return true;
 }
 
 absl::StatusOr<int64_t> OnlineTable::count(int64_t viewId) {
-    auto& q = m_conn.prepare("SELECT count(*) FROM online WHERE view_id = ? AND deleted = 0");
+    auto& q = m_conn.prepare("SELECT keys - deleted FROM online_counts WHERE view_id = ?");
     q.bind(1, viewId);
     int64_t n = q.step() ? q.int64(0) : 0;
     auto st = q.status();

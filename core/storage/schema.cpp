@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "storage/schemaupgrade.h"
+
 namespace meridian::storage {
 namespace {
 
@@ -39,17 +41,51 @@ CREATE TABLE IF NOT EXISTS views(
   UNIQUE(project, name)
 );
 
--- Latest value per view and entity key; the newest event wins.
+-- Names of the regions rows came from; the feature tables keep the small id.
+CREATE TABLE IF NOT EXISTS regions(
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+
+-- The layouts feature values are stored in (core/storage/rowschema.h), by content digest.
+CREATE TABLE IF NOT EXISTS row_schemas(
+  id     INTEGER PRIMARY KEY,
+  digest INTEGER NOT NULL UNIQUE,
+  fields BLOB NOT NULL
+);
+
+-- Latest value per view and entity key; the newest event wins (meridian_newer, the conflict
+-- rule, is registered by the database on its writer connection).
 CREATE TABLE IF NOT EXISTS online(
   view_id    INTEGER NOT NULL,
   entity_key BLOB NOT NULL,
   event_ts   INTEGER NOT NULL,
   write_hlc  INTEGER NOT NULL,
-  origin     TEXT NOT NULL,
+  origin     INTEGER NOT NULL,
   deleted    INTEGER NOT NULL DEFAULT 0,
   vals       BLOB NOT NULL,
   PRIMARY KEY(view_id, entity_key)
 ) WITHOUT ROWID;
+
+-- Keys per view of the online table, kept by its triggers so that nobody counts rows.
+CREATE TABLE IF NOT EXISTS online_counts(
+  view_id INTEGER PRIMARY KEY,
+  keys    INTEGER NOT NULL,
+  deleted INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS online_key_added AFTER INSERT ON online BEGIN
+  INSERT INTO online_counts(view_id, keys, deleted) VALUES(NEW.view_id, 1, NEW.deleted)
+  ON CONFLICT(view_id) DO UPDATE SET keys = keys + 1, deleted = deleted + NEW.deleted;
+END;
+CREATE TRIGGER IF NOT EXISTS online_key_deleted AFTER UPDATE OF deleted ON online
+WHEN OLD.deleted != NEW.deleted BEGIN
+  UPDATE online_counts SET deleted = deleted + NEW.deleted - OLD.deleted
+  WHERE view_id = NEW.view_id;
+END;
+CREATE TRIGGER IF NOT EXISTS online_key_removed AFTER DELETE ON online BEGIN
+  UPDATE online_counts SET keys = keys - 1, deleted = deleted - OLD.deleted
+  WHERE view_id = OLD.view_id;
+END;
 
 -- Append-only history, partitioned by day for batch sync, indexed for point-in-time lookups.
 -- Keyed for point-in-time lookups; the key also makes a row delivered twice (replay,
@@ -59,7 +95,7 @@ CREATE TABLE IF NOT EXISTS offline(
   entity_key BLOB NOT NULL,
   event_ts   INTEGER NOT NULL,
   write_hlc  INTEGER NOT NULL,
-  origin     TEXT NOT NULL,
+  origin     INTEGER NOT NULL,
   day        INTEGER NOT NULL,
   vals       BLOB NOT NULL,
   PRIMARY KEY(view_id, entity_key, event_ts, write_hlc, origin)
@@ -76,16 +112,16 @@ CREATE TABLE IF NOT EXISTS offline_partitions(
   PRIMARY KEY(view_id, day)
 ) WITHOUT ROWID;
 
--- The replication log, written in the same transaction as the change it records.
+-- The replication log, written in the same transaction as the change it records: routing
+-- fields in columns, the rest of the change serialized (core/storage/changelogtable.h).
 CREATE TABLE IF NOT EXISTS changelog(
-  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-  hlc        INTEGER NOT NULL,
-  origin     TEXT NOT NULL,
-  origin_seq INTEGER NOT NULL,
-  kind       INTEGER NOT NULL,
-  view       TEXT NOT NULL,
-  commit_ms  INTEGER NOT NULL,
-  change     BLOB NOT NULL
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  hlc       INTEGER NOT NULL,
+  kind      INTEGER NOT NULL,
+  view_id   INTEGER,
+  commit_ms INTEGER NOT NULL,
+  schema_id INTEGER,
+  change    BLOB NOT NULL
 );
 
 -- How far this region has applied each peer's log, written with the batch it applied.
@@ -145,21 +181,41 @@ CREATE TABLE IF NOT EXISTS audit(
 }  // namespace
 
 absl::Status ensureSchema(Connection& conn) {
+    int version = 0;
+    {
+        auto& hasMeta =
+            conn.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+        const bool exists = hasMeta.step();
+        hasMeta.reset();
+        if (exists) {
+            auto& get = conn.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+            if (get.step())
+                version = std::stoi(std::string(get.text(0)));
+            get.reset();
+        }
+    }
+    if (version > kSchemaVersion)
+        return absl::FailedPreconditionError(
+            "database schema version " + std::to_string(version) +
+            " is newer than this build of meridian-store understands (" +
+            std::to_string(kSchemaVersion) + "): run the release that wrote it");
+    if (version == 1) {
+        // Set the version-1 tables aside under other names; the new ones are created below and
+        // filled from them.
+        if (auto st = detachVersion1(conn); !st.ok())
+            return st;
+    }
     if (auto st = conn.exec(kSchema); !st.ok())
         return st;
-    auto& get = conn.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
-    if (get.step()) {
-        const int version = std::stoi(std::string(get.text(0)));
-        get.reset();
-        if (version > kSchemaVersion) {
-            return absl::FailedPreconditionError(
-                "database schema version " + std::to_string(version) +
-                " is newer than this build understands (" + std::to_string(kSchemaVersion) + ")");
-        }
-        return absl::OkStatus();
+    if (version == 1) {
+        if (auto st = upgradeFromVersion1(conn); !st.ok())
+            return absl::Status(st.code(), "upgrading the database from schema version 1: " +
+                                               std::string(st.message()));
     }
-    get.reset();
-    return conn.prepare("INSERT INTO meta(key, value) VALUES('schema_version', ?)")
+    return conn
+        .prepare(
+            "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         .bind(1, std::to_string(kSchemaVersion))
         .run();
 }

@@ -6,8 +6,11 @@
 
 namespace meridian::storage {
 
-inline constexpr int kSchemaVersion = 1;
+// 2: compact rows (row schemas, region ids), a changelog without repeated names, kept counts.
+inline constexpr int kSchemaVersion = 2;
 
+// Inside a transaction: creates the tables of a new database, upgrades an older one in place,
+// and refuses one written by a newer release.
 absl::Status ensureSchema(Connection& conn);
 
 }  // namespace meridian::storage

@@ -143,6 +143,14 @@ void Connection::resetAll() {
     }
 }
 
+void Connection::undoTo(size_t mark) {
+    while (m_undo.size() > mark) {
+        auto undo = std::move(m_undo.back());
+        m_undo.pop_back();
+        undo();
+    }
+}
+
 absl::Status Connection::error(std::string_view what) const {
     return sqliteError(m_db, sqlite3_errcode(m_db), what);
 }

@@ -4,11 +4,13 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -60,6 +62,17 @@ public:
     absl::Status exec(std::string_view sql);
     // Resets every statement still positioned on a row, ending the read snapshot it holds.
     void resetAll();
+    // Whether a transaction is open (explicitly, or held by a statement still on a row).
+    bool inTransaction() const { return sqlite3_txn_state(m_db, nullptr) != SQLITE_TXN_NONE; }
+
+    // In-memory effects of the current transaction to undo should it (or the savepoint that
+    // made them) roll back — a cache entry for a row the rollback removes. Run newest first.
+    void onRollback(std::function<void()> undo) { m_undo.push_back(std::move(undo)); }
+    size_t undoMark() const { return m_undo.size(); }
+    // Runs and drops the undo entries registered since `mark`.
+    void undoTo(size_t mark);
+    // The transaction committed: nothing left to undo.
+    void dropUndo() { m_undo.clear(); }
     int64_t changes() const { return sqlite3_changes(m_db); }
     int64_t lastInsertRowid() const { return sqlite3_last_insert_rowid(m_db); }
     sqlite3* handle() const { return m_db; }
@@ -70,6 +83,7 @@ private:
     explicit Connection(sqlite3* db) : m_db(db) {}
     sqlite3* m_db;
     std::unordered_map<const char*, std::unique_ptr<Statement>> m_statements;
+    std::vector<std::function<void()>> m_undo;
 };
 
 absl::Status sqliteError(sqlite3* db, int rc, std::string_view what);

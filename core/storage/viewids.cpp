@@ -13,6 +13,9 @@ absl::StatusOr<int64_t> ViewIds::obtain(Connection& writer, const std::string& p
     auto& ins = writer.prepare("INSERT OR IGNORE INTO views(project, name) VALUES(?, ?)");
     if (auto st = ins.bind(1, project).bind(2, name).run(); !st.ok())
         return st;
+    // A new id exists only if its transaction commits: a rollback takes it out of the cache.
+    if (writer.changes() > 0)
+        writer.onRollback([this, project, name] { forget(project, name); });
     auto found = find(writer, project, name);
     if (!found.ok())
         return found.status();
@@ -41,13 +44,40 @@ absl::StatusOr<std::optional<int64_t>> ViewIds::find(Connection& conn, const std
     if (id) {
         std::lock_guard lock(m_mutex);
         m_ids[{project, name}] = *id;
+        m_names[*id] = {project, name};
     }
     return id;
 }
 
+absl::StatusOr<std::pair<std::string, std::string>> ViewIds::nameOf(Connection& conn, int64_t id) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_names.find(id); it != m_names.end())
+            return it->second;
+    }
+    auto& q = conn.prepare("SELECT project, name FROM views WHERE id = ?");
+    q.bind(1, id);
+    std::optional<std::pair<std::string, std::string>> found;
+    if (q.step())
+        found.emplace(std::string(q.text(0)), std::string(q.text(1)));
+    auto st = q.status();
+    q.reset();
+    if (!st.ok())
+        return st;
+    if (!found)
+        return absl::NotFoundError("no feature view has id " + std::to_string(id));
+    std::lock_guard lock(m_mutex);
+    m_ids[*found] = id;
+    m_names[id] = *found;
+    return *found;
+}
+
 void ViewIds::forget(const std::string& project, const std::string& name) {
     std::lock_guard lock(m_mutex);
-    m_ids.erase({project, name});
+    if (auto it = m_ids.find({project, name}); it != m_ids.end()) {
+        m_names.erase(it->second);
+        m_ids.erase(it);
+    }
 }
 
 }  // namespace meridian::storage
