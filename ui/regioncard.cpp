@@ -73,6 +73,10 @@ RegionCard::RegionCard(const client::RegionStatus& region, QWidget* parent)
     m_reads = figure(1, 1, tr("Reads"));
     m_reads->setToolTip(tr("Entity rows served per second, last minute"));
     m_uptime = figure(1, 2, tr("Up since"));
+    m_database = figure(2, 0, tr("Database"));
+    m_database->setToolTip(tr("Size of the region's database file"));
+    m_wal = figure(2, 1, tr("Write-ahead log"));
+    m_changelog = figure(2, 2, tr("Changelog"));
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(kAccentWidth + 10, 8, 10, 10);
@@ -128,6 +132,15 @@ void RegionCard::setStatus(const client::RegionStatus& region, qint64 nowMs) {
     m_reads->setText(live ? format::rate(region.readRate) : QStringLiteral("—"));
     m_uptime->setText(live && region.startedAtMs > 0 ? format::age(region.startedAtMs, nowMs)
                                                      : QStringLiteral("—"));
+    m_database->setText(live ? format::bytes(region.dbBytes) : QStringLiteral("—"));
+    m_wal->setText(live ? format::bytes(region.walBytes) : QStringLiteral("—"));
+    m_wal->setToolTip(
+        tr("Commits not yet copied into the database file; checkpoints keep it "
+           "small, and it is truncated past its limit"));
+    m_changelog->setText(live ? format::bytes(region.changelogBytes) : QStringLiteral("—"));
+    m_changelog->setToolTip(
+        tr("Changes kept for peers to pull (estimated), trimmed to its retention of %1")
+            .arg(format::bytes(region.changelogLimitBytes)));
     applyColors();
     update();
 }

@@ -46,6 +46,9 @@ private:
     QLabel* m_reads;
     QLabel* m_latency;
     QLabel* m_uptime;
+    QLabel* m_database;
+    QLabel* m_wal;
+    QLabel* m_changelog;
     QList<QLabel*> m_captions;
 };
 

@@ -51,7 +51,13 @@ void printOverview(const v1::HealthResponse& h, const v1::StatsResponse& s) {
     add("rows",
         formatCount(s.online_rows()) + " online, " + formatCount(s.offline_rows()) + " offline");
     add("registry", formatCount(s.registry_objects()) + " objects");
-    add("storage", formatBytes(s.db_bytes()) + ", changelog at " + formatCount(s.changelog_seq()));
+    add("storage", "database " + formatBytes(s.db_bytes()) + ", write-ahead log " +
+                       formatBytes(s.wal_bytes()) + " (truncated past " +
+                       formatBytes(s.wal_limit_bytes()) + ")");
+    add("changelog", formatCount(s.changelog_entries()) + " entries, about " +
+                         formatBytes(s.changelog_bytes()) + " (retention " +
+                         formatBytes(s.changelog_limit_bytes()) + "), up to seq " +
+                         formatCount(s.changelog_seq()));
     add("serving", "p50 " + formatFixed(s.serving_p50_ms(), 2) + " ms, p99 " +
                        formatFixed(s.serving_p99_ms(), 2) + " ms");
     add("rates", formatFixed(s.read_rate(), 1) + " rows/s read, " + formatFixed(s.write_rate(), 1) +

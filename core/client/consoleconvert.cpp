@@ -226,6 +226,9 @@ void applyStats(const v1::StatsResponse& stats, RegionStatus& region) {
     region.servingP50Ms = stats.serving_p50_ms();
     region.servingP99Ms = stats.serving_p99_ms();
     region.dbBytes = stats.db_bytes();
+    region.walBytes = stats.wal_bytes();
+    region.changelogBytes = stats.changelog_bytes();
+    region.changelogLimitBytes = stats.changelog_limit_bytes();
 }
 
 LinkStatus toLink(const v1::LinkStats& l) {

@@ -30,7 +30,10 @@ struct RegionStatus {
     double readRate = 0;   // entity rows served/s, last minute
     double servingP50Ms = 0;
     double servingP99Ms = 0;
-    int64_t dbBytes = 0;
+    int64_t dbBytes = 0;         // the database file
+    int64_t walBytes = 0;        // its write-ahead log
+    int64_t changelogBytes = 0;  // the changelog's share of the database (estimated)
+    int64_t changelogLimitBytes = 0;
 };
 
 struct LinkStatus {

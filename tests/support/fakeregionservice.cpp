@@ -153,6 +153,9 @@ FakeRegionService* FakeRegionService::demo(QObject* parent) {
         s.servingP50Ms = 0.2;
         s.servingP99Ms = 0.9;
         s.dbBytes = 80'000'000;
+        s.walBytes = 4'200'000;
+        s.changelogBytes = 31'000'000;
+        s.changelogLimitBytes = 512ll << 20;
         f->snapshot.regions.push_back(s);
     }
     const double lags[4][4] = {
