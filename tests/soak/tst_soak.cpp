@@ -89,7 +89,7 @@ constexpr int kMaxFdGrowth = 16;
 // Reads are part of the load, not a latency test; still, a store that stops answering fails.
 constexpr double kMinReadSuccess = 0.9;
 // The load must exercise retention: the log must have carried at least this many budgets.
-constexpr double kMinRetentionTurns = 2.0;
+constexpr double kMinRetentionTurns = 1.5;
 
 // --- the run ---
 // Rows per second per writing region (8 000/s in all, ~25 000 changes/s logged across the four
