@@ -17,17 +17,17 @@ int64_t fileBytes(const QString& path) {
     return info.exists() ? info.size() : -1;
 }
 
-int64_t residentBytes(int pid) {
+int64_t statusBytes(int pid, const char* field) {
     QFile status(QStringLiteral("/proc/%1/status").arg(pid));
     if (!status.open(QIODevice::ReadOnly))
         return -1;
     // "VmRSS:     123456 kB"
+    const QByteArray prefix = QByteArray(field) + ':';
     for (const QByteArray& line : status.readAll().split('\n')) {
-        if (!line.startsWith("VmRSS:"))
+        if (!line.startsWith(prefix))
             continue;
-        const QList<QByteArray> parts = line.mid(6).simplified().split(' ');
         bool ok = false;
-        const qint64 kib = parts.value(0).toLongLong(&ok);
+        const qint64 kib = line.mid(prefix.size()).simplified().split(' ').value(0).toLongLong(&ok);
         return ok ? kib * 1024 : -1;
     }
     return -1;
@@ -116,7 +116,8 @@ RegionSample RegionProbe::sample(double seconds) {
     s.seconds = seconds;
     s.dbBytes = fileBytes(m_dbPath);
     s.walBytes = fileBytes(m_dbPath + QStringLiteral("-wal"));
-    s.rssBytes = residentBytes(m_pid);
+    s.rssBytes = statusBytes(m_pid, "VmRSS");
+    s.anonBytes = statusBytes(m_pid, "RssAnon");
     s.fds = openFileDescriptors(m_pid);
     s.cpuSeconds = cpuSeconds(m_pid);
     m_lastError.clear();

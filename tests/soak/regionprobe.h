@@ -18,9 +18,10 @@ struct RegionSample {
     int64_t dbBytes = -1;           // region.db; -1 when it could not be read
     int64_t walBytes = -1;          // region.db-wal
     int64_t changelogEntries = -1;  // rows in the changelog
-    int64_t changelogBytes =
-        -1;                  // sum of length(change), estimated as the store's retention counts it
+    // Sum of length(change), estimated: what the store's retention counts against max_mb.
+    int64_t changelogBytes = -1;
     int64_t rssBytes = -1;   // VmRSS of the store's process
+    int64_t anonBytes = -1;  // its RssAnon: heap and stacks, what a leak grows
     int fds = -1;            // open file descriptors of the store's process
     int64_t changes = -1;    // Stats.changelog_seq: changes logged since the region began
     int64_t rows = -1;       // Stats: online + offline rows held
@@ -35,8 +36,10 @@ struct ChangelogSize {
 
 // Size of `path` in bytes, -1 when it does not exist.
 int64_t fileBytes(const QString& path);
-// VmRSS of `pid` in bytes, -1 when unknown.
-int64_t residentBytes(int pid);
+// A field of /proc/<pid>/status given in kB ("VmRSS", "RssAnon"), in bytes; -1 when unknown.
+// VmRSS also counts the file pages a process maps (a store maps region.db for its readers and
+// the WAL index), which grow with the data and are reclaimable; RssAnon is heap and stacks.
+int64_t statusBytes(int pid, const char* field);
 // Entries in /proc/<pid>/fd, -1 when unknown.
 int openFileDescriptors(int pid);
 // User + system CPU seconds of `pid` so far, -1 when unknown.

@@ -16,25 +16,21 @@
 //
 // A run that is already decided (a WAL past kWalCeilingBytes) or that would fill the disk
 // (less than kMinFreeDiskBytes free) ends early and fails, rather than proving it again with
-// gigabytes more. The demo is stopped in cleanupTestCase, and a detached watchdog stops it and
-// removes the temporary directory should this process die without cleaning up (a CTest
-// timeout kills with SIGKILL).
+// gigabytes more. The demo is stopped in cleanupTestCase (and by the destructor should a test
+// function throw); a DemoWatchdog stops it should this process die without cleaning up.
 
 #include <QtTest>
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QStorageInfo>
 #include <QTemporaryDir>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -42,10 +38,9 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
 #include "client/detachedprocess.h"
 #include "client/localdemo.h"
+#include "demowatchdog.h"
 #include "readload.h"
 #include "regionprobe.h"
 #include "support/testclient.h"
@@ -79,7 +74,8 @@ constexpr int64_t kMaxDbBytesPerRow = 2048;
 constexpr int64_t kDbFixedBytes = 16 * kMiB;
 // Memory after the warm-up (the first third: SQLite page caches, reader pool, gRPC arenas and
 // the hour of lag samples filling up) may grow by a quarter or 30 MiB, whichever is more:
-// allocator noise, not a leak that grows with the run.
+// allocator noise, not a leak that grows with the run. Checked on RssAnon; VmRSS (printed) also
+// counts the mapped database and WAL index, which grow with the data and are reclaimable.
 constexpr double kWarmupFraction = 1.0 / 3;
 constexpr double kMaxRssGrowthRatio = 0.25;
 constexpr int64_t kMaxRssGrowthBytes = 30 * kMiB;
@@ -125,28 +121,6 @@ double envNumber(const char* name, double fallback, bool* ok) {
     return v;
 }
 
-// Anonymous resident memory (heap, stacks): what a leak grows. VmRSS also counts the pages of
-// region.db the reader connections map (mmap_size 1 GiB) and the WAL index, which grow with the
-// data and are reclaimable, so VmRSS is printed and RssAnon is what the bound checks.
-int64_t anonymousBytes(int pid) {
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : status.readAll().split('\n')) {
-        if (line.startsWith("RssAnon:")) {
-            bool ok = false;
-            const qint64 kib = line.mid(8).simplified().split(' ').value(0).toLongLong(&ok);
-            return ok ? kib * 1024 : -1;
-        }
-    }
-    return -1;
-}
-
-struct Sample {
-    test::RegionSample region;
-    int64_t anonBytes = -1;
-};
-
 // A sync job the soak starts at `to` and follows until it ends.
 struct Job {
     Job(std::string label, std::string from, std::string to, v1::SyncJob::Kind kind,
@@ -168,7 +142,7 @@ struct Job {
 
 // max of a field over samples, -1 when never known.
 template <typename F>
-int64_t maxOf(const std::vector<Sample>& samples, F field) {
+int64_t maxOf(const std::vector<test::RegionSample>& samples, F field) {
     int64_t m = -1;
     for (const auto& s : samples)
         m = std::max<int64_t>(m, field(s));
@@ -190,13 +164,10 @@ private slots:
 
 private:
     QString writeDeployment();
-    void startWatchdog();
-    // Answers the pid it stopped (0 if none ran).
-    qint64 stopWatchdog();
     bool triggerJob(Job& job);
     void pollJob(Job& job);
     void printTable(const std::vector<std::unique_ptr<test::RegionProbe>>& probes,
-                    const std::vector<std::vector<Sample>>& samples, size_t warm,
+                    const std::vector<std::vector<test::RegionSample>>& samples, size_t warm,
                     const std::map<std::string, test::ReadCounts>& reads, double minutes);
     // The generator's own count, from the line it writes when it stops ("wrote 1,234 rows in").
     int64_t generatorRows() const;
@@ -208,14 +179,13 @@ private:
     std::map<std::string, std::unique_ptr<test::TestClient>> m_clients;  // by region
     double m_minutes = 0;
     double m_rate = 0;
-    qint64 m_watchdogPid = 0;
+    std::unique_ptr<test::DemoWatchdog> m_watchdog;
 };
 
 SoakTest::~SoakTest() {
     // cleanupTestCase normally did this; here for a test function that threw.
     if (m_demo && m_demo->running())
         m_demo->down().IgnoreError();
-    stopWatchdog();
 }
 
 QString SoakTest::writeDeployment() {
@@ -267,31 +237,6 @@ QString SoakTest::writeDeployment() {
     return path;
 }
 
-void SoakTest::startWatchdog() {
-    // Waits for this process to end, then stops whatever of the demo still runs and removes the
-    // temporary directory. Detached, so that it outlives a SIGKILL of this process; stopped by
-    // cleanupTestCase after a clean end (its trap stops its tail too).
-    const QString script = QStringLiteral(
-        "trap 'kill $t 2>/dev/null; exit 0' TERM\n"
-        "tail --pid=\"$1\" -f /dev/null & t=$!\n"
-        "wait $t\n"
-        "\"$2\" demo down --data-dir \"$3\" >/dev/null 2>&1\n"
-        "case \"$4\" in */tst_soak-*) rm -rf -- \"$4\" ;; esac\n");
-    QProcess::startDetached(
-        QStringLiteral("/bin/sh"),
-        {QStringLiteral("-c"), script, QStringLiteral("tst_soak-watchdog"),
-         QString::number(::getpid()), QStringLiteral(MERIDIANCTL_BINARY), m_dataDir, m_dir.path()},
-        QString(), &m_watchdogPid);
-}
-
-qint64 SoakTest::stopWatchdog() {
-    const qint64 pid = m_watchdogPid;
-    if (pid > 0)
-        ::kill(static_cast<pid_t>(pid), SIGTERM);
-    m_watchdogPid = 0;
-    return pid;
-}
-
 void SoakTest::initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_dir.isValid());
@@ -309,8 +254,9 @@ void SoakTest::initTestCase() {
     const QString deployment = writeDeployment();
     QVERIFY2(!deployment.isEmpty(), "could not write the soak's copy of the demo deployment");
     m_dataDir = m_dir.filePath(QStringLiteral("demo"));
-    startWatchdog();
-    QVERIFY2(m_watchdogPid > 0, "could not start the clean-up watchdog (/bin/sh, tail)");
+    m_watchdog = std::make_unique<test::DemoWatchdog>(QStringLiteral(MERIDIANCTL_BINARY), m_dataDir,
+                                                      m_dir.path());
+    QVERIFY2(m_watchdog->running(), "could not start the clean-up watchdog (/bin/sh, tail)");
 
     DemoOptions o;
     o.deploymentPath = deployment.toStdString();
@@ -409,7 +355,7 @@ void SoakTest::soak() {
         Job("offline batch sync", "gcp-europe-west4", "aws-us-east-1", v1::SyncJob::OFFLINE_BATCH,
             {"commerce/item_catalog"}),
     };
-    std::vector<std::vector<Sample>> samples(probes.size());
+    std::vector<std::vector<test::RegionSample>> samples(probes.size());
     std::vector<std::string> violations;
     const qint64 runMs = static_cast<qint64>(m_minutes * 60'000);
     QElapsedTimer clock;
@@ -431,24 +377,24 @@ void SoakTest::soak() {
                              ") is gone: " + client::exitDescription(probe.pid());
                 continue;
             }
-            Sample s{probe.sample(seconds), anonymousBytes(probe.pid())};
+            const test::RegionSample s = probe.sample(seconds);
             if (!probe.lastError().empty())
                 qWarning("soak: %s: %s", probe.region().c_str(), probe.lastError().c_str());
             const auto& previous = samples[i].empty() ? s : samples[i].back();
-            const double cpu = s.region.seconds > previous.region.seconds
-                                   ? 100 * (s.region.cpuSeconds - previous.region.cpuSeconds) /
-                                         (s.region.seconds - previous.region.seconds)
-                                   : 0;
+            const double cpu =
+                s.seconds > previous.seconds
+                    ? 100 * (s.cpuSeconds - previous.cpuSeconds) / (s.seconds - previous.seconds)
+                    : 0;
             samples[i].push_back(s);
             line += QStringLiteral(" | %1 %2/%3 %4 %5%")
                         .arg(QString::fromStdString(probe.region()))
-                        .arg(mb(s.region.walBytes), 0, 'f', 0)
-                        .arg(mb(s.region.changelogBytes), 0, 'f', 1)
-                        .arg(s.region.writeRate, 0, 'f', 0)
+                        .arg(mb(s.walBytes), 0, 'f', 0)
+                        .arg(mb(s.changelogBytes), 0, 'f', 1)
+                        .arg(s.writeRate, 0, 'f', 0)
                         .arg(cpu, 0, 'f', 0);
-            if (s.region.walBytes > kWalCeilingBytes)
+            if (s.walBytes > kWalCeilingBytes)
                 endedEarly = probe.region() + "'s WAL reached " +
-                             std::to_string(s.region.walBytes / kMiB) + " MiB, past the " +
+                             std::to_string(s.walBytes / kMiB) + " MiB, past the " +
                              std::to_string(kWalCeilingBytes / kMiB) + " MiB ceiling";
         }
         qInfo("%s", qPrintable(line));
@@ -516,7 +462,7 @@ void SoakTest::soak() {
     size_t warm = 0;
     if (!samples.empty()) {
         const auto& first = samples.front();
-        while (warm + 1 < first.size() && first[warm].region.seconds < warmSeconds)
+        while (warm + 1 < first.size() && first[warm].seconds < warmSeconds)
             ++warm;
     }
     printTable(probes, samples, warm, readCounts, runMinutes);
@@ -528,16 +474,17 @@ void SoakTest::soak() {
             violations.push_back(region + ": not a single sample");
             continue;
         }
-        const auto& last = s.back().region;
+        const auto& last = s.back();
         auto fail = [&](const std::string& what) { violations.push_back(region + ": " + what); };
         auto mib = [](int64_t b) { return QString::number(mb(b), 'f', 1).toStdString() + " MiB"; };
 
-        const int64_t maxWal = maxOf(s, [](const Sample& x) { return x.region.walBytes; });
+        const int64_t maxWal = maxOf(s, [](const test::RegionSample& x) { return x.walBytes; });
         if (maxWal > kMaxWalBytes)
             fail("the WAL reached " + mib(maxWal) + ", over the " + mib(kMaxWalBytes) +
                  " bound (a read transaction pins it, or checkpoints never complete)");
 
-        const int64_t maxLog = maxOf(s, [](const Sample& x) { return x.region.changelogBytes; });
+        const int64_t maxLog =
+            maxOf(s, [](const test::RegionSample& x) { return x.changelogBytes; });
         if (maxLog < 0)
             fail("the changelog could never be read: " + probes[i]->lastError());
         else if (maxLog > kMaxChangelogBytes)
@@ -578,7 +525,7 @@ void SoakTest::soak() {
             fail("no memory figure from /proc");
         }
 
-        const int warmFds = s[std::min(warm, s.size() - 1)].region.fds;
+        const int warmFds = s[std::min(warm, s.size() - 1)].fds;
         if (warmFds > 0 && last.fds > warmFds + kMaxFdGrowth)
             fail("open descriptors grew from " + std::to_string(warmFds) +
                  " after the warm-up to " + std::to_string(last.fds));
@@ -601,12 +548,11 @@ void SoakTest::soak() {
 }
 
 void SoakTest::printTable(const std::vector<std::unique_ptr<test::RegionProbe>>& probes,
-                          const std::vector<std::vector<Sample>>& samples, size_t warm,
+                          const std::vector<std::vector<test::RegionSample>>& samples, size_t warm,
                           const std::map<std::string, test::ReadCounts>& reads, double minutes) {
-    const double warmAt =
-        samples.empty() || samples.front().empty()
-            ? 0.0
-            : samples.front()[std::min(warm, samples.front().size() - 1)].region.seconds;
+    const double warmAt = samples.empty() || samples.front().empty()
+                              ? 0.0
+                              : samples.front()[std::min(warm, samples.front().size() - 1)].seconds;
     std::printf(
         "\nsoak: %.1f min, generator %g rows/s per writing region, %g reads/s per region; warm-up "
         "sample at %.0f s\nbounds: WAL %lld MiB; changelog %lld MiB (retention max_mb %lld); db "
@@ -630,9 +576,9 @@ void SoakTest::printTable(const std::vector<std::unique_ptr<test::RegionProbe>>&
             std::printf("%-19s (no sample)\n", probes[i]->region().c_str());
             continue;
         }
-        const auto& first = s.front().region;
+        const auto& first = s.front();
         const auto& w = s[std::min(warm, s.size() - 1)];
-        const auto& last = s.back().region;
+        const auto& last = s.back();
         const double cpu =
             last.seconds > first.seconds
                 ? 100 * (last.cpuSeconds - first.cpuSeconds) / (last.seconds - first.seconds)
@@ -650,18 +596,18 @@ void SoakTest::printTable(const std::vector<std::unique_ptr<test::RegionProbe>>&
             text("%.0f", last.writeRate).c_str(),
             text("%lld", static_cast<long long>(last.changes)).c_str(),
             text("%lld", static_cast<long long>(last.rows)).c_str(),
-            text("%.1f", mb(maxOf(s, [](const Sample& x) { return x.region.walBytes; }))).c_str(),
-            text("%lld", static_cast<long long>(
-                             maxOf(s, [](const Sample& x) { return x.region.changelogEntries; })))
+            text("%.1f", mb(maxOf(s, [](const test::RegionSample& x) { return x.walBytes; })))
                 .c_str(),
-            text("%.1f", mb(maxOf(s, [](const Sample& x) { return x.region.changelogBytes; })))
+            text("%lld", static_cast<long long>(maxOf(
+                             s, [](const test::RegionSample& x) { return x.changelogEntries; })))
+                .c_str(),
+            text("%.1f", mb(maxOf(s, [](const test::RegionSample& x) { return x.changelogBytes; })))
                 .c_str(),
             text("%.1f", mb(last.dbBytes)).c_str(),
-            text("%.0f/%.0f/%.0f", mb(first.rssBytes), mb(w.region.rssBytes), mb(last.rssBytes))
+            text("%.0f/%.0f/%.0f", mb(first.rssBytes), mb(w.rssBytes), mb(last.rssBytes)).c_str(),
+            text("%.0f/%.0f/%.0f", mb(first.anonBytes), mb(w.anonBytes), mb(last.anonBytes))
                 .c_str(),
-            text("%.0f/%.0f/%.0f", mb(s.front().anonBytes), mb(w.anonBytes), mb(s.back().anonBytes))
-                .c_str(),
-            text("%d/%d/%d", first.fds, w.region.fds, last.fds).c_str(), text("%.0f", cpu).c_str(),
+            text("%d/%d/%d", first.fds, w.fds, last.fds).c_str(), text("%.0f", cpu).c_str(),
             text("%lld/%lld", static_cast<long long>(rc.ok), static_cast<long long>(rc.failed))
                 .c_str());
     }
@@ -680,9 +626,8 @@ void SoakTest::cleanupTestCase() {
             QVERIFY2(!client::processAlive(r.pid), r.name.c_str());
         QVERIFY(!client::processAlive(m_state.generatorPid));
     }
-    // Not our child (it was detached): gone once the kernel no longer knows it.
-    if (const qint64 watchdog = stopWatchdog(); watchdog > 0)
-        QTRY_VERIFY(::kill(static_cast<pid_t>(watchdog), 0) != 0 && errno == ESRCH);
+    if (m_watchdog)
+        QVERIFY2(m_watchdog->dismiss(), "the clean-up watchdog did not stop");
 }
 
 QTEST_GUILESS_MAIN(SoakTest)
