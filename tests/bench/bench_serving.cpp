@@ -13,6 +13,7 @@
 #include <cstring>
 #include <random>
 
+#include "benchrepository.h"
 #include "benchstats.h"
 #include "serving/region.h"
 #include "storage/database.h"
@@ -25,29 +26,6 @@ using namespace meridian;
 using namespace meridian::bench;
 
 namespace {
-
-constexpr int kFeatures = 20;
-
-v1::ApplyRequest benchRepository() {
-    v1::ApplyRequest request;
-    request.add_objects()->mutable_project()->set_name("bench");
-    auto* user = request.add_objects()->mutable_entity();
-    user->set_name("user");
-    user->set_project("bench");
-    auto* key = user->add_join_keys();
-    key->set_name("user_id");
-    key->set_value_type(v1::INT64);
-    auto* view = request.add_objects()->mutable_feature_view();
-    view->set_name("user_features");
-    view->set_project("bench");
-    view->add_entities("user");
-    for (int i = 0; i < kFeatures; ++i) {
-        auto* f = view->add_features();
-        f->set_name("f" + std::to_string(i));
-        f->set_value_type(i % 2 ? v1::INT64 : v1::DOUBLE);
-    }
-    return request;
-}
 
 v1::GetOnlineFeaturesRequest readRequest(int entities, std::mt19937_64& rng, int population) {
     v1::GetOnlineFeaturesRequest r;
@@ -109,8 +87,8 @@ int main(int argc, char** argv) {
             (*row->mutable_keys())["user_id"].set_int64_val(id);
             row->set_event_timestamp(now);
             for (int f = 0; f < kFeatures; ++f) {
-                auto& v = (*row->mutable_values())["f" + std::to_string(f)];
-                if (f % 2)
+                auto& v = (*row->mutable_values())[featureName(f)];
+                if (isInt64Feature(f))
                     v.set_int64_val(static_cast<int64_t>(rng() % 1000));
                 else
                     v.set_double_val(static_cast<double>(rng() % 100000) / 100.0);
