@@ -9,6 +9,8 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libsqlite3-dev libzstd-dev libgraphviz-dev libyaml-cpp-dev libcli11-dev libxxhash-dev
   fonts-dejavu-core xvfb xauth dpkg-dev file
+  # bench_writes starts its own redis-server as the floor it measures writes against
+  redis-server
 )
 
 missing=()
