@@ -1,5 +1,9 @@
 #include "support/storeprocess.h"
 
+#include <sys/prctl.h>
+
+#include <csignal>
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -46,6 +50,10 @@ bool StoreProcess::start(const QString& listen, int timeoutMs) {
         m_process.waitForReadyRead(20);
     }
     return false;
+}
+
+void StoreProcess::setKillWithParent() {
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 }
 
 void StoreProcess::kill() {

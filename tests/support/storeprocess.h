@@ -17,6 +17,9 @@ public:
     // Starts the process and waits until it serves (its port file appears). `listen` defaults
     // to 127.0.0.1:0, a free port chosen by the kernel.
     bool start(const QString& listen = QStringLiteral("127.0.0.1:0"), int timeoutMs = 20000);
+    // Opt-in, before start(): the kernel sends the store SIGKILL when the thread that started it
+    // ends, so a benchmark killed outright leaves no store behind.
+    void setKillWithParent();
     void kill();       // SIGKILL, and wait for the process to be gone
     bool terminate();  // SIGTERM; true if it exited cleanly
     bool isRunning() const;
