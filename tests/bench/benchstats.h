@@ -49,6 +49,19 @@ inline Figures medianRound(std::vector<Figures> rounds) {
     return rounds[rounds.size() / 2];
 }
 
+// Each figure's own median over the rounds (the p50, the p99 and the rate need not come from
+// the same round).
+inline Figures medianEach(const std::vector<Figures>& rounds) {
+    auto median = [&](double Figures::*field) {
+        std::vector<double> v;
+        for (const auto& r : rounds)
+            v.push_back(r.*field);
+        std::sort(v.begin(), v.end());
+        return v.empty() ? 0.0 : v[v.size() / 2];
+    };
+    return {median(&Figures::p50Us), median(&Figures::p99Us), median(&Figures::perSecond)};
+}
+
 inline void printRow(const std::string& name, const Figures& f, const char* unit = "calls/s") {
     std::printf("  %-44s p50 %9.1f us   p99 %9.1f us   %11.0f %s\n", name.c_str(), f.p50Us, f.p99Us,
                 f.perSecond, unit);
