@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -26,6 +27,8 @@
 #include "benchclients.h"
 #include "benchservers.h"
 #include "benchstats.h"
+#include "diskprobe.h"
+#include "idleguard.h"
 #include "processcounters.h"
 #include "tablefootprint.h"
 #include "writereport.h"
@@ -59,6 +62,10 @@ with the online table's and the changelog's bytes per row.
                   offline    ONLINE_AND_OFFLINE vs ONLINE writes, 100 rows x 1 client
                   reads      server CPU per GetOnlineFeatures vs per Redis HGETALL
                   scale      100-row writes at growing table sizes, table bytes per row
+  --let-cpus-idle do not keep idle CPUs busy with SCHED_IDLE spinners during the run; they
+                  are there because a VM that wakes an idle vCPU only on its next timer tick
+                  adds up to a tick (4 ms) to each fsync of whichever server leaves its CPU
+                  idle while it waits (the start and end lines show fsync both ways)
   --help          this text
 )";
 
@@ -68,6 +75,7 @@ struct Options {
     int64_t entities = 100'000;
     int clients = 16;
     int64_t scaleMax = 1'000'000;
+    bool letCpusIdle = false;
     QString dir;
     std::set<std::string> parts;  // empty: all
     bool wants(const std::string& part) const { return parts.empty() || parts.count(part) > 0; }
@@ -86,6 +94,10 @@ Options parseOptions(int argc, char** argv) {
         if (arg == "--help" || arg == "-h") {
             std::fputs(kUsage, stdout);
             std::exit(0);
+        }
+        if (arg == "--let-cpus-idle") {
+            o.letCpusIdle = true;
+            continue;
         }
         if (i + 1 >= argc)
             fail("option " + arg + " needs a value");
@@ -412,6 +424,28 @@ std::vector<ScalePoint> runScale(RoundRunner& runner, const Options& o, const QS
     return points;
 }
 
+// The machine's load, and how long the data directory's disk takes to make a small write
+// durable with the CPUs left idle and with them kept busy.
+std::string conditions(const std::string& when, const QString& dir) {
+    const auto idle = probeDisk(dir.toStdString());
+    DiskProbe busy;
+    {
+        IdleGuard guard;
+        busy = probeDisk(dir.toStdString());
+    }
+    if (!idle.error.empty() || !busy.error.empty())
+        return when + ": " + machineLoad() + "; disk probe failed: " + idle.error + busy.error;
+    char line[400];
+    std::snprintf(line, sizeof line,
+                  "%s: %s; fdatasync p50 / p99 after a 440 B append: %.0f / %.0f us with idle "
+                  "CPUs, %.0f / %.0f us with busy CPUs; after a 4 KiB overwrite: %.0f / %.0f us "
+                  "idle, %.0f / %.0f us busy",
+                  when.c_str(), machineLoad().c_str(), idle.append.p50Us, idle.append.p99Us,
+                  busy.append.p50Us, busy.append.p99Us, idle.overwrite.p50Us, idle.overwrite.p99Us,
+                  busy.overwrite.p50Us, busy.overwrite.p99Us);
+    return line;
+}
+
 struct Descriptor {
     int fd = -1;
     ~Descriptor() {
@@ -437,9 +471,18 @@ int run(const Options& o) {
     std::printf("machine: %u cores, Linux %s; data in %s (%s)\n",
                 std::thread::hardware_concurrency(), host.release, qPrintable(dir.path()),
                 describeFilesystem(dir.path()).c_str());
+    Report report;
+    report.conditions.push_back(conditions("start", dir.path()));
+    std::printf("%s\n", report.conditions.back().c_str());
+    std::optional<IdleGuard> guard;
+    if (!o.letCpusIdle)
+        guard.emplace();
+    std::printf("CPUs %s during the run (see --let-cpus-idle)\n",
+                !guard ? "left to go idle"
+                       : (guard->active() ? "kept out of idle by SCHED_IDLE spinners"
+                                          : "left idle: SCHED_IDLE was refused"));
     std::fflush(stdout);
 
-    Report report;
     RoundRunner runner(o, settle.fd);
     Servers servers;
     if (o.wants("1") || o.wants("2") || o.wants("3") || o.wants("offline") || o.wants("reads")) {
@@ -456,6 +499,8 @@ int run(const Options& o) {
         report.reads = runReads(runner, servers, o);
     if (o.wants("scale"))
         report.scale = runScale(runner, o, dir.path(), report);
+    guard.reset();
+    report.conditions.push_back(conditions("end", dir.path()));
     printReport(report, o.rounds, o.seconds);
     return 0;
 }

@@ -180,6 +180,9 @@ void printReport(const Report& r, int rounds, double seconds) {
                     fmt("%.0f/s", last.writes.perSecond), fmt("%.0f/s", first.writes.perSecond),
                     ratio, "", Verdict::Report);
     }
+    std::printf("\nmachine (shared; figures move with its load and its disk):\n");
+    for (const auto& c : r.conditions)
+        std::printf("  %s\n", c.c_str());
 }
 
 }  // namespace meridian::bench

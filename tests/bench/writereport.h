@@ -67,6 +67,7 @@ struct Report {
     std::vector<ScalePoint> scale;
     double wireBytesPerRow = 0;
     double redisMemoryPerRow = 0;
+    std::vector<std::string> conditions;  // the machine's load and disk, at start and at end
 };
 
 void printReport(const Report& report, int rounds, double seconds);
