@@ -55,7 +55,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path
                                                                    : "PRAGMA synchronous=NORMAL");
         !st.ok())
         return st;
-    if (auto st = conn.exec("PRAGMA cache_size=-65536"); !st.ok())
+    // Page caches are a store's main memory: 32 MiB for the writer, 8 MiB per reader (readers
+    // map the database file, so theirs holds WAL pages only).
+    if (auto st = conn.exec("PRAGMA cache_size=-32768"); !st.ok())
         return st;
     // Whenever the WAL restarts, its file is cut back to this size instead of keeping the
     // largest size it ever reached.
@@ -303,7 +305,7 @@ absl::StatusOr<Database::Reader> Database::read() {
         endLease(since);
         return conn.status();
     }
-    (*conn)->exec("PRAGMA cache_size=-16384").IgnoreError();
+    (*conn)->exec("PRAGMA cache_size=-8192").IgnoreError();
     // Pages of the main file are read through a memory map rather than a read() each: point
     // lookups that miss the page cache then cost no system call and no copy.
     (*conn)->exec("PRAGMA mmap_size=1073741824").IgnoreError();
