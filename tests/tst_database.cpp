@@ -90,6 +90,8 @@ private slots:
     void failedWriteUndoesOnlyItself();
     void undoRunsForTheFailedWriteOnly();
     void sqlErrorInGroupFailsOnlyThatWrite();
+    void submittedWritesAreCommittedAndAnswered();
+    void submittedWriteThatFailsUndoesOnlyItself();
     void writeLeavingStatementOnRowDoesNotPinWal();
     void leaseLeftInTransactionDoesNotPinWal();
     void readFnSeesOneSnapshotAndEndsIt();
@@ -244,6 +246,70 @@ void TestDatabase::sqlErrorInGroupFailsOnlyThatWrite() {
     MERIDIAN_EXPECT_OK(a);
     QVERIFY(!dup.ok());
     QCOMPARE(countRows(*m_db), int64_t(2));  // 7 and 8; not 9
+}
+
+void TestDatabase::submittedWritesAreCommittedAndAnswered() {
+    // Writers that submit and go on, beside writers that wait: every write is committed once and
+    // every submitter hears of it exactly once.
+    constexpr int kThreads = 4, kEach = 200;
+    std::atomic<int> answered{0}, failed{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kEach; ++i) {
+                const int id = t * 10'000 + i;
+                if (t % 2) {
+                    m_db->submit([id](storage::Connection& conn) { return insert(conn, id); },
+                                 [&](const absl::Status& st) {
+                                     ++answered;
+                                     if (!st.ok())
+                                         ++failed;
+                                 });
+                } else if (!m_db->write(
+                                    [id](storage::Connection& conn) { return insert(conn, id); })
+                                .ok()) {
+                    ++failed;
+                }
+            }
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+    QTRY_COMPARE(answered.load(), kEach * kThreads / 2);
+    QCOMPARE(failed.load(), 0);
+    QCOMPARE(countRows(*m_db), int64_t(kEach * kThreads));
+    QTRY_COMPARE(m_db->pendingWrites(), size_t(0));
+}
+
+void TestDatabase::submittedWriteThatFailsUndoesOnlyItself() {
+    std::atomic<bool> firstIn{false};
+    absl::Status first;
+    std::thread holder = holdingWrite(*m_db, 2, firstIn, first,
+                                      [](storage::Connection& conn) { return insert(conn, 1); });
+    QTRY_VERIFY(firstIn.load());
+    std::atomic<int> done{0};
+    absl::Status bad, good;
+    m_db->submit(
+        [](storage::Connection& conn) -> absl::Status {
+            if (auto st = insert(conn, 2); !st.ok())
+                return st;
+            return absl::FailedPreconditionError("refused after one row");
+        },
+        [&](const absl::Status& st) {
+            bad = st;
+            ++done;
+        });
+    m_db->submit([](storage::Connection& conn) { return insert(conn, 3); },
+                 [&](const absl::Status& st) {
+                     good = st;
+                     ++done;
+                 });
+    holder.join();
+    QTRY_COMPARE(done.load(), 2);
+    MERIDIAN_EXPECT_OK(first);
+    MERIDIAN_EXPECT_ERROR(bad, absl::StatusCode::kFailedPrecondition, "refused after one row");
+    MERIDIAN_EXPECT_OK(good);
+    QCOMPARE(countRows(*m_db), int64_t(2));  // 1 and 3
 }
 
 void TestDatabase::writeLeavingStatementOnRowDoesNotPinWal() {

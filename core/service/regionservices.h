@@ -51,17 +51,21 @@ private:
 };
 
 // Online reads run on gRPC's callback API, answered inline on the thread that received them
-// and built on an arena; the rest uses the synchronous API.
+// and built on an arena. Writes too: checked inline, then handed to the database's commit queue
+// and answered when the group commit that covers them is durable, so that no thread waits per
+// write. The rest uses the synchronous API.
 class ServingServiceImpl final
-    : public v1::Serving::WithCallbackMethod_GetOnlineFeatures<v1::Serving::Service> {
+    : public v1::Serving::WithCallbackMethod_GetOnlineFeatures<
+          v1::Serving::WithCallbackMethod_WriteFeatures<v1::Serving::Service>> {
 public:
     ServingServiceImpl(serving::Region& region, ServiceMetrics& metrics);
 
     grpc::ServerUnaryReactor* GetOnlineFeatures(grpc::CallbackServerContext*,
                                                 const v1::GetOnlineFeaturesRequest*,
                                                 v1::GetOnlineFeaturesResponse*) override;
-    grpc::Status WriteFeatures(grpc::ServerContext*, const v1::WriteFeaturesRequest*,
-                               v1::WriteFeaturesResponse*) override;
+    grpc::ServerUnaryReactor* WriteFeatures(grpc::CallbackServerContext*,
+                                            const v1::WriteFeaturesRequest*,
+                                            v1::WriteFeaturesResponse*) override;
     grpc::Status GetHistoricalFeatures(grpc::ServerContext*,
                                        const v1::GetHistoricalFeaturesRequest*,
                                        v1::GetHistoricalFeaturesResponse*) override;
@@ -73,7 +77,9 @@ private:
     ServiceMetrics& m_metrics;
     // Looked up once: the per-call lookup by name costs a lock and a string.
     MethodMetrics& m_onlineMetrics;
+    MethodMetrics& m_writeMetrics;
     ArenaMessageAllocator<v1::GetOnlineFeaturesRequest, v1::GetOnlineFeaturesResponse> m_allocator;
+    ArenaMessageAllocator<v1::WriteFeaturesRequest, v1::WriteFeaturesResponse> m_writeAllocator;
 };
 
 // Echo, the benchmarks' floor, is served exactly as online reads are (callback API, arena).

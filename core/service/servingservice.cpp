@@ -1,3 +1,5 @@
+#include <memory>
+
 #include "replication/hybridclock.h"
 #include "service/regionservices.h"
 #include "service/statusmap.h"
@@ -6,8 +8,12 @@
 namespace meridian::service {
 
 ServingServiceImpl::ServingServiceImpl(serving::Region& region, ServiceMetrics& metrics)
-    : m_region(region), m_metrics(metrics), m_onlineMetrics(metrics.method("GetOnlineFeatures")) {
+    : m_region(region),
+      m_metrics(metrics),
+      m_onlineMetrics(metrics.method("GetOnlineFeatures")),
+      m_writeMetrics(metrics.method("WriteFeatures")) {
     SetMessageAllocatorFor_GetOnlineFeatures(&m_allocator);
+    SetMessageAllocatorFor_WriteFeatures(&m_writeAllocator);
 }
 
 grpc::ServerUnaryReactor* ServingServiceImpl::GetOnlineFeatures(
@@ -27,22 +33,27 @@ grpc::ServerUnaryReactor* ServingServiceImpl::GetOnlineFeatures(
     return reactor;
 }
 
-grpc::Status ServingServiceImpl::WriteFeatures(grpc::ServerContext*,
-                                               const v1::WriteFeaturesRequest* request,
-                                               v1::WriteFeaturesResponse* response) {
-    CallTimer timer(m_metrics.method("WriteFeatures"));
+grpc::ServerUnaryReactor* ServingServiceImpl::WriteFeatures(grpc::CallbackServerContext* context,
+                                                            const v1::WriteFeaturesRequest* request,
+                                                            v1::WriteFeaturesResponse* response) {
+    auto* reactor = context->DefaultReactor();
+    auto timer = std::make_shared<CallTimer>(m_writeMetrics);
     if (auto st = checkRequestSize(*request, serving::kMaxMessageBytes); !st.ok()) {
-        timer.failed();
-        return toGrpc(st);
+        timer->failed();
+        reactor->Finish(toGrpc(st));
+        return reactor;
     }
-    auto result = m_region.writer().write(*request);
-    if (!result.ok()) {
-        timer.failed();
-        return toGrpc(result.status());
-    }
-    m_metrics.writes.add(request->rows_size(), steadySeconds());
-    *response = std::move(*result);
-    return grpc::Status::OK;
+    const int rows = request->rows_size();
+    m_region.writer().submit(*request, response,
+                             [this, reactor, timer, rows](const absl::Status& st) {
+                                 if (!st.ok()) {
+                                     timer->failed();
+                                 } else {
+                                     m_metrics.writes.add(rows, steadySeconds());
+                                 }
+                                 reactor->Finish(toGrpc(st));
+                             });
+    return reactor;
 }
 
 grpc::Status ServingServiceImpl::GetHistoricalFeatures(

@@ -15,10 +15,20 @@ namespace {
 struct PreparedRow {
     std::string key;
     int64_t eventTs = 0;
-    std::vector<const v1::Value*> values;  // in the view's feature order
+    std::vector<const v1::Value*> values;  // in the view's feature order; point into the request
 };
 
 }  // namespace
+
+// A checked request and what its transaction needs; lives until the write is committed.
+struct FeatureWriter::Prepared {
+    registry::CatalogPtr catalog;  // keeps `view` alive
+    const v1::FeatureView* view = nullptr;
+    storage::RowSchema schema;
+    bool toOnline = false;
+    bool toOffline = false;
+    std::vector<PreparedRow> rows;
+};
 
 absl::Status checkWritableHere(const v1::FeatureView& view, const std::string& region,
                                const registry::RegionSet& regions) {
@@ -56,7 +66,30 @@ FeatureWriter::FeatureWriter(storage::Database& db, storage::ViewIds& viewIds,
 
 absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
     const v1::WriteFeaturesRequest& request) {
-    const auto catalog = m_registry.catalog();
+    auto prepared = prepare(request);
+    if (!prepared.ok())
+        return prepared.status();
+    v1::WriteFeaturesResponse response;
+    if (auto st = m_db.write(bodyOf(**prepared, response)); !st.ok())
+        return st;
+    return response;
+}
+
+void FeatureWriter::submit(const v1::WriteFeaturesRequest& request,
+                           v1::WriteFeaturesResponse* response, Done done) {
+    auto prepared = prepare(request);
+    if (!prepared.ok()) {
+        done(prepared.status());
+        return;
+    }
+    std::shared_ptr<const Prepared> kept = std::move(*prepared);
+    m_db.submit(bodyOf(*kept, *response),
+                [kept, done = std::move(done)](const absl::Status& st) { done(st); });
+}
+
+absl::StatusOr<std::unique_ptr<FeatureWriter::Prepared>> FeatureWriter::prepare(
+    const v1::WriteFeaturesRequest& request) const {
+    auto catalog = m_registry.catalog();
     if (request.project().empty())
         return absl::InvalidArgumentError("project is missing");
     if (request.feature_view().empty())
@@ -113,74 +146,89 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
         rows.push_back({std::move(*key), row.event_timestamp(), std::move(*values)});
     }
 
-    v1::WriteFeaturesResponse response;
+    auto out = std::make_unique<Prepared>();
+    out->catalog = std::move(catalog);
+    out->view = view;
+    out->schema = storage::RowSchema::of(*view);
+    out->toOnline = toOnline;
+    out->toOffline = toOffline;
+    out->rows = std::move(rows);
+    return out;
+}
+
+storage::Database::Body FeatureWriter::bodyOf(const Prepared& prepared,
+                                              v1::WriteFeaturesResponse& response) {
+    return [this, &prepared, &response](storage::Connection& conn) -> absl::Status {
+        return writeRows(prepared, conn, response);
+    };
+}
+
+absl::Status FeatureWriter::writeRows(const Prepared& p, storage::Connection& conn,
+                                      v1::WriteFeaturesResponse& response) {
+    const auto* view = p.view;
+    const auto& schema = p.schema;
+    const bool toOnline = p.toOnline, toOffline = p.toOffline;
     const std::string& region = m_registry.region();
-    const storage::RowSchema schema = storage::RowSchema::of(*view);
     const auto stored =
         toOnline && toOffline ? v1::ONLINE_AND_OFFLINE : (toOnline ? v1::ONLINE : v1::OFFLINE);
     auto& dict = m_db.dictionaries();
-    auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
-        auto viewId = dict.views.obtain(conn, view->project(), view->name());
-        if (!viewId.ok())
-            return viewId.status();
-        auto origin = dict.regions.obtain(conn, region);
-        if (!origin.ok())
-            return origin.status();
-        auto schemaId = dict.schemas.obtain(conn, schema);
-        if (!schemaId.ok())
-            return schemaId.status();
-        storage::OnlineTable online(conn);
-        storage::OfflineTable offline(conn, dict.regions, dict.schemas);
-        storage::ChangelogTable log(conn);
-        storage::PartitionDeltas deltas;
-        const int64_t commitMs = replication::wallClockMs();
-        int64_t applied = 0, stale = 0, appended = 0;
-        v1::Change body;
-        storage::LogAppend entry;
-        entry.kind = v1::Change::FEATURE_ROW;
-        entry.viewId = *viewId;
-        entry.commitMs = commitMs;
-        entry.schemaId = *schemaId;
-        for (auto& row : rows) {
-            const uint64_t hlc = m_clock.tick();
-            std::string vals = storage::encodeRow(*schemaId, schema, row.values);
-            if (toOnline) {
-                auto changed =
-                    online.upsert(*viewId, row.key, {row.eventTs, hlc, *origin, false, vals});
-                if (!changed.ok())
-                    return changed.status();
-                (*changed ? applied : stale)++;
-            }
-            if (toOffline) {
-                auto added =
-                    offline.append(*viewId, {row.key, row.eventTs, hlc, *origin, vals}, deltas);
-                if (!added.ok())
-                    return added.status();
-                if (*added)
-                    ++appended;
-            }
-            body.set_entity_key(row.key);
-            body.set_event_timestamp(row.eventTs);
-            body.set_target(stored);
-            body.set_values(std::move(vals));
-            entry.hlc = hlc;
-            body.SerializeToString(&entry.body);
-            if (auto s = log.append(entry); !s.ok())
-                return s.status();
-            response.set_version(hlc);
+    auto viewId = dict.views.obtain(conn, view->project(), view->name());
+    if (!viewId.ok())
+        return viewId.status();
+    auto origin = dict.regions.obtain(conn, region);
+    if (!origin.ok())
+        return origin.status();
+    auto schemaId = dict.schemas.obtain(conn, schema);
+    if (!schemaId.ok())
+        return schemaId.status();
+    storage::OnlineTable online(conn);
+    storage::OfflineTable offline(conn, dict.regions, dict.schemas);
+    storage::ChangelogTable log(conn);
+    storage::PartitionDeltas deltas;
+    const int64_t commitMs = replication::wallClockMs();
+    int64_t applied = 0, stale = 0, appended = 0;
+    v1::Change body;
+    storage::LogAppend entry;
+    entry.kind = v1::Change::FEATURE_ROW;
+    entry.viewId = *viewId;
+    entry.commitMs = commitMs;
+    entry.schemaId = *schemaId;
+    for (const auto& row : p.rows) {
+        const uint64_t hlc = m_clock.tick();
+        std::string vals = storage::encodeRow(*schemaId, schema, row.values);
+        if (toOnline) {
+            auto changed =
+                online.upsert(*viewId, row.key, {row.eventTs, hlc, *origin, false, vals});
+            if (!changed.ok())
+                return changed.status();
+            (*changed ? applied : stale)++;
         }
-        if (auto s = offline.applyDeltas(deltas); !s.ok())
-            return s;
-        response.set_region(m_registry.region());
-        response.set_online_applied(applied);
-        response.set_online_stale(stale);
-        response.set_offline_appended(appended);
-        response.set_rows_written(applied + appended);
-        return absl::OkStatus();
-    });
-    if (!st.ok())
-        return st;
-    return response;
+        if (toOffline) {
+            auto added =
+                offline.append(*viewId, {row.key, row.eventTs, hlc, *origin, vals}, deltas);
+            if (!added.ok())
+                return added.status();
+            if (*added)
+                ++appended;
+        }
+        body.set_entity_key(row.key);
+        body.set_event_timestamp(row.eventTs);
+        body.set_target(stored);
+        body.set_values(std::move(vals));
+        entry.hlc = hlc;
+        body.SerializeToString(&entry.body);
+        if (auto s = log.append(entry); !s.ok())
+            return s.status();
+        response.set_version(hlc);
+    }
+    if (auto s = offline.applyDeltas(deltas); !s.ok())
+        return s;
+    response.set_region(m_registry.region());
+    response.set_online_applied(applied);
+    response.set_online_stale(stale);
+    response.set_offline_appended(appended);
+    response.set_rows_written(applied + appended);
+    return absl::OkStatus();
 }
 
 }  // namespace meridian::serving

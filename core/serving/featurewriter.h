@@ -2,6 +2,8 @@
 // Writes pushed rows into the online and offline stores: every row checked first, then all of
 // them (with their changelog entries) in one transaction.
 
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -19,8 +21,22 @@ public:
                   RegistryStore& registry);
 
     absl::StatusOr<v1::WriteFeaturesResponse> write(const v1::WriteFeaturesRequest& request);
+    // The same without blocking the calling thread: the request is checked at once, and `done`
+    // hears the outcome once the rows are durable (with `response` filled). `request` and
+    // `response` must live until then.
+    using Done = std::function<void(const absl::Status&)>;
+    void submit(const v1::WriteFeaturesRequest& request, v1::WriteFeaturesResponse* response,
+                Done done);
 
 private:
+    struct Prepared;
+    // Every row checked before the database is touched: a bad row rejects the whole request.
+    absl::StatusOr<std::unique_ptr<Prepared>> prepare(
+        const v1::WriteFeaturesRequest& request) const;
+    storage::Database::Body bodyOf(const Prepared& prepared, v1::WriteFeaturesResponse& response);
+    absl::Status writeRows(const Prepared& prepared, storage::Connection& conn,
+                           v1::WriteFeaturesResponse& response);
+
     storage::Database& m_db;
     storage::ViewIds& m_viewIds;
     replication::HybridClock& m_clock;

@@ -41,6 +41,14 @@ struct Database::PendingWrite {
     const Body* body = nullptr;
     absl::Status result;
     bool done = false;
+    bool leads = false;  // handed the commit loop by the writer before it
+    // Each waiting writer sleeps on its own condition: a commit wakes exactly the writers it
+    // answered, not every waiting thread.
+    std::condition_variable wake;
+    // Submitted writes: nobody waits, the body is owned here and `then` hears the outcome.
+    Body owned;
+    Done then;
+    bool submitted() const { return static_cast<bool>(then); }
 };
 
 absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path,
@@ -99,6 +107,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path
     db->m_checkpointer = std::thread([d = db.get(), c = std::move(*checkpointConn)]() mutable {
         d->checkpointLoop(std::move(c));
     });
+    db->m_committer = std::thread([d = db.get()] { d->committerLoop(); });
     return db;
 }
 
@@ -140,6 +149,14 @@ Database::Database(std::string path, DatabaseOptions options, std::unique_ptr<Co
 
 Database::~Database() {
     {
+        // Submitted writes still queued are committed first.
+        std::unique_lock lock(m_queueMutex);
+        m_committerStop = true;
+        m_committerWake.notify_one();
+    }
+    if (m_committer.joinable())
+        m_committer.join();
+    {
         std::lock_guard lock(m_checkpointMutex);
         m_checkpointStop = true;
     }
@@ -157,12 +174,47 @@ absl::Status Database::write(const Body& body) {
     me.body = &body;
     std::unique_lock lock(m_queueMutex);
     m_queue.push_back(&me);
-    m_queueChanged.wait(lock, [&] { return me.done || !m_committing; });
-    if (me.done)
-        return me.result;
-    // Leader: commit what is queued, in arrival order, until this write is among the committed.
+    if (m_committing)
+        me.wake.wait(lock, [&] { return me.done || me.leads; });
+    else
+        m_committing = true;
+    if (!me.done)
+        lead(lock, &me);
+    return me.result;
+}
+
+void Database::submit(Body body, Done then) {
+    auto* entry = new PendingWrite;
+    entry->owned = std::move(body);
+    entry->body = &entry->owned;
+    entry->then = std::move(then);
+    std::unique_lock lock(m_queueMutex);
+    m_queue.push_back(entry);
+    if (m_committing)
+        return;  // the writer committing now takes it along
+    // Nobody commits: this thread does, for as long as submitted writes keep coming. A server
+    // thread that does so saves a hand-off to another thread and back for every write.
     m_committing = true;
-    while (!me.done) {
+    lead(lock, nullptr);
+}
+
+void Database::committerLoop() {
+    std::unique_lock lock(m_queueMutex);
+    while (true) {
+        m_committerWake.wait(lock, [this] { return m_committerLeads || m_committerStop; });
+        if (m_committerLeads) {
+            m_committerLeads = false;
+            lead(lock, nullptr);
+        } else if (m_committerStop) {
+            break;
+        }
+    }
+}
+
+void Database::lead(std::unique_lock<std::mutex>& lock, PendingWrite* own) {
+    // Commit what is queued, in arrival order: for a writer in write(), until its own write is
+    // among the committed; for the committer thread, while submitted writes are next in line.
+    while (!m_queue.empty() && !(own && own->done) && !(!own && !m_queue.front()->submitted())) {
         std::vector<PendingWrite*> group;
         while (!m_queue.empty() && group.size() < kMaxGroup) {
             group.push_back(m_queue.front());
@@ -171,13 +223,34 @@ absl::Status Database::write(const Body& body) {
         lock.unlock();
         commitGroup(group);
         lock.lock();
-        for (auto* p : group)
+        std::vector<PendingWrite*> submitted;
+        for (auto* p : group) {
             p->done = true;
-        m_queueChanged.notify_all();
+            if (p->submitted())
+                submitted.push_back(p);
+            else if (p != own)
+                p->wake.notify_one();
+        }
+        if (!submitted.empty()) {
+            lock.unlock();
+            for (auto* p : submitted) {
+                p->then(p->result);
+                delete p;
+            }
+            lock.lock();
+        }
     }
-    m_committing = false;
-    m_queueChanged.notify_all();
-    return me.result;
+    // Hand over: to the writer next in line if it waits in write(), else (a writer in write()
+    // whose own write is done, with submitted ones behind it) to the committer thread.
+    if (m_queue.empty()) {
+        m_committing = false;
+    } else if (!m_queue.front()->submitted()) {
+        m_queue.front()->leads = true;
+        m_queue.front()->wake.notify_one();
+    } else {
+        m_committerLeads = true;
+        m_committerWake.notify_one();
+    }
 }
 
 size_t Database::pendingWrites() const {

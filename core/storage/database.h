@@ -54,6 +54,7 @@ struct Dictionaries {
 class Database {
 public:
     using Body = std::function<absl::Status(Connection&)>;
+    using Done = std::function<void(const absl::Status&)>;
 
     static absl::StatusOr<std::unique_ptr<Database>> open(const std::string& path,
                                                           DatabaseOptions options = {});
@@ -70,6 +71,10 @@ public:
     // the group. A body may therefore run on another writer's thread: it must not wait for a
     // lock that a caller of write() may hold while it waits.
     absl::Status write(const Body& body);
+    // The same without waiting for it: `then` is called with the outcome once the write is
+    // durable (or failed), on the thread that committed it — this one if no commit was under
+    // way. For servers that must not block a thread per request.
+    void submit(Body body, Done then);
 
     // Runs `body` in one read transaction (one consistent snapshot) on a reader connection and
     // ends it before returning, so no read can keep the WAL from being reset.
@@ -121,6 +126,9 @@ private:
 
     Database(std::string path, DatabaseOptions options, std::unique_ptr<Connection> writer);
     void commitGroup(const std::vector<PendingWrite*>& group);
+    // Runs the commit loop with m_queueMutex held through `lock` (see write()).
+    void lead(std::unique_lock<std::mutex>& lock, PendingWrite* own);
+    void committerLoop();
     void keepWalBounded();
     void giveBack(std::unique_ptr<Connection> conn, int64_t sinceMs);
     void endLease(int64_t sinceMs);
@@ -134,11 +142,17 @@ private:
     std::function<void()> m_commitListener;
     Dictionaries m_dictionaries;
 
-    // The commit queue: the first writer to find no commit under way commits everything queued.
+    // The commit queue: the first writer to find no commit under way commits everything queued,
+    // and hands over to the next waiting writer when its own write is done.
     mutable std::mutex m_queueMutex;
-    std::condition_variable m_queueChanged;
     std::deque<PendingWrite*> m_queue;
     bool m_committing = false;
+    // Submitted writes have no thread of their own: this one commits them when the writer that
+    // committed last leaves with submitted writes still queued.
+    std::thread m_committer;
+    std::condition_variable m_committerWake;
+    bool m_committerLeads = false;
+    bool m_committerStop = false;
 
     mutable std::mutex m_poolMutex;
     std::vector<std::unique_ptr<Connection>> m_readers;

@@ -167,7 +167,10 @@ public:
     void writes(std::vector<Contender>& contenders, int clients, const std::string& title) {
         run(contenders, clients, title, [&](Contender& c, const std::function<LoopResult()>& go) {
             const auto before = ioOf(c.pid);
+            const double cpuBefore = cpuOf(c.pid);
             const auto result = go();
+            c.cpuUsPerRequest.push_back((cpuOf(c.pid) - cpuBefore) * 1e6 /
+                                        static_cast<double>(result.requests));
             // Count the storage work the writes set off (a WAL checkpoint on its own thread).
             waitForQuietStorage(c.pid);
             c.io += ioOf(c.pid) - before;
@@ -305,15 +308,21 @@ WriteScenario runScenario(RoundRunner& runner, Servers& s, const Options& o,
         makeWorkload(sc.clients, sc.rowsPerRequest, requests, o.entities, kSeed + part[0]);
 
     std::vector<MeridianWrites*> meridian;
+    size_t requestBytes = 0;
     for (const bool full : {true, false}) {
         auto writes = std::make_unique<MeridianWrites>(full ? *s.fullClients : *s.normalClients,
                                                        workload, v1::ONLINE);
         meridian.push_back(writes.get());
         sc.wireBytesPerRow = report.wireBytesPerRow = writes->wireBytesPerRow();
+        requestBytes = writes->requestBytes();
         sc.contenders.push_back(contender(
             full ? "Meridian --durability full" : "Meridian --durability normal",
             full ? "full" : "normal", (full ? s.full : s.normal)->pid(), std::move(writes)));
     }
+    // The same bytes through the same server as an echo: the part of a write that is gRPC's.
+    sc.contenders.push_back(contender(
+        "gRPC echo of the same bytes (store's server)", "echo", s.full->pid(),
+        std::make_unique<EchoCalls>(*s.fullClients, requestBytes, 20, sc.rowsPerRequest)));
     // A batch of 100 goes both ways: as a plain pipeline, and atomic in MULTI/EXEC as one
     // WriteFeatures request is; the faster is the floor.
     using Batching = RedisWrites::Batching;

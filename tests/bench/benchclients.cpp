@@ -121,8 +121,17 @@ MeridianConnections::MeridianConnections(const std::string& endpoint, int client
         if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10)))
             throw std::runtime_error("cannot connect to the store at " + endpoint);
         m_stubs.push_back(v1::Serving::NewStub(channel));
+        m_admin.push_back(v1::Admin::NewStub(channel));
         m_channels.push_back(std::move(channel));
     }
+}
+
+void EchoCalls::send(int client, size_t) {
+    auto ctx = contextWithDeadline(std::chrono::seconds(60));
+    v1::EchoResponse response;
+    const auto st = m_connections.admin(client).Echo(ctx.get(), m_request, &response);
+    if (!st.ok() || static_cast<int>(response.payload().size()) != m_responseBytes)
+        throw std::runtime_error("Echo failed: " + st.error_message());
 }
 
 RedisConnections::RedisConnections(int port, int clients) {
@@ -152,6 +161,7 @@ MeridianWrites::MeridianWrites(MeridianConnections& connections, const Workload&
     }
     m_rowsPerRequest = static_cast<int>(workload.at(0).at(0).size());
     m_wireBytesPerRow = rows ? static_cast<double>(rowBytes) / static_cast<double>(rows) : 0;
+    m_requestBytes = m_requests.at(0).at(0).ByteSizeLong();
 }
 
 void MeridianWrites::send(int client, size_t i) {

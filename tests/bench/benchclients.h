@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "benchrepository.h"
+#include "meridian/v1/admin.grpc.pb.h"
 #include "meridian/v1/serving.grpc.pb.h"
 #include "respconnection.h"
 
@@ -53,11 +54,13 @@ class MeridianConnections {
 public:
     MeridianConnections(const std::string& endpoint, int clients);
     v1::Serving::Stub& stub(int client) { return *m_stubs[client]; }
+    v1::Admin::Stub& admin(int client) { return *m_admin[client]; }
     int size() const { return static_cast<int>(m_stubs.size()); }
 
 private:
     std::vector<std::shared_ptr<grpc::Channel>> m_channels;
     std::vector<std::unique_ptr<v1::Serving::Stub>> m_stubs;
+    std::vector<std::unique_ptr<v1::Admin::Stub>> m_admin;
 };
 
 class RedisConnections {
@@ -81,6 +84,8 @@ public:
     double wireBytesPerRow() const { return m_wireBytesPerRow; }
     // Rows the store answered as not applied (an older event than it held): should stay 0.
     int64_t notApplied() const { return m_notApplied.load(); }
+    // Bytes of a whole request, on average (for an echo of the same size).
+    size_t requestBytes() const { return m_requestBytes; }
 
 private:
     MeridianConnections& m_connections;
@@ -88,7 +93,27 @@ private:
     v1::WriteTarget m_target;
     int m_rowsPerRequest = 0;
     double m_wireBytesPerRow = 0;
+    size_t m_requestBytes = 0;
     std::atomic<int64_t> m_notApplied{0};
+};
+
+// Admin.Echo on the store's own server, carrying as many bytes each way as a write of `rows`
+// rows does: what any gRPC call of that size costs before the store does anything.
+class EchoCalls : public RequestSource {
+public:
+    EchoCalls(MeridianConnections& connections, size_t requestBytes, int responseBytes, int rows)
+        : m_connections(connections), m_responseBytes(responseBytes), m_rows(rows) {
+        m_request.set_payload(std::string(requestBytes, 'x'));
+        m_request.set_response_bytes(responseBytes);
+    }
+    int rowsPerRequest() const override { return m_rows; }
+    void send(int client, size_t i) override;
+
+private:
+    MeridianConnections& m_connections;
+    v1::EchoRequest m_request;
+    int m_responseBytes = 0;
+    int m_rows = 1;
 };
 
 // HSET user:<id> f0 v0 … f19 v19 per row; a batch goes as one pipelined write, plain or

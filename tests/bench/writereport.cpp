@@ -69,9 +69,9 @@ void printReport(const Report& r, int rounds, double seconds) {
     if (!r.scenarios.empty()) {
         std::printf(
             "\nwrites (rows/s; latency per request; disk = write_bytes - "
-            "cancelled_write_bytes of the server, all rounds)\n");
-        std::printf("  %-22s %-40s %10s %9s %9s %10s %9s\n", "scenario", "system", "rows/s",
-                    "p50 us", "p99 us", "disk B/row", "wchar/row");
+            "cancelled_write_bytes of the server, all rounds; CPU = the server's utime + stime)\n");
+        std::printf("  %-22s %-40s %10s %9s %9s %10s %9s %10s\n", "scenario", "system", "rows/s",
+                    "p50 us", "p99 us", "disk B/row", "wchar/row", "CPU us/req");
         for (const auto& s : r.scenarios)
             printContenderTable(s.title, s.contenders, true);
         const auto& s0 = r.scenarios.front();
@@ -129,6 +129,14 @@ void printReport(const Report& r, int rounds, double seconds) {
         const Verdict met = wanted > 0 ? judge(ratio >= wanted) : Verdict::Report;
         printJudged(s.title + ": full / " + always.label, fmt("%.0f/s", full.perSecond),
                     fmt("%.0f/s", always.median().perSecond), ratio, target, met);
+    }
+    for (const auto& s : r.scenarios) {
+        // How much of the floor's speed the transport alone leaves to a gRPC server.
+        const auto echo = fastestOf(s.contenders, "echo").median();
+        const auto full = fastestOf(s.contenders, "full").median();
+        printJudged(s.title + ": full / gRPC echo of the same bytes", fmt("%.0f/s", full.perSecond),
+                    fmt("%.0f/s", echo.perSecond), full.perSecond / echo.perSecond, "",
+                    Verdict::Report);
     }
     for (const auto& s : r.scenarios) {
         const auto normal = fastestOf(s.contenders, "normal").median();
