@@ -4,7 +4,10 @@
 
 #include <QtTest>
 
+#include <cmath>
+#include <cstring>
 #include <limits>
+#include <random>
 
 #include "meridian/v1/replication.pb.h"
 #include "storage/database.h"
@@ -82,6 +85,7 @@ private slots:
     void damagedRowsAreCaught();
     void schemaIdCanBeReplaced();
     void compactAgainstNamedValues();
+    void doublesReadBackBitForBit();
     void schemaDigestIsContent();
     void schemaEncodingRoundTrips();
     void schemasStoredOnceAndReloaded();
@@ -222,6 +226,72 @@ void TestRowFormat::compactAgainstNamedValues() {
           named.SerializeAsString().size());
     QVERIFY(compact.size() <= 1 + 3 + 10 * 8 + 10 * 2);
     QVERIFY(compact.size() * 2 < named.SerializeAsString().size());
+}
+
+void TestRowFormat::doublesReadBackBitForBit() {
+    // Short decimals take a few bytes, everything else its eight; all read back to the bit.
+    const auto schema = RowSchema::make({{"d", v1::DOUBLE}});
+    auto roundTrip = [&](double v, size_t* size) {
+        const auto in = dbl(v);
+        const std::string row = storage::encodeRow(1, schema, {&in});
+        *size = row.size() - 2;  // less the schema id and the bitmap
+        bool ok = false;
+        const auto out = decode(row, schema, &ok);
+        return ok ? out.at(0).double_val() : std::nan("");
+    };
+    std::mt19937_64 rng(99);
+    std::vector<double> values{0.0,
+                               -0.0,
+                               1.0,
+                               -1.0,
+                               0.1,
+                               251.85,
+                               0.0657,
+                               1e300,
+                               -1e-300,
+                               5e-324,
+                               1e15,
+                               123456789.123456,
+                               0.3,
+                               2.675,
+                               9007199254740993.0,
+                               std::numeric_limits<double>::infinity(),
+                               -std::numeric_limits<double>::infinity(),
+                               std::numeric_limits<double>::quiet_NaN(),
+                               std::numeric_limits<double>::max(),
+                               std::numeric_limits<double>::min()};
+    for (int i = 0; i < 20000; ++i) {
+        // Decimals with up to 8 digits after the point, and arbitrary bit patterns.
+        values.push_back(
+            static_cast<double>(static_cast<int64_t>(rng() % 2'000'000'000) - 1'000'000'000) /
+            std::pow(10.0, static_cast<double>(rng() % 9)));
+        uint64_t bits = rng();
+        double any = 0;
+        std::memcpy(&any, &bits, sizeof any);
+        values.push_back(any);
+    }
+    for (double v : values) {
+        size_t size = 0;
+        const double back = roundTrip(v, &size);
+        uint64_t a = 0, b = 0;
+        std::memcpy(&a, &v, sizeof v);
+        std::memcpy(&b, &back, sizeof back);
+        if (std::isnan(v))
+            QVERIFY(std::isnan(back));
+        else
+            QVERIFY2(
+                a == b,
+                qPrintable(
+                    QStringLiteral("%1 read back as %2").arg(v, 0, 'g', 17).arg(back, 0, 'g', 17)));
+        QVERIFY(size <= 9);
+    }
+    size_t size = 0;
+    roundTrip(251.85, &size);
+    QCOMPARE(size, size_t(3));
+    roundTrip(0.0657, &size);
+    QCOMPARE(size, size_t(2));
+    roundTrip(-0.0, &size);
+    QCOMPARE(size, size_t(9));  // the sign of zero is kept: stored raw
 }
 
 void TestRowFormat::schemaDigestIsContent() {

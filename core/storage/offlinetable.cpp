@@ -24,17 +24,26 @@ uint64_t offlineRowHash(std::string_view entityKey, int64_t eventTs, uint64_t wr
 }
 
 absl::StatusOr<uint64_t> OfflineTable::hashOf(const OfflineRecord& r) const {
+    // Rows come in runs of one origin and one schema: look each up when it changes only.
     uint32_t schemaId = 0;
-    const RowSchemaPtr schema = rowSchemaId(r.vals, schemaId) ? m_schemas.find(schemaId) : nullptr;
-    if (!schema)
-        return absl::DataLossError("offline row names row schema " + std::to_string(schemaId) +
-                                   ", which this database does not have");
-    const std::string origin = m_regions.name(r.origin);
-    if (origin.empty())
-        return absl::DataLossError("offline row names region id " + std::to_string(r.origin) +
-                                   ", which this database does not have");
-    return offlineRowHash(r.entityKey, r.eventTs, r.writeHlc, origin, schema->digest,
-                          rowBody(r.vals));
+    if (!rowSchemaId(r.vals, schemaId))
+        return absl::DataLossError("offline row has no row schema");
+    if (schemaId != m_lastSchemaId || !m_lastSchema) {
+        m_lastSchema = m_schemas.find(schemaId);
+        m_lastSchemaId = schemaId;
+        if (!m_lastSchema)
+            return absl::DataLossError("offline row names row schema " + std::to_string(schemaId) +
+                                       ", which this database does not have");
+    }
+    if (r.origin != m_lastOrigin || m_lastOriginName.empty()) {
+        m_lastOriginName = m_regions.name(r.origin);
+        m_lastOrigin = r.origin;
+        if (m_lastOriginName.empty())
+            return absl::DataLossError("offline row names region id " + std::to_string(r.origin) +
+                                       ", which this database does not have");
+    }
+    return offlineRowHash(r.entityKey, r.eventTs, r.writeHlc, m_lastOriginName,
+                          m_lastSchema->digest, rowBody(r.vals));
 }
 
 absl::StatusOr<bool> OfflineTable::insert(int64_t viewId, const OfflineRecord& r) {

@@ -106,6 +106,10 @@ private:
     Connection& m_conn;
     const RegionIds& m_regions;
     const RowSchemas& m_schemas;
+    mutable uint32_t m_lastSchemaId = 0;
+    mutable RowSchemaPtr m_lastSchema;
+    mutable int64_t m_lastOrigin = 0;
+    mutable std::string m_lastOriginName;
 };
 
 }  // namespace meridian::storage

@@ -1,5 +1,6 @@
 #include "storage/rowformat.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "storage/varint.h"
@@ -32,6 +33,44 @@ bool readBytes(std::string_view& in, std::string_view& bytes) {
     return true;
 }
 
+// Doubles with a short decimal form (prices, rates, most measured features) are stored as that
+// decimal: one varint of zigzag(mantissa) << 3 | (exponent + 1), for value == mantissa / 10^exp
+// exactly, exp 0..6. Anything else is a 0 byte and the IEEE bytes. The check divides exactly as
+// the reading side does, so every double reads back bit for bit.
+constexpr double kPowersOfTen[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+constexpr double kMaxExactMantissa = 9007199254740992.0;  // 2^53
+
+void appendDouble(std::string& out, double v) {
+    if (std::isfinite(v) && !(v == 0 && std::signbit(v))) {
+        for (int e = 0; e < 7; ++e) {
+            const double scaled = v * kPowersOfTen[e];
+            if (std::fabs(scaled) >= kMaxExactMantissa)
+                break;
+            const double mantissa = std::nearbyint(scaled);
+            if (static_cast<double>(static_cast<int64_t>(mantissa)) / kPowersOfTen[e] == v) {
+                appendVarint(out, zigzag(static_cast<int64_t>(mantissa)) << 3 |
+                                      static_cast<uint64_t>(e + 1));
+                return;
+            }
+        }
+    }
+    out.push_back('\0');
+    appendFixed(out, v);
+}
+
+bool readDouble(std::string_view& in, double& v) {
+    uint64_t head = 0;
+    if (!readVarint(in, head))
+        return false;
+    if (head == 0)
+        return readFixed(in, v);
+    const uint64_t e = (head & 7) - 1;
+    if (e > 6)
+        return false;
+    v = static_cast<double>(unzigzag(head >> 3)) / kPowersOfTen[e];
+    return true;
+}
+
 void appendBytes(std::string& out, std::string_view bytes) {
     appendVarint(out, bytes.size());
     out.append(bytes);
@@ -49,7 +88,7 @@ void appendValue(std::string& out, const v1::Value& v) {
             appendVarint(out, zigzag(v.unix_timestamp_val()));
             break;
         case v1::Value::kDoubleVal:
-            appendFixed(out, v.double_val());
+            appendDouble(out, v.double_val());
             break;
         case v1::Value::kFloatVal:
             appendFixed(out, v.float_val());
@@ -71,7 +110,7 @@ void appendValue(std::string& out, const v1::Value& v) {
         case v1::Value::kDoubleListVal:
             appendVarint(out, v.double_list_val().val_size());
             for (auto x : v.double_list_val().val())
-                appendFixed(out, x);
+                appendDouble(out, x);
             break;
         case v1::Value::kFloatListVal:
             appendVarint(out, v.float_list_val().val_size());
@@ -194,7 +233,7 @@ bool RowReader::decodeValue(v1::ValueType type, v1::Value* out) {
             return true;
         case v1::DOUBLE: {
             double d = 0;
-            if (!readFixed(in, d))
+            if (!readDouble(in, d))
                 return false;
             if (out)
                 out->set_double_val(d);
@@ -242,12 +281,13 @@ bool RowReader::decodeValue(v1::ValueType type, v1::Value* out) {
         }
         case v1::DOUBLE_LIST: {
             uint64_t n = 0;
-            if (!readVarint(in, n) || n > in.size() / sizeof(double))
+            if (!readVarint(in, n) || n > in.size())
                 return false;
             auto* list = out ? out->mutable_double_list_val() : nullptr;
             for (uint64_t i = 0; i < n; ++i) {
                 double d = 0;
-                readFixed(in, d);
+                if (!readDouble(in, d))
+                    return false;
                 if (list)
                     list->add_val(d);
             }
