@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 ./packaging/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build --target meridian-store meridianctl meridian
-./build/app/ctl/meridianctl demo up
+./build/bin/meridianctl demo up
 # The console connects to the running demo and leaves it running on exit (--keep-demo); without
 # a display it says so in one line and the demo keeps running headless.
-exec ./build/app/console/meridian --demo --keep-demo
+exec ./build/bin/meridian --demo --keep-demo

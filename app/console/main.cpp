@@ -6,10 +6,10 @@
 
 #include <cstdio>
 
-#include "client/localdemo.h"
-#include "demolauncher.h"
-#include "mainwindow.h"
-#include "screenshotrunner.h"
+#include "demo/localdemo.h"
+#include "window/demolauncher.h"
+#include "window/mainwindow.h"
+#include "window/screenshotrunner.h"
 
 namespace {
 
@@ -23,7 +23,7 @@ bool hasDisplay() {
 
 // Without a display, --demo leaves the demo running for meridianctl to watch.
 int headlessDemo() {
-    meridian::client::LocalDemo demo;
+    meridian::demo::LocalDemo demo;
     auto state = demo.up();
     if (!state.ok()) {
         std::fprintf(stderr, "meridian: the local demo did not start: %s\n",

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <memory>
 
-#include "client/eventtime.h"
 #include "commandgroups.h"
 #include "ctlformat.h"
 #include "multiregion.h"
+#include "rows/eventtime.h"
 #include "texttable.h"
 
 namespace meridian::ctl {
@@ -26,7 +26,7 @@ struct RegionAlert {
 };
 
 std::string ago(int64_t ms) {
-    return ms > 0 ? formatElapsed(std::max<int64_t>(0, client::nowMs() - ms)) + " ago" : "-";
+    return ms > 0 ? formatElapsed(std::max<int64_t>(0, rows::nowMs() - ms)) + " ago" : "-";
 }
 
 absl::Status runAlerts(CtlOptions& options, const AlertArgs& args) {

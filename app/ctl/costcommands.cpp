@@ -9,13 +9,13 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "client/eventtime.h"
 #include "commandgroups.h"
 #include "cost/costreport.h"
 #include "cost/pricetable.h"
 #include "ctlformat.h"
 #include "multiregion.h"
 #include "registry/validation.h"
+#include "rows/eventtime.h"
 #include "texttable.h"
 
 namespace meridian::ctl {
@@ -118,7 +118,7 @@ absl::Status runCost(CtlOptions& options, const CostArgs& args) {
     auto regions = openDeployment(options, args.deployment);
     if (!regions.ok())
         return regions.status();
-    const int64_t now = client::nowMs();
+    const int64_t now = rows::nowMs();
     const int64_t since = now - sinceSeconds * 1000;
     auto answers = (*regions)->askAll<v1::CostResponse>(
         [since](client::RegionClient& c) { return c.cost(since); });

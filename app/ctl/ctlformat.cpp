@@ -4,8 +4,8 @@
 
 #include <cstdio>
 
-#include "client/eventtime.h"
 #include "registry/valuetypes.h"
+#include "rows/eventtime.h"
 #include "texttable.h"
 
 namespace meridian::ctl {
@@ -36,7 +36,7 @@ std::string indented(std::string text, int spaces) {
 }
 
 std::string formatTime(int64_t ms) {
-    return ms == 0 ? "-" : client::formatTimestamp(ms);
+    return ms == 0 ? "-" : rows::formatTimestamp(ms);
 }
 
 std::string formatDuration(int64_t seconds) {
@@ -93,12 +93,12 @@ std::string formatHlc(uint64_t hlc) {
         return "-";
     const auto ms = static_cast<int64_t>(hlc >> 16);
     const auto logical = static_cast<unsigned>(hlc & 0xffff);
-    return client::formatTimestamp(ms) + " +" + std::to_string(logical);
+    return rows::formatTimestamp(ms) + " +" + std::to_string(logical);
 }
 
 std::string formatValue(const v1::Value& value) {
     if (value.val_case() == v1::Value::kUnixTimestampVal)
-        return client::formatTimestamp(value.unix_timestamp_val());
+        return rows::formatTimestamp(value.unix_timestamp_val());
     return registry::valueToString(value);
 }
 

@@ -6,11 +6,11 @@
 #include <memory>
 
 #include "absl/strings/str_split.h"
-#include "client/eventtime.h"
-#include "client/localdemo.h"
 #include "commandgroups.h"
 #include "ctlformat.h"
+#include "demo/localdemo.h"
 #include "multiregion.h"
+#include "rows/eventtime.h"
 #include "texttable.h"
 
 namespace meridian::ctl {
@@ -24,8 +24,8 @@ struct DemoArgs {
     int seedRows = 2000;
 };
 
-client::DemoOptions demoOptions(const DemoArgs& args) {
-    client::DemoOptions o;
+demo::DemoOptions demoOptions(const DemoArgs& args) {
+    demo::DemoOptions o;
     o.deploymentPath = args.deployment;
     o.dataDir = args.dataDir;
     o.repositoryPath = args.repository;
@@ -39,7 +39,7 @@ void printStep(const std::string& step) {
     std::fflush(stderr);
 }
 
-std::string stateJson(const client::DemoState& s, bool running) {
+std::string stateJson(const demo::DemoState& s, bool running) {
     std::string out = "{\n  \"running\": " + std::string(running ? "true" : "false") +
                       ",\n  \"deployment\": " + jsonString(s.deploymentPath) +
                       ",\n  \"data_dir\": " + jsonString(s.dataDir) +
@@ -58,7 +58,7 @@ std::string stateJson(const client::DemoState& s, bool running) {
     return out + (s.regions.empty() ? "]\n}\n" : "\n  ]\n}\n");
 }
 
-void printRegions(const client::DemoState& s, double rate) {
+void printRegions(const demo::DemoState& s, double rate) {
     TextTable t({"REGION", "WHERE", "ENDPOINT", "PID", "HEALTH", "LOG"});
     t.alignRight(3);
     for (const auto& r : s.regions)
@@ -78,7 +78,7 @@ void printRegions(const client::DemoState& s, double rate) {
 }
 
 absl::Status runUp(CtlOptions& options, const DemoArgs& args) {
-    client::LocalDemo demo(demoOptions(args));
+    demo::LocalDemo demo(demoOptions(args));
     auto state = demo.up(printStep);
     if (!state.ok())
         return state.status();
@@ -115,7 +115,7 @@ absl::Status runUp(CtlOptions& options, const DemoArgs& args) {
 }
 
 absl::Status runStatus(CtlOptions& options, const DemoArgs& args) {
-    client::LocalDemo demo(demoOptions(args));
+    demo::LocalDemo demo(demoOptions(args));
     auto state = demo.status();
     if (!state.ok())
         return state.status();
@@ -133,13 +133,13 @@ absl::Status runStatus(CtlOptions& options, const DemoArgs& args) {
     }
     std::printf("Demo of %s, data in %s, up %s\n\n", state->deploymentPath.c_str(),
                 state->dataDir.c_str(),
-                formatElapsed(std::max<int64_t>(0, client::nowMs() - state->startedAtMs)).c_str());
+                formatElapsed(std::max<int64_t>(0, rows::nowMs() - state->startedAtMs)).c_str());
     printRegions(*state, 0);
     return absl::OkStatus();
 }
 
 absl::Status runDown(const DemoArgs& args) {
-    client::LocalDemo demo(demoOptions(args));
+    demo::LocalDemo demo(demoOptions(args));
     return demo.down(printStep);
 }
 

@@ -12,15 +12,15 @@
 #include <thread>
 
 #include "absl/strings/str_join.h"
-#include "client/eventtime.h"
-#include "client/samplewriter.h"
 #include "commandgroups.h"
 #include "ctlformat.h"
 #include "datagen/jsonline.h"
+#include "demo/samplewriter.h"
 #include "deployment/repositoryfile.h"
 #include "interruptflag.h"
 #include "multiregion.h"
 #include "registry/applyplan.h"
+#include "rows/eventtime.h"
 
 namespace meridian::ctl {
 namespace {
@@ -52,7 +52,7 @@ absl::StatusOr<registry::Catalog> catalogFor(const GenerateArgs& args,
         registry::ApplyContext context;
         context.region = deployment.controlRegion.empty() ? deployment.regions.front().info.name
                                                           : deployment.controlRegion;
-        context.nowMs = client::nowMs();
+        context.nowMs = rows::nowMs();
         auto plan = registry::planApply(registry::Catalog(), registry::objectsOf(*repo),
                                         deployment.regionSet(), context);
         if (!plan.ok())
@@ -86,7 +86,7 @@ absl::StatusOr<registry::Catalog> catalogFor(const GenerateArgs& args,
         regions);
 }
 
-absl::Status writeFiles(const GenerateArgs& args, client::SampleWriter& writer) {
+absl::Status writeFiles(const GenerateArgs& args, demo::SampleWriter& writer) {
     const auto& views = writer.views();
     const bool oneFile = views.size() == 1 && !fs::is_directory(args.out);
     if (!oneFile) {
@@ -118,7 +118,7 @@ absl::Status writeFiles(const GenerateArgs& args, client::SampleWriter& writer) 
     return absl::OkStatus();
 }
 
-absl::Status follow(const GenerateArgs& args, client::SampleWriter& writer) {
+absl::Status follow(const GenerateArgs& args, demo::SampleWriter& writer) {
     std::map<std::string, std::vector<std::string>> perRegion;
     for (const auto& v : writer.views()) {
         for (const auto& w : v.writers)
@@ -143,7 +143,7 @@ absl::Status follow(const GenerateArgs& args, client::SampleWriter& writer) {
     });
     const auto started = std::chrono::steady_clock::now();
     const int64_t written = writer.follow(args.rate, stop, [](const std::string& line) {
-        std::fprintf(stderr, "%s %s\n", formatTime(client::nowMs()).c_str(), line.c_str());
+        std::fprintf(stderr, "%s %s\n", formatTime(rows::nowMs()).c_str(), line.c_str());
         std::fflush(stderr);
     });
     watcher.join();
@@ -164,7 +164,7 @@ absl::Status runGenerate(CtlOptions& options, const GenerateArgs& args) {
     if (!catalog.ok())
         return catalog.status();
     // Rows for files need no region that accepts them.
-    auto views = client::sampleViewsOf(
+    auto views = demo::sampleViewsOf(
         *catalog, args.out.empty() ? &(*regions)->deployment() : nullptr, args.views);
     if (!views.ok())
         return views.status();
@@ -174,7 +174,7 @@ absl::Status runGenerate(CtlOptions& options, const GenerateArgs& args) {
             "accepts writes of; apply a repository first (meridianctl apply -f repo.yaml)");
     if (!args.out.empty() && args.follow)
         return absl::InvalidArgumentError("--out and --follow do not go together");
-    client::SampleWriter writer(regions->get(), std::move(*views), args.seed);
+    demo::SampleWriter writer(regions->get(), std::move(*views), args.seed);
     if (!args.out.empty())
         return writeFiles(args, writer);
     if (args.follow)

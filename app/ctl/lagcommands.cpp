@@ -9,11 +9,11 @@
 #include <memory>
 #include <thread>
 
-#include "client/eventtime.h"
 #include "commandgroups.h"
 #include "ctlformat.h"
 #include "interruptflag.h"
 #include "multiregion.h"
+#include "rows/eventtime.h"
 #include "texttable.h"
 
 namespace meridian::ctl {
@@ -76,7 +76,7 @@ std::string renderTable(const std::vector<client::RegionAnswer<v1::StatsResponse
         else if (views)
             addLinkRow(t, *l, true);
     }
-    std::string out = "Replication lag at " + client::formatTimestamp(client::nowMs()) +
+    std::string out = "Replication lag at " + rows::formatTimestamp(rows::nowMs()) +
                       ", as each receiving region measures it\n\n";
     if (t.empty())
         out += "No links: the regions that answered have no peers in this deployment.\n";
@@ -86,7 +86,7 @@ std::string renderTable(const std::vector<client::RegionAnswer<v1::StatsResponse
 }
 
 std::string renderJson(const std::vector<client::RegionAnswer<v1::StatsResponse>>& answers) {
-    std::string out = "{\n  \"at\": " + std::to_string(client::nowMs()) + ",\n  \"links\": [";
+    std::string out = "{\n  \"at\": " + std::to_string(rows::nowMs()) + ",\n  \"links\": [";
     bool first = true;
     for (const auto& a : answers) {
         if (!a.answer.ok())

@@ -3,10 +3,10 @@
 #include <cstdio>
 #include <memory>
 
-#include "client/eventtime.h"
 #include "commandgroups.h"
 #include "ctlformat.h"
 #include "progressline.h"
+#include "rows/eventtime.h"
 #include "texttable.h"
 
 namespace meridian::ctl {
@@ -19,11 +19,11 @@ struct MaterializeArgs {
 };
 
 absl::Status runMaterialize(CtlOptions& options, const MaterializeArgs& args) {
-    const int64_t now = client::nowMs();
-    auto start = client::parseTimeArgument(args.start, now);
+    const int64_t now = rows::nowMs();
+    auto start = rows::parseTimeArgument(args.start, now);
     if (!start.ok())
         return absl::InvalidArgumentError("--start: " + std::string(start.status().message()));
-    auto end = client::parseTimeArgument(args.end, now);
+    auto end = rows::parseTimeArgument(args.end, now);
     if (!end.ok())
         return absl::InvalidArgumentError("--end: " + std::string(end.status().message()));
     if (*end <= *start)

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "client/installpaths.h"
+#include "demo/installpaths.h"
 
 namespace meridian::ctl {
 
@@ -40,7 +40,7 @@ absl::StatusOr<std::unique_ptr<client::RegionDirectory>> openDeployment(const Ct
                                                                         const std::string& path) {
     std::string chosen = path;
     if (chosen.empty())
-        chosen = client::defaultDeploymentPath();
+        chosen = demo::defaultDeploymentPath();
     if (chosen.empty())
         return absl::InvalidArgumentError(
             "no deployment file: give one with --deployment FILE or $MERIDIAN_DEPLOYMENT (the demo "

@@ -5,10 +5,10 @@
 #include <memory>
 
 #include "absl/strings/str_join.h"
-#include "client/rowfile.h"
 #include "commandgroups.h"
 #include "ctlformat.h"
 #include "progressline.h"
+#include "rows/rowfile.h"
 #include "serving/limits.h"
 
 namespace meridian::ctl {
@@ -66,13 +66,13 @@ absl::Status runPush(CtlOptions& options, const PushArgs& args) {
     auto view = findView(options, *catalog, *project, args.view);
     if (!view.ok())
         return view.status();
-    auto schema = client::featureRowSchema(*catalog, **view);
+    auto schema = rows::featureRowSchema(*catalog, **view);
     if (!schema.ok())
         return client::markFromRegion(schema.status(), options.endpoint);
 
     // Every line is checked before the first row is sent: a bad file writes nothing.
     ProgressLine progress;
-    auto rows = client::readFeatureRows(args.file, *schema, [&](size_t done, size_t total) {
+    auto rows = rows::readFeatureRows(args.file, *schema, [&](size_t done, size_t total) {
         const double percent = 100.0 * static_cast<double>(done) / static_cast<double>(total);
         progress.update("checking " + args.file + ": " + formatFixed(percent, 0) + "%");
     });

@@ -5,11 +5,11 @@
 #include <memory>
 
 #include "absl/strings/str_join.h"
-#include "client/entityargument.h"
-#include "client/rowfile.h"
-#include "client/valueconversion.h"
 #include "commandgroups.h"
 #include "ctlformat.h"
+#include "rows/entityargument.h"
+#include "rows/rowfile.h"
+#include "rows/valueconversion.h"
 #include "serving/limits.h"
 #include "texttable.h"
 
@@ -48,7 +48,7 @@ absl::StatusOr<ReadPlan> planRead(CtlOptions& options, const ReadArgs& args) {
     auto catalog = options.client().catalog(*project);
     if (!catalog.ok())
         return catalog.status();
-    auto keys = client::joinKeysForRead(*catalog, *project, args.service, args.features);
+    auto keys = rows::joinKeysForRead(*catalog, *project, args.service, args.features);
     if (!keys.ok()) {
         // Unknown project, service, view or feature: the region's registry says no.
         if (keys.status().code() == absl::StatusCode::kInvalidArgument)
@@ -105,7 +105,7 @@ absl::Status runGet(CtlOptions& options, const ReadArgs& args) {
     request.set_project(plan->project);
     selectFeatures(request, args);
     for (const auto& text : args.entities) {
-        auto row = client::parseEntityArgument(text, plan->joinKeys);
+        auto row = rows::parseEntityArgument(text, plan->joinKeys);
         if (!row.ok())
             return row.status();
         *request.add_entities() = std::move(*row);
@@ -144,7 +144,7 @@ absl::Status writeJsonLines(std::FILE* out, const v1::GetHistoricalFeaturesRespo
     auto quoted = [](const std::string& s) {
         v1::Value v;
         v.set_string_val(s);
-        return client::valueToJson(v);
+        return rows::valueToJson(v);
     };
     for (const auto& row : response.rows()) {
         std::string line = "{";
@@ -152,14 +152,14 @@ absl::Status writeJsonLines(std::FILE* out, const v1::GetHistoricalFeaturesRespo
             auto it = row.keys().find(k.name());
             if (it == row.keys().end())
                 continue;
-            line += quoted(k.name()) + ":" + client::valueToJson(it->second) + ",";
+            line += quoted(k.name()) + ":" + rows::valueToJson(it->second) + ",";
         }
-        line += quoted(std::string(client::kEventTimeColumn)) + ":" +
+        line += quoted(std::string(rows::kEventTimeColumn)) + ":" +
                 quoted(formatTime(row.event_timestamp()));
         for (int c = 0; c < row.values_size() && c < response.feature_names_size(); ++c) {
             const auto& v = row.values(c);
             line += "," + quoted(response.feature_names(c)) + ":" +
-                    (v.status() == v1::PRESENT ? client::valueToJson(v.value()) : "null");
+                    (v.status() == v1::PRESENT ? rows::valueToJson(v.value()) : "null");
         }
         line += "}\n";
         if (std::fwrite(line.data(), 1, line.size(), out) != line.size())
@@ -172,8 +172,8 @@ absl::Status runHistorical(CtlOptions& options, const ReadArgs& args) {
     auto plan = planRead(options, args);
     if (!plan.ok())
         return plan.status();
-    auto entities = client::readEntityRows(args.entitiesFile,
-                                           {plan->joinKeys, std::string(client::kEventTimeColumn)});
+    auto entities = rows::readEntityRows(args.entitiesFile,
+                                         {plan->joinKeys, std::string(rows::kEventTimeColumn)});
     if (!entities.ok())
         return entities.status();
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "client/eventtime.h"
 #include "commandgroups.h"
 #include "ctlformat.h"
+#include "rows/eventtime.h"
 #include "texttable.h"
 
 namespace meridian::ctl {
@@ -42,7 +42,7 @@ void printOverview(const v1::HealthResponse& h, const v1::StatsResponse& s) {
     if (!h.control_region().empty())
         role += ", control region " + h.control_region();
     add("role", role);
-    const int64_t uptime = h.started_at() > 0 ? client::nowMs() - h.started_at() : 0;
+    const int64_t uptime = h.started_at() > 0 ? rows::nowMs() - h.started_at() : 0;
     add("version", orDash(h.version()) + ", up " + formatElapsed(std::max<int64_t>(uptime, 0)) +
                        " (since " + formatTime(h.started_at()) + ")");
     const uint64_t hlc = s.hlc_now() ? s.hlc_now() : h.hlc_now();

@@ -6,12 +6,12 @@
 #include <memory>
 
 #include "absl/strings/str_join.h"
-#include "client/eventtime.h"
 #include "commandgroups.h"
 #include "ctlformat.h"
 #include "interruptflag.h"
 #include "multiregion.h"
 #include "progressline.h"
+#include "rows/eventtime.h"
 #include "texttable.h"
 
 namespace meridian::ctl {
@@ -217,7 +217,7 @@ absl::Status runSync(CtlOptions& options, const SyncArgs& args) {
 std::string ago(int64_t ms) {
     if (ms <= 0)
         return "-";
-    return formatElapsed(std::max<int64_t>(0, client::nowMs() - ms)) + " ago";
+    return formatElapsed(std::max<int64_t>(0, rows::nowMs() - ms)) + " ago";
 }
 
 absl::Status runJobs(CtlOptions& options, const JobsArgs& args) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/cord.h"
+#include "client/regionchannel.h"
 #include "meridian/v1/admin.grpc.pb.h"
 #include "meridian/v1/registry.grpc.pb.h"
 #include "meridian/v1/replication.grpc.pb.h"
@@ -87,15 +88,8 @@ RegionClient::RegionClient(RegionClientOptions options)
       m_stubs(std::make_unique<Stubs>(Stubs{m_options, {}, {}, {}, {}, {}})) {
     if (m_options.principal.empty())
         m_options.principal = defaultPrincipal();
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(static_cast<int>(serving::kMaxMessageBytes));
-    args.SetMaxSendMessageSize(static_cast<int>(serving::kMaxMessageBytes));
-    // A region that comes back (a restarted demo region, a healed network) is noticed within
-    // seconds rather than after gRPC's default backoff of up to two minutes.
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-    m_stubs->channel =
-        grpc::CreateCustomChannel(m_options.endpoint, grpc::InsecureChannelCredentials(), args);
+    m_stubs->channel = makeRegionChannel(
+        m_options.endpoint, {.maxMessageBytes = static_cast<int>(serving::kMaxMessageBytes)});
     m_stubs->registry = v1::Registry::NewStub(m_stubs->channel);
     m_stubs->serving = v1::Serving::NewStub(m_stubs->channel);
     m_stubs->admin = v1::Admin::NewStub(m_stubs->channel);

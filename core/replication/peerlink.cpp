@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <deque>
 
+#include "client/regionchannel.h"
 #include "replication/hybridclock.h"
 
 namespace meridian::replication {
@@ -59,15 +60,11 @@ private:
 };
 
 std::shared_ptr<grpc::Channel> makeChannel(const std::string& endpoint) {
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(256 * 1024 * 1024);
-    // Notice a dead peer within seconds even when no batch is due.
-    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 2000);
-    args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 2000);
-    args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, kMinBackoffMs);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxBackoffMs);
-    return grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args);
+    // Keepalive: a dead peer is noticed within seconds even when no batch is due.
+    return client::makeRegionChannel(endpoint, {.maxMessageBytes = 256 * 1024 * 1024,
+                                                .keepalive = true,
+                                                .minReconnectBackoffMs = kMinBackoffMs,
+                                                .maxReconnectBackoffMs = kMaxBackoffMs});
 }
 
 }  // namespace

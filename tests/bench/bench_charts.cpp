@@ -14,8 +14,8 @@
 #include <cstdio>
 #include <random>
 
-#include "lagchart.h"
-#include "theme.h"
+#include "common/theme.h"
+#include "replication/lagchart.h"
 
 namespace {
 

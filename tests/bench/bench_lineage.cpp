@@ -12,9 +12,9 @@
 #include <cstdio>
 #include <vector>
 
-#include "lineagelayout.h"
-#include "lineagescene.h"
-#include "lineageview.h"
+#include "lineage/lineagelayout.h"
+#include "lineage/lineagescene.h"
+#include "lineage/lineageview.h"
 #include "support/lineagegenerator.h"
 
 using namespace meridian;
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     const test::LineageShape shape;
-    const client::LineageGraph graph = test::generateLineage(shape);
+    const console::LineageGraph graph = test::generateLineage(shape);
     std::printf(
         "Lineage benchmark: %zu nodes, %zu edges (%d sources, %d entities, %d views, %d "
         "services, %d consumers, %zu regions)\n",

@@ -38,8 +38,8 @@
 #include <string>
 #include <vector>
 
-#include "client/detachedprocess.h"
-#include "client/localdemo.h"
+#include "demo/detachedprocess.h"
+#include "demo/localdemo.h"
 #include "demowatchdog.h"
 #include "readload.h"
 #include "regionprobe.h"
@@ -47,9 +47,9 @@
 #include "support/testcluster.h"
 
 using namespace meridian;
-using meridian::client::DemoOptions;
-using meridian::client::DemoState;
-using meridian::client::LocalDemo;
+using meridian::demo::DemoOptions;
+using meridian::demo::DemoState;
+using meridian::demo::LocalDemo;
 
 namespace {
 
@@ -375,9 +375,9 @@ void SoakTest::soak() {
             QStringLiteral("soak %1 s  WAL/log MB, rows/s, cpu:").arg(seconds, 4, 'f', 0);
         for (size_t i = 0; i < probes.size(); ++i) {
             auto& probe = *probes[i];
-            if (!client::processAlive(probe.pid())) {
+            if (!demo::processAlive(probe.pid())) {
                 endedEarly = probe.region() + " (pid " + std::to_string(probe.pid()) +
-                             ") is gone: " + client::exitDescription(probe.pid());
+                             ") is gone: " + demo::exitDescription(probe.pid());
                 continue;
             }
             const test::RegionSample s = probe.sample(seconds);
@@ -627,8 +627,8 @@ void SoakTest::cleanupTestCase() {
         if (rows >= 0)
             qInfo("soak: the generator wrote %lld rows in all", static_cast<long long>(rows));
         for (const auto& r : m_state.regions)
-            QVERIFY2(!client::processAlive(r.pid), r.name.c_str());
-        QVERIFY(!client::processAlive(m_state.generatorPid));
+            QVERIFY2(!demo::processAlive(r.pid), r.name.c_str());
+        QVERIFY(!demo::processAlive(m_state.generatorPid));
     }
     if (m_watchdog)
         QVERIFY2(m_watchdog->dismiss(), "the clean-up watchdog did not stop");

@@ -5,7 +5,7 @@
 
 namespace meridian::test {
 
-using namespace meridian::client;
+using namespace meridian::console;
 
 QString FakeRegionService::versionKey(ObjectKind kind, const QString& project,
                                       const QString& name) {

@@ -4,7 +4,7 @@
 
 #include <QMap>
 
-#include "regionservice.h"
+#include "bridge/regionservice.h"
 
 namespace meridian::test {
 
@@ -18,33 +18,34 @@ public:
     // cost and alerts filled with plausible values.
     static FakeRegionService* demo(QObject* parent = nullptr);
 
-    client::DeploymentSnapshot snapshot;
-    QVector<client::RegistryEntry> registry;
-    QMap<QString, QVector<client::RegistryEntry>> versions;  // "kind:project/name" -> versions
-    QVector<client::FieldDiff> diffAnswer;
-    client::LineageGraph graph;
-    QVector<client::SyncJobInfo> jobList;
-    client::CostReport report;
-    QVector<client::AlertInfo> alertList;
+    console::DeploymentSnapshot snapshot;
+    QVector<console::RegistryEntry> registry;
+    QMap<QString, QVector<console::RegistryEntry>> versions;  // "kind:project/name" -> versions
+    QVector<console::FieldDiff> diffAnswer;
+    console::LineageGraph graph;
+    QVector<console::SyncJobInfo> jobList;
+    console::CostReport report;
+    QVector<console::AlertInfo> alertList;
     bool failAll = false;  // every request fails instead
     int requests = 0;
 
-    client::DeploymentSnapshot layout() const override { return snapshot; }
+    console::DeploymentSnapshot layout() const override { return snapshot; }
     quint64 poll(bool withLagHistory = false) override;
     quint64 listRegistry(const QString& region) override;
-    quint64 history(client::ObjectKind kind, const QString& project, const QString& name) override;
-    quint64 diff(client::ObjectKind kind, const QString& project, const QString& name,
+    quint64 history(console::ObjectKind kind, const QString& project, const QString& name) override;
+    quint64 diff(console::ObjectKind kind, const QString& project, const QString& name,
                  qint64 fromVersion, qint64 toVersion) override;
     quint64 lineage(const QString& project) override;
     quint64 jobs() override;
-    quint64 triggerSync(const QString& from, const QString& to, client::SyncJobInfo::Kind kind,
+    quint64 triggerSync(const QString& from, const QString& to, console::SyncJobInfo::Kind kind,
                         const QStringList& scope) override;
     void watchJob(const QString& region, const QString& id) override;
     quint64 cancelJob(const QString& region, const QString& id) override;
     quint64 cost(qint64 sinceMs, qint64 untilMs) override;
     quint64 alerts(bool includeCleared) override;
 
-    static QString versionKey(client::ObjectKind kind, const QString& project, const QString& name);
+    static QString versionKey(console::ObjectKind kind, const QString& project,
+                              const QString& name);
 
 private:
     template <typename Emit>

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "client/consoledata.h"
+#include "console/consoledata.h"
 
 namespace meridian::test {
 
@@ -36,8 +36,8 @@ inline const std::vector<GeneratedRegion>& generatedRegions() {
     return regions;
 }
 
-inline client::LineageGraph generateLineage(const LineageShape& shape = {}) {
-    using Kind = client::LineageNode::Kind;
+inline console::LineageGraph generateLineage(const LineageShape& shape = {}) {
+    using Kind = console::LineageNode::Kind;
     std::mt19937 rng(shape.seed);
     auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
     static const char* const kWords[] = {"user",    "merchant", "item",    "session", "card",
@@ -45,10 +45,10 @@ inline client::LineageGraph generateLineage(const LineageShape& shape = {}) {
                                          "address", "review",   "search",  "ad",      "coupon"};
     static const char* const kAggregates[] = {"counts_1h", "sums_24h", "profile",   "velocity_7d",
                                               "embedding", "risk",     "stats_30d", "recency"};
-    client::LineageGraph g;
+    console::LineageGraph g;
     auto add = [&g](Kind kind, const std::string& prefix, const std::string& project,
                     const std::string& name, std::vector<std::string> regions = {}) {
-        client::LineageNode n;
+        console::LineageNode n;
         n.kind = kind;
         n.project = project;
         n.name = name;

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "client/consoleconvert.h"
+#include "console/consoleconvert.h"
 #include "deployment/deployment.h"
 #include "deployment/repositoryfile.h"
 #include "registry/applyplan.h"
@@ -73,7 +73,7 @@ inline bool loadSampleRegistry(FakeRegionService* service, const std::string& so
 
     service->snapshot = {};
     for (const auto& r : d->regions) {
-        client::RegionStatus s;
+        console::RegionStatus s;
         s.name = r.info.name;
         s.cloud = r.info.cloud;
         s.providerRegion = r.info.providerRegion;
@@ -88,7 +88,7 @@ inline bool loadSampleRegistry(FakeRegionService* service, const std::string& so
     service->registry.clear();
     service->versions.clear();
     for (const auto& [key, object] : catalog.objects()) {
-        const auto entry = client::toEntry(object, regions);
+        const auto entry = console::toEntry(object, regions);
         service->registry.push_back(entry);
         service
             ->versions[FakeRegionService::versionKey(entry.kind,
@@ -97,11 +97,11 @@ inline bool loadSampleRegistry(FakeRegionService* service, const std::string& so
             .push_back(entry);
     }
     auto& history = service->versions[FakeRegionService::versionKey(
-        client::ObjectKind::FeatureView, "commerce", "user_transaction_aggregates")];
-    history.prepend(client::toEntry(before, regions));
-    const auto diffs = client::toDiffs(registry::diffObjects(before, after));
-    service->diffAnswer = QVector<client::FieldDiff>(diffs.begin(), diffs.end());
-    service->graph = client::toGraph(registry::buildLineage(catalog, regions));
+        console::ObjectKind::FeatureView, "commerce", "user_transaction_aggregates")];
+    history.prepend(console::toEntry(before, regions));
+    const auto diffs = console::toDiffs(registry::diffObjects(before, after));
+    service->diffAnswer = QVector<console::FieldDiff>(diffs.begin(), diffs.end());
+    service->graph = console::toGraph(registry::buildLineage(catalog, regions));
     return true;
 }
 

@@ -1,0 +1,26 @@
+#pragma once
+// The one way a channel to a region is made, for the region client, the console's backend and
+// a region pulling from its peers alike.
+
+#include <grpcpp/channel.h>
+
+#include <memory>
+#include <string>
+
+namespace meridian::client {
+
+struct RegionChannelOptions {
+    int maxMessageBytes = 64 * 1024 * 1024;
+    // Pings an idle connection, so that a dead peer is noticed within seconds (streams that may
+    // stay quiet: replication).
+    bool keepalive = false;
+    // A region that comes back (a restarted region, a healed network) is reached within
+    // seconds rather than after gRPC's default backoff of up to two minutes.
+    int minReconnectBackoffMs = 250;
+    int maxReconnectBackoffMs = 2000;
+};
+
+std::shared_ptr<grpc::Channel> makeRegionChannel(const std::string& endpoint,
+                                                 const RegionChannelOptions& options = {});
+
+}  // namespace meridian::client

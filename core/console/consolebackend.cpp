@@ -1,0 +1,583 @@
+#include "console/consolebackend.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+
+#include "client/regionchannel.h"
+#include "client/regionclient.h"
+#include "console/consolecalls.h"
+#include "console/consoleconvert.h"
+#include "console/deploymentlayout.h"
+#include "deployment/deployment.h"
+#include "meridian/v1/admin.grpc.pb.h"
+#include "meridian/v1/registry.grpc.pb.h"
+#include "meridian/v1/replication.grpc.pb.h"
+#include "registry/objectdiff.h"
+
+namespace meridian::console {
+namespace {
+
+constexpr int kAlertLimit = 200;
+constexpr int kMaxMessageBytes = 64 * 1024 * 1024;
+
+int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string defaultPrincipal() {
+    const char* user = std::getenv("USER");
+    return user && *user ? std::string(user) : std::string("meridian-console");
+}
+
+}  // namespace
+
+struct ConsoleBackend::Impl {
+    struct Region {
+        std::string name;
+        std::string endpoint;
+        std::shared_ptr<grpc::Channel> channel;
+        std::unique_ptr<v1::Admin::Stub> admin;
+        std::unique_ptr<v1::Registry::Stub> registry;
+        std::unique_ptr<v1::Replication::Stub> replication;
+    };
+
+    deployment::Deployment deployment;
+    registry::RegionSet regionSet;
+    int deadlineMs;
+    int pollDeadlineMs;
+    std::vector<Region> regions;
+    CallRegistry calls{defaultPrincipal()};
+
+    Impl(deployment::Deployment d, int deadline, int pollDeadline)
+        : deployment(std::move(d)),
+          regionSet(deployment.regionSet()),
+          deadlineMs(deadline),
+          pollDeadlineMs(std::min(deadline, pollDeadline)) {
+        for (const auto& entry : deployment.regions) {
+            Region r;
+            r.name = entry.info.name;
+            r.endpoint = entry.endpoint;
+            r.channel = client::makeRegionChannel(entry.endpoint, {kMaxMessageBytes});
+            r.admin = v1::Admin::NewStub(r.channel);
+            r.registry = v1::Registry::NewStub(r.channel);
+            r.replication = v1::Replication::NewStub(r.channel);
+            regions.push_back(std::move(r));
+        }
+    }
+
+    // `name` empty: the control region, else the first region.
+    absl::StatusOr<Region*> find(const std::string& name) {
+        const std::string wanted = name.empty() ? deployment.controlRegion : name;
+        for (auto& r : regions) {
+            if (r.name == wanted)
+                return &r;
+        }
+        if (name.empty() && !regions.empty())
+            return &regions.front();
+        return absl::NotFoundError("no region named '" + wanted + "' in deployment '" +
+                                   deployment.name + "'");
+    }
+
+    // One unary call with the callback API; `done` runs on a gRPC thread unless shutdown began.
+    template <typename Request, typename Response, typename Start>
+    void unary(const Region& region, Request request, int timeoutMs, Start start,
+               std::function<void(absl::StatusOr<Response>)> done) {
+        struct Call {
+            grpc::ClientContext ctx;
+            Request request;
+            Response response;
+        };
+        auto call = std::make_shared<Call>();
+        call->request = std::move(request);
+        if (!calls.begin(&call->ctx, timeoutMs))
+            return;
+        start(&call->ctx, &call->request, &call->response,
+              [this, call, done = std::move(done), name = region.name, endpoint = region.endpoint,
+               timeoutMs](grpc::Status status) {
+                  if (!calls.closing()) {
+                      if (status.ok())
+                          done(std::move(call->response));
+                      else
+                          done(regionStatus(status, name, endpoint, timeoutMs));
+                  }
+                  calls.end(&call->ctx);
+              });
+    }
+
+    // The regions to read registry data from: `name` alone, or (when empty) the control region
+    // first and then every other region, whose read-only replicas serve when it is down.
+    absl::StatusOr<std::vector<Region*>> readOrder(const std::string& name) {
+        auto first = find(name);
+        if (!first.ok())
+            return first.status();
+        std::vector<Region*> order{*first};
+        if (name.empty()) {
+            for (auto& r : regions) {
+                if (&r != *first)
+                    order.push_back(&r);
+            }
+        }
+        return order;
+    }
+
+    // One call to the first region of `order` that can be reached.
+    template <typename Request, typename Response, typename Start>
+    void readFrom(std::vector<Region*> order, size_t index, Request request, Start start,
+                  std::function<void(absl::StatusOr<Response>)> done) {
+        Region* region = order[index];
+        unary<Request, Response>(
+            *region, request, deadlineMs,
+            [region, start](auto* ctx, auto* req, auto* resp, auto cb) {
+                start(*region, ctx, req, resp, std::move(cb));
+            },
+            [this, order, index, request, start,
+             done = std::move(done)](absl::StatusOr<Response> answer) mutable {
+                // The next call starts before this one ends, so shutdown still waits for it.
+                if (!answer.ok() && client::isUnreachable(answer.status()) &&
+                    index + 1 < order.size())
+                    return readFrom<Request, Response>(order, index + 1, request, start,
+                                                       std::move(done));
+                done(std::move(answer));
+            });
+    }
+
+    // The same call to every region; `done` gets each region's answer, in deployment order.
+    template <typename Request, typename Response, typename Start>
+    void fanOut(const Request& request, Start start,
+                std::function<void(std::vector<absl::StatusOr<Response>>)> done) {
+        struct Gather {
+            std::mutex mutex;
+            std::vector<absl::StatusOr<Response>> answers;
+            size_t remaining = 0;
+        };
+        if (regions.empty()) {
+            done({});
+            return;
+        }
+        auto gather = std::make_shared<Gather>();
+        gather->answers.resize(regions.size(), absl::UnknownError("no answer"));
+        gather->remaining = regions.size();
+        auto shared = std::make_shared<decltype(done)>(std::move(done));
+        for (size_t i = 0; i < regions.size(); ++i) {
+            auto& region = regions[i];
+            unary<Request, Response>(
+                region, request, deadlineMs,
+                [&region, start](auto* ctx, auto* req, auto* resp, auto cb) {
+                    start(region, ctx, req, resp, std::move(cb));
+                },
+                [gather, shared, i](absl::StatusOr<Response> answer) {
+                    bool last = false;
+                    {
+                        std::lock_guard lock(gather->mutex);
+                        gather->answers[i] = std::move(answer);
+                        last = --gather->remaining == 0;
+                    }
+                    if (last)
+                        (*shared)(std::move(gather->answers));
+                });
+        }
+    }
+};
+
+ConsoleBackend::ConsoleBackend(deployment::Deployment deployment, int deadlineMs,
+                               int pollDeadlineMs)
+    : m_impl(std::make_shared<Impl>(std::move(deployment), deadlineMs, pollDeadlineMs)) {}
+
+ConsoleBackend::~ConsoleBackend() {
+    m_impl->calls.close();
+}
+
+absl::StatusOr<std::unique_ptr<ConsoleBackend>> ConsoleBackend::open(
+    const std::string& deploymentPath, int deadlineMs, int pollDeadlineMs) {
+    auto deployment = deployment::loadDeployment(deploymentPath);
+    if (!deployment.ok())
+        return deployment.status();
+    return std::make_unique<ConsoleBackend>(std::move(*deployment), deadlineMs, pollDeadlineMs);
+}
+
+const std::string& ConsoleBackend::name() const {
+    return m_impl->deployment.name;
+}
+
+const std::string& ConsoleBackend::path() const {
+    return m_impl->deployment.path;
+}
+
+DeploymentSnapshot ConsoleBackend::layout() const {
+    return layoutOf(m_impl->deployment);
+}
+
+const deployment::Deployment& ConsoleBackend::deployment() const {
+    return m_impl->deployment;
+}
+
+void ConsoleBackend::poll(bool withLagHistory, Callback<DeploymentSnapshot> done) {
+    struct Poll {
+        std::mutex mutex;
+        DeploymentSnapshot snapshot;
+        std::vector<absl::Status> health;
+        std::vector<absl::Status> stats;
+        std::vector<std::vector<LinkStatus>> links;
+        size_t remaining = 0;
+        Callback<DeploymentSnapshot> done;
+    };
+    auto& impl = *m_impl;
+    auto poll = std::make_shared<Poll>();
+    const size_t n = impl.regions.size();
+    poll->health.resize(n);
+    poll->stats.resize(n);
+    poll->links.resize(n);
+    poll->remaining = 2 * n;
+    poll->done = std::move(done);
+    poll->snapshot.regions = layoutOf(impl.deployment).regions;
+    for (auto& r : poll->snapshot.regions)
+        r.error.clear();  // this poll says what is wrong, if anything
+    if (n == 0) {
+        poll->snapshot.atMs = nowMs();
+        poll->done(std::move(poll->snapshot));
+        return;
+    }
+    // Runs under poll->mutex when the last answer is in.
+    auto finish = [](Poll& p) {
+        const int64_t now = nowMs();
+        p.snapshot.atMs = now;
+        for (size_t i = 0; i < p.snapshot.regions.size(); ++i) {
+            auto& r = p.snapshot.regions[i];
+            r.checkedAtMs = now;
+            if (!p.health[i].ok()) {
+                r.up = false;
+                r.error = std::string(p.health[i].message());
+            } else if (!p.stats[i].ok() && r.error.empty()) {
+                r.error = "statistics unavailable: " + std::string(p.stats[i].message());
+            }
+            for (auto& l : p.links[i])
+                p.snapshot.links.push_back(std::move(l));
+        }
+    };
+    for (size_t i = 0; i < n; ++i) {
+        auto& region = impl.regions[i];
+        auto settle = [poll, finish](auto apply) {
+            bool last = false;
+            {
+                std::lock_guard lock(poll->mutex);
+                apply(*poll);
+                last = --poll->remaining == 0;
+                if (last)
+                    finish(*poll);
+            }
+            if (last)
+                poll->done(std::move(poll->snapshot));
+        };
+        impl.unary<v1::HealthRequest, v1::HealthResponse>(
+            region, {}, impl.pollDeadlineMs,
+            [&region](auto* ctx, auto* req, auto* resp, auto cb) {
+                region.admin->async()->Health(ctx, req, resp, std::move(cb));
+            },
+            [settle, i](absl::StatusOr<v1::HealthResponse> answer) {
+                settle([&](Poll& p) {
+                    if (answer.ok())
+                        applyHealth(*answer, p.snapshot.regions[i]);
+                    else
+                        p.health[i] = answer.status();
+                });
+            });
+        v1::StatsRequest statsRequest;
+        statsRequest.set_with_lag_history(withLagHistory);
+        impl.unary<v1::StatsRequest, v1::StatsResponse>(
+            region, statsRequest, impl.pollDeadlineMs,
+            [&region](auto* ctx, auto* req, auto* resp, auto cb) {
+                region.admin->async()->Stats(ctx, req, resp, std::move(cb));
+            },
+            [settle, i](absl::StatusOr<v1::StatsResponse> answer) {
+                settle([&](Poll& p) {
+                    if (!answer.ok()) {
+                        p.stats[i] = answer.status();
+                        return;
+                    }
+                    applyStats(*answer, p.snapshot.regions[i]);
+                    for (const auto& l : answer->links())
+                        p.links[i].push_back(toLink(l));
+                });
+            });
+    }
+}
+
+void ConsoleBackend::listRegistry(const std::string& region,
+                                  Callback<std::vector<RegistryEntry>> done) {
+    auto& impl = *m_impl;
+    auto order = impl.readOrder(region);
+    if (!order.ok())
+        return done(order.status());
+    impl.readFrom<v1::ListObjectsRequest, v1::ListObjectsResponse>(
+        *order, 0, v1::ListObjectsRequest(),
+        [](auto& r, auto* ctx, auto* req, auto* resp, auto cb) {
+            r.registry->async()->ListObjects(ctx, req, resp, std::move(cb));
+        },
+        [&impl, done = std::move(done)](absl::StatusOr<v1::ListObjectsResponse> answer) {
+            if (!answer.ok())
+                return done(answer.status());
+            std::vector<RegistryEntry> entries;
+            entries.reserve(answer->objects_size());
+            for (const auto& o : answer->objects())
+                entries.push_back(toEntry(o, impl.regionSet));
+            done(std::move(entries));
+        });
+}
+
+namespace {
+
+v1::GetHistoryRequest historyRequest(ObjectKind kind, const std::string& project,
+                                     const std::string& name) {
+    v1::GetHistoryRequest request;
+    request.mutable_ref()->set_kind(toWire(kind));
+    request.mutable_ref()->set_project(project);
+    request.mutable_ref()->set_name(name);
+    return request;
+}
+
+}  // namespace
+
+void ConsoleBackend::history(const std::string& region, ObjectKind kind, const std::string& project,
+                             const std::string& name, Callback<std::vector<RegistryEntry>> done) {
+    auto& impl = *m_impl;
+    auto order = impl.readOrder(region);
+    if (!order.ok())
+        return done(order.status());
+    impl.readFrom<v1::GetHistoryRequest, v1::GetHistoryResponse>(
+        *order, 0, historyRequest(kind, project, name),
+        [](auto& r, auto* ctx, auto* req, auto* resp, auto cb) {
+            r.registry->async()->GetHistory(ctx, req, resp, std::move(cb));
+        },
+        [&impl, done = std::move(done)](absl::StatusOr<v1::GetHistoryResponse> answer) {
+            if (!answer.ok())
+                return done(answer.status());
+            std::vector<RegistryEntry> versions;
+            for (const auto& o : answer->versions())
+                versions.push_back(toEntry(o, impl.regionSet));
+            done(std::move(versions));
+        });
+}
+
+void ConsoleBackend::diff(const std::string& region, ObjectKind kind, const std::string& project,
+                          const std::string& name, int64_t fromVersion, int64_t toVersion,
+                          Callback<std::vector<FieldDiff>> done) {
+    auto& impl = *m_impl;
+    auto order = impl.readOrder(region);
+    if (!order.ok())
+        return done(order.status());
+    const std::string label = project.empty() ? name : project + "/" + name;
+    impl.readFrom<v1::GetHistoryRequest, v1::GetHistoryResponse>(
+        *order, 0, historyRequest(kind, project, name),
+        [](auto& r, auto* ctx, auto* req, auto* resp, auto cb) {
+            r.registry->async()->GetHistory(ctx, req, resp, std::move(cb));
+        },
+        [label, fromVersion, toVersion,
+         done = std::move(done)](absl::StatusOr<v1::GetHistoryResponse> answer) {
+            if (!answer.ok())
+                return done(answer.status());
+            const v1::RegistryObject* before = nullptr;
+            const v1::RegistryObject* after = nullptr;
+            for (const auto& o : answer->versions()) {
+                if (o.meta().version() == fromVersion)
+                    before = &o;
+                if (o.meta().version() == toVersion)
+                    after = &o;
+            }
+            if (!before || !after) {
+                const int64_t missing = before ? toVersion : fromVersion;
+                return done(absl::NotFoundError(
+                    label + " has no version " + std::to_string(missing) + " (it has " +
+                    std::to_string(answer->versions_size()) + " versions)"));
+            }
+            done(toDiffs(registry::diffObjects(*before, *after)));
+        });
+}
+
+void ConsoleBackend::lineage(const std::string& region, const std::string& project,
+                             Callback<LineageGraph> done) {
+    auto& impl = *m_impl;
+    auto order = impl.readOrder(region);
+    if (!order.ok())
+        return done(order.status());
+    v1::LineageRequest request;
+    request.set_project(project);
+    impl.readFrom<v1::LineageRequest, v1::LineageResponse>(
+        *order, 0, request,
+        [](auto& r, auto* ctx, auto* req, auto* resp, auto cb) {
+            r.registry->async()->GetLineage(ctx, req, resp, std::move(cb));
+        },
+        [done = std::move(done)](absl::StatusOr<v1::LineageResponse> answer) {
+            if (!answer.ok())
+                return done(answer.status());
+            done(toGraph(*answer));
+        });
+}
+
+void ConsoleBackend::jobs(int limit, Callback<std::vector<SyncJobInfo>> done) {
+    v1::ListJobsRequest request;
+    request.set_limit(limit);
+    m_impl->fanOut<v1::ListJobsRequest, v1::ListJobsResponse>(
+        request,
+        [](auto& region, auto* ctx, auto* req, auto* resp, auto cb) {
+            region.replication->async()->ListJobs(ctx, req, resp, std::move(cb));
+        },
+        [limit, done = std::move(done)](std::vector<absl::StatusOr<v1::ListJobsResponse>> all) {
+            std::vector<SyncJobInfo> jobs;
+            absl::Status firstError;
+            bool any = all.empty();
+            for (const auto& answer : all) {
+                if (!answer.ok()) {
+                    if (firstError.ok())
+                        firstError = answer.status();
+                    continue;
+                }
+                any = true;
+                for (const auto& j : answer->jobs())
+                    jobs.push_back(toJob(j));
+            }
+            if (!any)
+                return done(firstError);
+            std::stable_sort(jobs.begin(), jobs.end(), [](const auto& a, const auto& b) {
+                return a.createdAtMs > b.createdAtMs;
+            });
+            if (limit > 0 && jobs.size() > static_cast<size_t>(limit))
+                jobs.resize(limit);
+            done(std::move(jobs));
+        });
+}
+
+void ConsoleBackend::triggerSync(const std::string& from, const std::string& to,
+                                 SyncJobInfo::Kind kind, const std::vector<std::string>& scope,
+                                 const std::string& principal, Callback<SyncJobInfo> done) {
+    auto& impl = *m_impl;
+    if (to.empty())
+        return done(absl::InvalidArgumentError("a sync needs a region to run at ('to')"));
+    auto r = impl.find(to);
+    if (!r.ok())
+        return done(r.status());
+    v1::TriggerSyncRequest request;
+    request.set_from_region(from);
+    request.set_to_region(to);
+    for (const auto& s : scope)
+        request.add_scope(s);
+    request.set_kind(toWire(kind));
+    request.set_principal(principal.empty() ? impl.calls.principal() : principal);
+    impl.unary<v1::TriggerSyncRequest, v1::SyncJob>(
+        **r, request, impl.deadlineMs,
+        [r = *r](auto* ctx, auto* req, auto* resp, auto cb) {
+            r->replication->async()->TriggerSync(ctx, req, resp, std::move(cb));
+        },
+        [done = std::move(done)](absl::StatusOr<v1::SyncJob> answer) {
+            if (!answer.ok())
+                return done(answer.status());
+            done(toJob(*answer));
+        });
+}
+
+std::unique_ptr<ConsoleBackend::Watch> ConsoleBackend::watchJob(
+    const std::string& region, const std::string& id,
+    std::function<void(const SyncJobInfo&)> update,
+    std::function<void(const absl::Status&)> finished) {
+    auto r = m_impl->find(region);
+    if (!r.ok()) {
+        finished(r.status());
+        return std::make_unique<NoWatch>();
+    }
+    auto* watch = new JobWatch(&m_impl->calls, kWatchDeadlineMs, (*r)->name, (*r)->endpoint, id,
+                               std::move(update), std::move(finished));
+    auto shared = watch->shared();
+    if (!watch->start(*(*r)->replication))
+        return std::make_unique<NoWatch>();
+    return std::make_unique<JobWatch::Handle>(std::move(shared));
+}
+
+void ConsoleBackend::cancelJob(const std::string& region, const std::string& id,
+                               Callback<SyncJobInfo> done) {
+    auto& impl = *m_impl;
+    auto r = impl.find(region);
+    if (!r.ok())
+        return done(r.status());
+    v1::JobRef request;
+    request.set_id(id);
+    impl.unary<v1::JobRef, v1::SyncJob>(
+        **r, request, impl.deadlineMs,
+        [r = *r](auto* ctx, auto* req, auto* resp, auto cb) {
+            r->replication->async()->CancelJob(ctx, req, resp, std::move(cb));
+        },
+        [done = std::move(done)](absl::StatusOr<v1::SyncJob> answer) {
+            if (!answer.ok())
+                return done(answer.status());
+            done(toJob(*answer));
+        });
+}
+
+void ConsoleBackend::cost(int64_t sinceMs, int64_t untilMs, Callback<CostReport> done) {
+    v1::CostRequest request;
+    request.set_since_ms(sinceMs);
+    request.set_until_ms(untilMs);
+    m_impl->fanOut<v1::CostRequest, v1::CostResponse>(
+        request,
+        [](auto& region, auto* ctx, auto* req, auto* resp, auto cb) {
+            region.replication->async()->GetCost(ctx, req, resp, std::move(cb));
+        },
+        [sinceMs, untilMs,
+         done = std::move(done)](std::vector<absl::StatusOr<v1::CostResponse>> all) {
+            std::vector<v1::CostResponse> answers;
+            absl::Status firstError;
+            for (auto& answer : all) {
+                if (answer.ok())
+                    answers.push_back(std::move(*answer));
+                else if (firstError.ok())
+                    firstError = answer.status();
+            }
+            if (answers.empty() && !firstError.ok())
+                return done(firstError);
+            done(mergeCost(answers, sinceMs, untilMs));
+        });
+}
+
+void ConsoleBackend::alerts(bool includeCleared, Callback<std::vector<AlertInfo>> done) {
+    v1::ListAlertsRequest request;
+    request.set_include_cleared(includeCleared);
+    request.set_limit(kAlertLimit);
+    std::vector<std::string> names;
+    for (const auto& r : m_impl->regions)
+        names.push_back(r.name);
+    m_impl->fanOut<v1::ListAlertsRequest, v1::ListAlertsResponse>(
+        request,
+        [](auto& region, auto* ctx, auto* req, auto* resp, auto cb) {
+            region.replication->async()->ListAlerts(ctx, req, resp, std::move(cb));
+        },
+        [names, done = std::move(done)](std::vector<absl::StatusOr<v1::ListAlertsResponse>> all) {
+            std::vector<AlertInfo> alerts;
+            const int64_t now = nowMs();
+            for (size_t i = 0; i < all.size(); ++i) {
+                if (!all[i].ok()) {
+                    AlertInfo a;
+                    a.id = "region_down:" + names[i];
+                    a.region = "console";
+                    a.kind = "region_down";
+                    a.subject = names[i];
+                    a.message = std::string(all[i].status().message());
+                    a.severity = "critical";
+                    a.raisedAtMs = now;
+                    alerts.push_back(std::move(a));
+                    continue;
+                }
+                for (const auto& a : all[i]->alerts())
+                    alerts.push_back(toAlert(a, names[i]));
+            }
+            std::stable_sort(alerts.begin(), alerts.end(), [](const auto& a, const auto& b) {
+                return a.raisedAtMs > b.raisedAtMs;
+            });
+            done(std::move(alerts));
+        });
+}
+
+}  // namespace meridian::console

@@ -1,0 +1,186 @@
+#pragma once
+// What the console shows, as plain structs: no protobuf, no Qt. core/client fills them from the
+// wire; ui/ renders them and tests make them up.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace meridian::console {
+
+struct RegionStatus {
+    std::string name;
+    std::string cloud;           // "aws", "gcp", "azure"
+    std::string providerRegion;  // "eu-west-1"
+    std::string jurisdiction;    // "eu"
+    std::string endpoint;
+    double latitude = 0;
+    double longitude = 0;
+    std::string role;  // "control", "replica", "standalone"
+    bool up = false;
+    std::string error;  // why it is down
+    int64_t checkedAtMs = 0;
+    int64_t startedAtMs = 0;
+    std::string version;
+    int64_t onlineRows = 0;
+    int64_t offlineRows = 0;
+    int64_t registryObjects = 0;
+    double writeRate = 0;  // rows/s, last minute
+    double readRate = 0;   // entity rows served/s, last minute
+    double servingP50Ms = 0;
+    double servingP99Ms = 0;
+    int64_t dbBytes = 0;         // the database file
+    int64_t walBytes = 0;        // its write-ahead log
+    int64_t changelogBytes = 0;  // the changelog's share of the database (estimated)
+    int64_t changelogLimitBytes = 0;
+};
+
+struct LinkStatus {
+    std::string from;
+    std::string to;
+    std::string view;  // "project/view"; empty for the link as a whole
+    std::string mode;  // "hub_spoke", "active_active", "batch", "local", or several joined by '+'
+    double lagSeconds = 0;
+    int64_t changesBehind = 0;
+    double applyRate = 0;
+    double latencyP50Ms = 0;
+    double latencyP99Ms = 0;
+    int64_t conflicts = 0;
+    int64_t residencyWithheld = 0;
+    std::string state;  // "streaming", "connecting", "partitioned", "down", "snapshot"
+    bool emulated = false;
+    std::string emulation;  // "delay 35 ms ±3 ms"
+    int64_t bytesReceived = 0;
+    // The last hour as the receiving region sampled it, oldest first; only in a snapshot
+    // polled with history, and only on rows of the link as a whole.
+    struct Sample {
+        int64_t atMs = 0;
+        double lagSeconds = 0;
+        double latencyP50Ms = 0;
+    };
+    std::vector<Sample> history;
+};
+
+// One poll of every region: what the overview, replication and alerts pages refresh from.
+struct DeploymentSnapshot {
+    int64_t atMs = 0;
+    std::vector<RegionStatus> regions;
+    std::vector<LinkStatus> links;  // from every region's Stats, link rows and view rows
+};
+
+enum class ObjectKind { Project, Entity, DataSource, FeatureView, FeatureService };
+
+struct RegistryEntry {
+    ObjectKind kind = ObjectKind::Project;
+    std::string project;
+    std::string name;
+    int64_t version = 0;
+    std::string specHash;
+    std::string ownerRegion;
+    int64_t createdAtMs = 0;
+    int64_t updatedAtMs = 0;
+    std::string appliedBy;
+    bool deleted = false;
+    std::string description;
+    std::string owner;
+    std::vector<std::pair<std::string, std::string>> fields;  // label -> value, for a details pane
+    std::string text;  // the whole spec, readable (YAML-like)
+    // Feature views only.
+    std::string replicationMode;
+    std::vector<std::string> replicationRegions;
+    std::string residency;                    // "jurisdiction eu" or "regions a, b" or "anywhere"
+    std::vector<std::string> storingRegions;  // where its data lives
+};
+
+struct FieldDiff {
+    enum class Change { Added, Removed, Modified };
+    Change change = Change::Modified;
+    std::string path;
+    std::string before;
+    std::string after;
+};
+
+struct LineageNode {
+    enum class Kind { Entity, DataSource, FeatureView, FeatureService, Consumer, Region };
+    std::string id;
+    Kind kind = Kind::Entity;
+    std::string project;
+    std::string name;
+    std::vector<std::string> regions;
+};
+
+struct LineageEdge {
+    std::string from;
+    std::string to;
+    bool crossesResidency = false;
+};
+
+struct LineageGraph {
+    std::vector<LineageNode> nodes;
+    std::vector<LineageEdge> edges;
+};
+
+struct SyncJobInfo {
+    enum class Kind { CatchUp, OfflineBatch, Snapshot };
+    enum class State { Queued, Running, Succeeded, Failed, Cancelled };
+    std::string id;
+    Kind kind = Kind::CatchUp;
+    State state = State::Queued;
+    std::string from;
+    std::string to;
+    std::vector<std::string> scope;
+    std::string startedBy;
+    int64_t createdAtMs = 0;
+    int64_t startedAtMs = 0;
+    int64_t finishedAtMs = 0;
+    int64_t rows = 0;
+    int64_t total = 0;
+    int64_t bytes = 0;
+    double percent = 0;
+    double etaSeconds = 0;
+    double estimatedCostUsd = 0;
+    double costUsd = 0;
+    std::string message;
+    int64_t residencyRefused = 0;
+};
+
+struct CostLineInfo {
+    std::string from;
+    std::string to;
+    std::string view;  // empty: registry and control traffic
+    std::string kind;  // "stream", "snapshot", "batch", "control"
+    int64_t bytes = 0;
+    int64_t rawBytes = 0;
+    double usd = 0;
+    std::string priceClass;
+    double usdPerGb = 0;
+};
+
+struct CostPoint {
+    int64_t minuteMs = 0;
+    int64_t bytes = 0;
+    double usd = 0;
+};
+
+// What every region sent over a window, priced.
+struct CostReport {
+    int64_t sinceMs = 0;
+    int64_t untilMs = 0;
+    std::vector<CostLineInfo> lines;
+    std::vector<CostPoint> perMinute;  // all regions together
+    std::string pricingSource;
+};
+
+struct AlertInfo {
+    std::string id;
+    std::string region;  // the region that raised it ("console" for console-side rules)
+    std::string kind;
+    std::string subject;
+    std::string message;
+    std::string severity;  // "warning", "critical"
+    int64_t raisedAtMs = 0;
+    int64_t clearedAtMs = 0;  // 0 while active
+};
+
+}  // namespace meridian::console

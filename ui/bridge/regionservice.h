@@ -1,0 +1,74 @@
+#pragma once
+// The console's view of a deployment: pages ask through this interface and are answered by
+// signals on the GUI thread. GrpcRegionService talks to real regions (through
+// console::ConsoleBackend on gRPC threads); tests use a fake. Every request carries a token and
+// a page ignores answers to requests it has since superseded.
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include "console/consoledata.h"
+
+namespace meridian::ui {
+
+using console::AlertInfo;
+using console::CostReport;
+using console::DeploymentSnapshot;
+using console::FieldDiff;
+using console::LineageGraph;
+using console::RegistryEntry;
+using console::SyncJobInfo;
+
+class RegionService : public QObject {
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+    ~RegionService() override = default;
+
+    // Static facts about the deployment (names, clouds, locations) before any answer arrives.
+    virtual DeploymentSnapshot layout() const = 0;
+
+    // Each returns a token that the matching signal carries back.
+    // `withLagHistory`: link rows also carry their last hour of lag samples.
+    virtual quint64 poll(bool withLagHistory = false) = 0;
+    virtual quint64 listRegistry(const QString& region) = 0;
+    virtual quint64 history(console::ObjectKind kind, const QString& project,
+                            const QString& name) = 0;
+    virtual quint64 diff(console::ObjectKind kind, const QString& project, const QString& name,
+                         qint64 fromVersion, qint64 toVersion) = 0;
+    virtual quint64 lineage(const QString& project) = 0;
+    virtual quint64 jobs() = 0;
+    virtual quint64 triggerSync(const QString& from, const QString& to, SyncJobInfo::Kind kind,
+                                const QStringList& scope) = 0;
+    // Progress of one job arrives as jobUpdated until jobFinished; cancelJob asks the region to
+    // stop it.
+    virtual void watchJob(const QString& region, const QString& id) = 0;
+    virtual quint64 cancelJob(const QString& region, const QString& id) = 0;
+    virtual quint64 cost(qint64 sinceMs, qint64 untilMs) = 0;
+    virtual quint64 alerts(bool includeCleared) = 0;
+
+signals:
+    void polled(quint64 token, const meridian::console::DeploymentSnapshot& snapshot);
+    void registryListed(quint64 token, const QVector<meridian::console::RegistryEntry>& entries);
+    void historyLoaded(quint64 token, const QVector<meridian::console::RegistryEntry>& versions);
+    void diffLoaded(quint64 token, const QVector<meridian::console::FieldDiff>& changes);
+    void lineageLoaded(quint64 token, const meridian::console::LineageGraph& graph);
+    void jobsListed(quint64 token, const QVector<meridian::console::SyncJobInfo>& jobs);
+    void syncStarted(quint64 token, const meridian::console::SyncJobInfo& job);
+    void jobUpdated(const meridian::console::SyncJobInfo& job);
+    void jobFinished(const meridian::console::SyncJobInfo& job);
+    void costLoaded(quint64 token, const meridian::console::CostReport& report);
+    void alertsListed(quint64 token, const QVector<meridian::console::AlertInfo>& alerts);
+    // Any request that failed: what was asked, and why, for the status bar.
+    void failed(quint64 token, const QString& what, const QString& message);
+};
+
+}  // namespace meridian::ui
+
+Q_DECLARE_METATYPE(meridian::console::DeploymentSnapshot)
+Q_DECLARE_METATYPE(meridian::console::LineageGraph)
+Q_DECLARE_METATYPE(meridian::console::SyncJobInfo)
+Q_DECLARE_METATYPE(meridian::console::CostReport)

@@ -1,0 +1,159 @@
+#include "costs/costviewmodel.h"
+
+#include <QFont>
+#include <QHash>
+#include <QStringList>
+
+#include "common/consoleicons.h"
+#include "common/displayformat.h"
+#include "common/theme.h"
+#include "costs/costformat.h"
+
+namespace meridian::ui {
+namespace {
+
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+}  // namespace
+
+CostViewModel::CostViewModel(QObject* parent) : KeyedTableModel(parent) {}
+
+QString CostViewModel::viewText(const std::string& view) {
+    return view.empty() ? tr("registry and control") : qs(view);
+}
+
+int CostViewModel::rowOf(const QString& view) const {
+    return static_cast<int>(m_ids.indexOf(view));
+}
+
+void CostViewModel::setViews(const std::vector<console::ViewCost>& views, double totalUsd) {
+    m_totalUsd = totalUsd;
+    mergeRows(m_ids, m_views, views, [](const console::ViewCost& v) { return qs(v.view); });
+}
+
+int CostViewModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_views.size());
+}
+
+int CostViewModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant CostViewModel::display(const console::ViewCost& v, int column) const {
+    switch (column) {
+        case View:
+            return viewText(v.view);
+        case Kinds: {
+            QStringList kinds;
+            for (const auto& k : v.kinds)
+                kinds << qs(k);
+            return kinds.join(QStringLiteral(", "));
+        }
+        case Links:
+            return QString::number(v.links);
+        case Sent:
+            return format::bytes(v.bytes);
+        case Cost:
+            return costformat::usd(v.usd);
+        case Per30Days:
+            return costformat::usd(v.usdPer30Days);
+        case Share:
+            return costformat::share(v.usd, m_totalUsd);
+    }
+    return {};
+}
+
+QVariant CostViewModel::sortValue(const console::ViewCost& v, int column) const {
+    switch (column) {
+        case Links:
+            return v.links;
+        case Sent:
+            return static_cast<qlonglong>(v.bytes);
+        case Cost:
+        case Share:
+            return v.usd;
+        case Per30Days:
+            return v.usdPer30Days;
+        case View:
+            // Views by name, control traffic last.
+            return v.view.empty() ? QStringLiteral("\uffff") : qs(v.view);
+        default:
+            return display(v, column);
+    }
+}
+
+QVariant CostViewModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const auto& v = m_views.at(index.row());
+    const int column = index.column();
+    switch (role) {
+        case Qt::DisplayRole:
+            return display(v, column);
+        case kSortRole:
+            return sortValue(v, column);
+        case kViewRole:
+            return qs(v.view);
+        case Qt::DecorationRole:
+            if (column == View && !v.view.empty())
+                return ConsoleIcons::objectKind(console::ObjectKind::FeatureView);
+            return {};
+        case Qt::ForegroundRole:
+            if ((column == View && v.view.empty()) || column == Kinds || column == Share)
+                return Theme::muted();
+            return {};
+        case Qt::FontRole:
+            if (column == View && v.view.empty()) {
+                QFont f;
+                f.setItalic(true);
+                return f;
+            }
+            return {};
+        case Qt::TextAlignmentRole:
+            return QVariant::fromValue((isFigure(column) ? Qt::AlignRight : Qt::AlignLeft) |
+                                       Qt::AlignVCenter);
+        case Qt::ToolTipRole:
+            if (column == View && v.view.empty())
+                return tr("Registry replication and control messages, which belong to no view");
+            if (column == Sent) {
+                const double ratio = v.bytes > 0 ? static_cast<double>(v.rawBytes) / v.bytes : 1;
+                return tr("%1 sent, %2 before compression (%3× smaller)")
+                    .arg(format::bytes(v.bytes), format::bytes(v.rawBytes))
+                    .arg(ratio, 0, 'f', 1);
+            }
+            if (column == Per30Days)
+                return tr("%1 in the window, extrapolated to 30 days").arg(costformat::usd(v.usd));
+            return {};
+        default:
+            return {};
+    }
+}
+
+QVariant CostViewModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+        return {};
+    if (role == Qt::TextAlignmentRole)
+        return QVariant::fromValue((isFigure(section) ? Qt::AlignRight : Qt::AlignLeft) |
+                                   Qt::AlignVCenter);
+    static const char* const names[] = {QT_TR_NOOP("Feature view"), QT_TR_NOOP("Carried by"),
+                                        QT_TR_NOOP("Links"),        QT_TR_NOOP("Sent"),
+                                        QT_TR_NOOP("Cost"),         QT_TR_NOOP("30 days"),
+                                        QT_TR_NOOP("Share")};
+    static const char* const tips[] = {
+        QT_TR_NOOP("The feature view whose rows crossed the links"),
+        QT_TR_NOOP("Kinds of transfer: stream (replication), snapshot, batch (offline sync)"),
+        QT_TR_NOOP("Links that carried the view's data"),
+        QT_TR_NOOP("Bytes sent in the window, after compression"),
+        QT_TR_NOOP("Cost in the window"),
+        QT_TR_NOOP("The window's rate extrapolated to 30 days"),
+        QT_TR_NOOP("Share of the window's total egress cost")};
+    if (role == Qt::DisplayRole)
+        return tr(names[section]);
+    if (role == Qt::ToolTipRole)
+        return tr(tips[section]);
+    return {};
+}
+
+}  // namespace meridian::ui
