@@ -53,6 +53,11 @@ int main(int argc, char** argv) {
         "Rehearse a skewed clock: run this region's clock the given ms ahead (or behind)");
     app.add_option("--port-file", config.portFile,
                    "Write the bound port to this file once serving");
+    int64_t maxEventAheadS = 0;
+    app.add_option("--max-event-ahead-s", maxEventAheadS,
+                   "Refuse rows whose event time is more than this many seconds ahead of the "
+                   "region's clock (default 86400: a day)")
+        ->check(CLI::PositiveNumber);
     CLI11_PARSE(app, argc, argv);
 
     service::StoreConfig merged;
@@ -76,6 +81,8 @@ int main(int argc, char** argv) {
     take(merged.portFile, config.portFile);
     if (config.clockSkewMs != 0)
         merged.clockSkewMs = config.clockSkewMs;
+    if (maxEventAheadS > 0)
+        merged.maxEventAheadS = maxEventAheadS;
     if (!durability.empty())
         merged.durability = *service::durabilityFromName(durability);
 

@@ -59,11 +59,21 @@ absl::Status readStoreConfigFile(const std::string& path, StoreConfig& config) {
                                                   ": durability: '" + value +
                                                   "' is not full or normal");
             config.durability = *d;
+        } else if (key == "max_event_ahead_s") {
+            try {
+                config.maxEventAheadS = std::stoll(value);
+            } catch (const std::exception&) {
+                config.maxEventAheadS = -1;
+            }
+            if (config.maxEventAheadS <= 0)
+                return absl::InvalidArgumentError(path + ":" + std::to_string(line) +
+                                                  ": max_event_ahead_s: '" + value +
+                                                  "' is not a positive number of seconds");
         } else {
             return absl::InvalidArgumentError(
                 path + ":" + std::to_string(line) + ": unknown setting '" + key +
                 "' (expected region, cloud, provider_region, listen, data_dir, "
-                "deployment, durability, port_file)");
+                "deployment, durability, port_file, max_event_ahead_s)");
         }
     }
     return absl::OkStatus();

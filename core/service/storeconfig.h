@@ -21,6 +21,8 @@ struct StoreConfig {
     storage::Durability durability = storage::Durability::Full;
     std::string portFile;     // optional: the bound port is written here once serving
     int64_t clockSkewMs = 0;  // rehearsal only: runs the region's clock this far off
+    // Writes whose event time is further ahead of the region's clock are refused.
+    int64_t maxEventAheadS = 24 * 3600;
 };
 
 // Reads the keys of a store config file into `config` (only keys present are set).

@@ -107,6 +107,12 @@ absl::StatusOr<std::unique_ptr<FeatureWriter::Prepared>> FeatureWriter::prepare(
     if (auto st = checkWritableHere(*view, m_registry.region(), m_registry.regions()); !st.ok())
         return st;
 
+    // An unknown target would be stored nowhere here and logged for the peers to store
+    // somewhere: refused, whatever a client's enum says.
+    if (!v1::WriteTarget_IsValid(request.target()))
+        return absl::InvalidArgumentError(
+            "target " + std::to_string(request.target()) +
+            " is not ONLINE (1), OFFLINE (2) or ONLINE_AND_OFFLINE (3); leave it unset for both");
     const auto target = request.target() == v1::WRITE_TARGET_UNSPECIFIED ? v1::ONLINE_AND_OFFLINE
                                                                          : request.target();
     const bool explicitOnline = request.target() == v1::ONLINE;
@@ -127,6 +133,8 @@ absl::StatusOr<std::unique_ptr<FeatureWriter::Prepared>> FeatureWriter::prepare(
         return joinKeys.status();
 
     // Check every row before touching the database: a bad row rejects the whole request.
+    const int64_t latest = replication::wallClockMs() + m_maxEventAheadMs;
+    const std::vector<const std::vector<v1::JoinKey>*> keysOfView{&*joinKeys};
     std::vector<PreparedRow> rows;
     rows.reserve(request.rows_size());
     for (int i = 0; i < request.rows_size(); ++i) {
@@ -138,8 +146,20 @@ absl::StatusOr<std::unique_ptr<FeatureWriter::Prepared>> FeatureWriter::prepare(
         auto key = entityKeyFor(*joinKeys, row.keys());
         if (!key.ok())
             return fail(key.status());
-        if (row.event_timestamp() <= 0)
+        if (auto st = onlyJoinKeys(row.keys(), keysOfView); !st.ok())
+            return fail(st);
+        if (row.event_timestamp() == 0)
             return fail(absl::InvalidArgumentError("event_timestamp is missing"));
+        if (row.event_timestamp() < 0)
+            return fail(absl::InvalidArgumentError(
+                "event_timestamp " + std::to_string(row.event_timestamp()) +
+                " is before 1970; event times are milliseconds since the Unix epoch"));
+        if (row.event_timestamp() > latest)
+            return fail(absl::InvalidArgumentError(
+                "event_timestamp " + std::to_string(row.event_timestamp()) + " is more than " +
+                std::to_string(m_maxEventAheadMs / 1000) +
+                " s ahead of this region's clock: the latest event wins every conflict, so such a "
+                "row would never change again"));
         auto values = featureValuesFor(*view, row.values());
         if (!values.ok())
             return fail(values.status());

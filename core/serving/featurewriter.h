@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "meridian/v1/serving.pb.h"
 #include "replication/hybridclock.h"
+#include "serving/limits.h"
 #include "serving/registrystore.h"
 #include "storage/database.h"
 #include "storage/viewids.h"
@@ -21,6 +22,8 @@ public:
                   RegistryStore& registry);
 
     absl::StatusOr<v1::WriteFeaturesResponse> write(const v1::WriteFeaturesRequest& request);
+    // Rows with an event time further ahead of the region's clock than this are refused.
+    void setMaxEventAhead(int64_t ms) { m_maxEventAheadMs = ms; }
     // The same without blocking the calling thread: the request is checked at once, and `done`
     // hears the outcome once the rows are durable (with `response` filled). `request` and
     // `response` must live until then.
@@ -38,6 +41,7 @@ private:
                            v1::WriteFeaturesResponse& response);
 
     storage::Database& m_db;
+    int64_t m_maxEventAheadMs = kDefaultMaxEventAheadMs;
     storage::ViewIds& m_viewIds;
     replication::HybridClock& m_clock;
     RegistryStore& m_registry;

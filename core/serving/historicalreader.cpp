@@ -38,6 +38,9 @@ absl::StatusOr<v1::GetHistoricalFeaturesResponse> HistoricalReader::read(
 
     const size_t nViews = selection->views.size();
     std::vector<std::string> keys(request.entities_size() * nViews);
+    std::vector<const std::vector<v1::JoinKey>*> joinKeys;
+    for (const auto& sv : selection->views)
+        joinKeys.push_back(&sv.joinKeys);
     for (int r = 0; r < request.entities_size(); ++r) {
         if (request.entities(r).event_timestamp() <= 0)
             return absl::InvalidArgumentError("entity row " + std::to_string(r + 1) +
@@ -51,6 +54,9 @@ absl::StatusOr<v1::GetHistoricalFeaturesResponse> HistoricalReader::read(
                                                   selection->views[v].view->name() + "')");
             keys[r * nViews + v] = std::move(*key);
         }
+        if (auto st = onlyJoinKeys(request.entities(r).keys(), joinKeys); !st.ok())
+            return absl::InvalidArgumentError("entity row " + std::to_string(r + 1) + ": " +
+                                              std::string(st.message()));
     }
 
     v1::GetHistoricalFeaturesResponse response;

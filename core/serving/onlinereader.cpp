@@ -120,6 +120,9 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
     // Encode every key first, so a bad row fails the request before any lookup.
     const size_t nViews = selection.views.size();
     std::vector<std::string> keys(request.entities_size() * nViews);
+    std::vector<const std::vector<v1::JoinKey>*> joinKeys;
+    for (const auto& sv : selection.views)
+        joinKeys.push_back(&sv.joinKeys);
     for (int r = 0; r < request.entities_size(); ++r) {
         for (size_t v = 0; v < nViews; ++v) {
             auto key = entityKeyFor(selection.views[v].joinKeys, request.entities(r).keys());
@@ -130,6 +133,9 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
                                                   selection.views[v].view->name() + "')");
             keys[r * nViews + v] = std::move(*key);
         }
+        if (auto st = onlyJoinKeys(request.entities(r).keys(), joinKeys); !st.ok())
+            return absl::InvalidArgumentError("entity row " + std::to_string(r + 1) + ": " +
+                                              std::string(st.message()));
     }
 
     response->set_serving_region(m_registry.region());

@@ -10,6 +10,7 @@
 #include "replication/hybridclock.h"
 #include "serving/featurewriter.h"
 #include "serving/historicalreader.h"
+#include "serving/limits.h"
 #include "serving/materializer.h"
 #include "serving/onlinereader.h"
 #include "serving/registrystore.h"
@@ -24,6 +25,7 @@ struct RegionOptions {
     storage::Durability durability = storage::Durability::Full;
     registry::RegionSet regions;  // the deployment's regions; this one is added if missing
     std::string controlRegion;    // centralized control plane: the registry's home
+    int64_t maxEventAheadMs = kDefaultMaxEventAheadMs;  // writes with later event times: refused
 };
 
 class Region {

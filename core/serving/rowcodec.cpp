@@ -1,5 +1,7 @@
 #include "serving/rowcodec.h"
 
+#include "serving/limits.h"
+
 #include "registry/valuetypes.h"
 #include "storage/entitykey.h"
 
@@ -20,9 +22,33 @@ absl::StatusOr<std::string> entityKeyFor(const std::vector<v1::JoinKey>& joinKey
             return absl::InvalidArgumentError("join key '" + jk.name() + "' expects " +
                                               std::string(valueTypeName(jk.value_type())) +
                                               ", got " + std::string(valueTypeName(type)));
+        const size_t bytes = it->second.string_val().size() + it->second.bytes_val().size();
+        if (bytes > kMaxKeyValueBytes)
+            return absl::InvalidArgumentError("join key '" + jk.name() + "' is " +
+                                              std::to_string(bytes) + " bytes; at most " +
+                                              std::to_string(kMaxKeyValueBytes));
         parts.emplace_back(jk.name(), it->second);
     }
     return storage::encodeEntityKey(std::move(parts));
+}
+
+absl::Status onlyJoinKeys(const ValueMap& keys,
+                          const std::vector<const std::vector<v1::JoinKey>*>& joinKeys) {
+    for (const auto& [name, value] : keys) {
+        bool known = false;
+        std::string names;
+        for (const auto* list : joinKeys) {
+            for (const auto& jk : *list) {
+                known = known || jk.name() == name;
+                if (names.find("'" + jk.name() + "'") == std::string::npos)
+                    names += (names.empty() ? "'" : ", '") + jk.name() + "'";
+            }
+        }
+        if (!known)
+            return absl::InvalidArgumentError("'" + name + "' is not a join key here (expected " +
+                                              names + ")");
+    }
+    return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<const v1::Value*>> featureValuesFor(const v1::FeatureView& view,
@@ -39,6 +65,10 @@ absl::StatusOr<std::vector<const v1::Value*>> featureValuesFor(const v1::Feature
             return absl::InvalidArgumentError(
                 "feature '" + f.name() + "' expects " + std::string(valueTypeName(f.value_type())) +
                 ", got " + std::string(valueTypeName(registry::typeOfValue(it->second))));
+        if (const size_t bytes = it->second.ByteSizeLong(); bytes > kMaxFeatureValueBytes)
+            return absl::InvalidArgumentError("feature '" + f.name() + "' holds " +
+                                              std::to_string(bytes) + " bytes; at most " +
+                                              std::to_string(kMaxFeatureValueBytes) + " per value");
         out[i] = &it->second;
     }
     if (found != values.size()) {

@@ -20,6 +20,11 @@ using ValueMap = google::protobuf::Map<std::string, v1::Value>;
 absl::StatusOr<std::string> entityKeyFor(const std::vector<v1::JoinKey>& joinKeys,
                                          const ValueMap& keys);
 
+// Every key given names a join key of one of `joinKeys` (the views a request reads or writes);
+// the error names the first stray key.
+absl::Status onlyJoinKeys(const ValueMap& keys,
+                          const std::vector<const std::vector<v1::JoinKey>*>& joinKeys);
+
 // A row's values in the view's feature order (the order storage::RowSchema::of(view) lays
 // them out in), null where absent: every value must name a feature of the view and have its
 // type. The pointers point into `values`.

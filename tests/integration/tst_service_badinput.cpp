@@ -1,10 +1,12 @@
 // Every bad request to a real meridian-store is refused whole, with the right status code and a
 // message naming what is wrong, and leaves the region exactly as it was.
 
+#include <QDateTime>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <functional>
+#include <limits>
 
 #include "support/storeprocess.h"
 #include "support/testclient.h"
@@ -184,6 +186,62 @@ void ServiceBadInputTest::refused_data() {
     }) << grpc::StatusCode::INVALID_ARGUMENT << "MiB per request";
     QTest::newRow("write: no rows") << Call([](TestClient& c) { return write(c, writeOf({})); })
                                     << grpc::StatusCode::INVALID_ARGUMENT << "no rows";
+    // An unknown target was acknowledged, stored nothing here and was stored by every peer.
+    for (const int target : {4, 99, -1}) {
+        QTest::newRow(qPrintable(QStringLiteral("write: target %1").arg(target)))
+            << Call([t, target](TestClient& c) {
+                   auto w = writeOf({userStatsRow(5, t, 1, 1)});
+                   w.set_target(static_cast<v1::WriteTarget>(target));
+                   return write(c, w);
+               })
+            << grpc::StatusCode::INVALID_ARGUMENT
+            << QStringLiteral("target %1 is not ONLINE (1), OFFLINE (2)").arg(target);
+    }
+    // A later event wins every conflict: a row stamped in the year 9999 could never change.
+    QTest::newRow("write: event time far ahead") << Call([t](TestClient& c) {
+        return write(c, writeOf({userStatsRow(5, t, 1, 1),
+                                 userStatsRow(6, std::numeric_limits<int64_t>::max(), 1, 1)}));
+    }) << grpc::StatusCode::INVALID_ARGUMENT
+                                                 << "row 2: event_timestamp 9223372036854775807 is "
+                                                    "more than 86400 s ahead";
+    QTest::newRow("write: event time a day and a minute ahead") << Call([](TestClient& c) {
+        const int64_t soon = QDateTime::currentMSecsSinceEpoch() + 86'460'000;
+        return write(c, writeOf({userStatsRow(5, soon, 1, 1)}));
+    }) << grpc::StatusCode::INVALID_ARGUMENT << "ahead of this region's clock";
+    QTest::newRow("write: negative event time")
+        << Call([](TestClient& c) { return write(c, writeOf({userStatsRow(5, -1, 1, 1)})); })
+        << grpc::StatusCode::INVALID_ARGUMENT << "row 1: event_timestamp -1 is before 1970";
+    QTest::newRow("write: extra join key")
+        << Call([t](TestClient& c) {
+               auto row = userStatsRow(5, t, 1, 1);
+               (*row.mutable_keys())["merchant_id"] = int64Value(7);
+               return write(c, writeOf({row}));
+           })
+        << grpc::StatusCode::INVALID_ARGUMENT
+        << "row 1: 'merchant_id' is not a join key here (expected 'user_id')";
+    // One 10 MB key made every later write to the view take seconds.
+    QTest::newRow("write: oversize join key")
+        << Call([t](TestClient& c) {
+               auto w = writeOf({}, "merchant_risk");
+               auto* row = w.add_rows();
+               (*row->mutable_keys())["merchant_id"] = stringValue(std::string(10 << 20, 'k'));
+               row->set_event_timestamp(t);
+               return write(c, w);
+           })
+        << grpc::StatusCode::INVALID_ARGUMENT
+        << "row 1: join key 'merchant_id' is 10485760 bytes; at most 1024";
+    QTest::newRow("write: oversize value") << Call([t](TestClient& c) {
+        auto row = userStatsRow(5, t, 1, 1);
+        (*row.mutable_values())["country"] = stringValue(std::string(2 << 20, 'x'));
+        return write(c, writeOf({row}));
+    }) << grpc::StatusCode::INVALID_ARGUMENT
+                                           << "row 1: feature 'country' holds";
+    QTest::newRow("read: extra join key") << Call([](TestClient& c) {
+        auto r = readOf({"user_stats:txn_count"});
+        (*r.mutable_entities(0)->mutable_keys())["colour"] = stringValue("red");
+        return read(c, r);
+    }) << grpc::StatusCode::INVALID_ARGUMENT
+                                          << "entity row 1: 'colour' is not a join key here";
 
     QTest::newRow("apply: unknown entity referenced") << Call([](TestClient& c) {
         auto request = testRepositoryRequest();
