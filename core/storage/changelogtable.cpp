@@ -1,5 +1,6 @@
 #include "storage/changelogtable.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "storage/varint.h"
@@ -27,7 +28,7 @@ void appendString(std::string& out, int field, std::string_view s) {
 // Fixed per-entry bytes SQLite spends beside the body: cell header, rowid and the columns.
 constexpr int64_t kEntryOverhead = 24;
 // Entries whose size stands for the whole log.
-constexpr int kSizeSample = 512;
+constexpr uint64_t kSizeSample = 256;
 
 }  // namespace
 
@@ -227,24 +228,28 @@ absl::StatusOr<int64_t> ChangelogTable::estimatedBytes() {
         return last.status();
     if (*first == 0)
         return int64_t{0};
-    auto& q = m_conn.prepare(
-        "SELECT count(*), coalesce(sum(length(change)), 0) FROM (SELECT change FROM changelog "
-        "ORDER BY seq DESC LIMIT ?)");
-    q.bind(1, kSizeSample);
+    // Entries spread evenly over the log stand for all of it: views of different sizes are
+    // written in bursts, so the newest entries alone can be far from the average.
+    const uint64_t span = *last - *first + 1;
+    const uint64_t samples = std::min<uint64_t>(span, kSizeSample);
+    auto& q =
+        m_conn.prepare("SELECT length(change) FROM changelog WHERE seq >= ? ORDER BY seq LIMIT 1");
     int64_t sampled = 0, bytes = 0;
-    if (q.step()) {
-        sampled = q.int64(0);
-        bytes = q.int64(1);
+    for (uint64_t i = 0; i < samples; ++i) {
+        q.bind(1, static_cast<int64_t>(*first + i * span / samples));
+        if (q.step()) {
+            bytes += q.int64(0);
+            ++sampled;
+        }
+        auto st = q.status();
+        q.reset();
+        if (!st.ok())
+            return st;
     }
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
-        return st;
     if (sampled == 0)
         return int64_t{0};
     // Sequences are contiguous: retention removes from the front only.
-    const auto entries = static_cast<int64_t>(*last - *first + 1);
-    return entries * (bytes / sampled + kEntryOverhead);
+    return static_cast<int64_t>(span) * (bytes / sampled + kEntryOverhead);
 }
 
 }  // namespace meridian::storage

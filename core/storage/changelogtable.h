@@ -72,8 +72,8 @@ public:
     absl::StatusOr<int64_t> truncateThrough(uint64_t upTo, int64_t limit);
     // Highest seq committed at or before `commitMs` (0 if none).
     absl::StatusOr<uint64_t> lastSeqBefore(int64_t commitMs);
-    // Bytes the log's entries take, estimated from the newest entries' average size (a full
-    // sum would read the whole log).
+    // Bytes the log's entries take, estimated from entries spread evenly over it (a full sum
+    // would read the whole log).
     absl::StatusOr<int64_t> estimatedBytes();
 
 private:

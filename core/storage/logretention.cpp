@@ -36,8 +36,11 @@ absl::StatusOr<LogExtent> trimChangelog(Database& db, const RetentionPolicy& pol
         extent.bytes = *bytes;
         extent.cutoff = *byAge;
         if (*bytes > policy.maxBytes) {
-            // Keep the newest entries that fit in the size budget (entries are of similar size).
-            const double keep = static_cast<double>(policy.maxBytes) / static_cast<double>(*bytes);
+            // Keep the newest entries that fit in nine tenths of the budget (entries are of
+            // similar size): the headroom keeps the next pass, whose estimate is as noisy as
+            // this one's, from trimming a few entries every time.
+            const double keep =
+                0.9 * static_cast<double>(policy.maxBytes) / static_cast<double>(*bytes);
             const auto count = *last - *first + 1;
             const auto kept = static_cast<uint64_t>(keep * static_cast<double>(count));
             extent.cutoff = std::max<uint64_t>(extent.cutoff, *last - kept);
