@@ -58,6 +58,12 @@ int main(int argc, char** argv) {
                    "Refuse rows whose event time is more than this many seconds ahead of the "
                    "region's clock (default 86400: a day)")
         ->check(CLI::PositiveNumber);
+    std::string startupCheck;
+    app.add_option("--startup-check", startupCheck,
+                   "How region.db is checked before the store serves from it: quick (PRAGMA "
+                   "quick_check, the default), full (PRAGMA integrity_check) or none. Both read "
+                   "the whole file, seconds per GB; a damaged database is refused")
+        ->check(CLI::IsMember({"quick", "full", "none"}));
     CLI11_PARSE(app, argc, argv);
 
     service::StoreConfig merged;
@@ -85,6 +91,8 @@ int main(int argc, char** argv) {
         merged.maxEventAheadS = maxEventAheadS;
     if (!durability.empty())
         merged.durability = *service::durabilityFromName(durability);
+    if (!startupCheck.empty())
+        merged.startupCheck = *service::openCheckFromName(startupCheck);
 
     auto resolved = service::resolveStoreConfig(merged);
     if (!resolved.ok()) {

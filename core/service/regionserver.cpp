@@ -29,6 +29,7 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
     options.dataDir = config.dataDir;
     options.durability = config.durability;
     options.maxEventAheadMs = config.maxEventAheadS * 1000;
+    options.openCheck = config.startupCheck;
     if (store.deployment) {
         options.regions = store.deployment->regionSet();
         if (store.deployment->controlPlane == deployment::ControlPlaneMode::Centralized)

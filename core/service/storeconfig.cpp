@@ -14,6 +14,16 @@ std::optional<storage::Durability> durabilityFromName(const std::string& name) {
     return std::nullopt;
 }
 
+std::optional<storage::OpenCheck> openCheckFromName(const std::string& name) {
+    if (name == "quick")
+        return storage::OpenCheck::Quick;
+    if (name == "full")
+        return storage::OpenCheck::Full;
+    if (name == "none")
+        return storage::OpenCheck::None;
+    return std::nullopt;
+}
+
 absl::Status readStoreConfigFile(const std::string& path, StoreConfig& config) {
     YAML::Node root;
     try {
@@ -69,11 +79,18 @@ absl::Status readStoreConfigFile(const std::string& path, StoreConfig& config) {
                 return absl::InvalidArgumentError(path + ":" + std::to_string(line) +
                                                   ": max_event_ahead_s: '" + value +
                                                   "' is not a positive number of seconds");
+        } else if (key == "startup_check") {
+            auto check = openCheckFromName(value);
+            if (!check)
+                return absl::InvalidArgumentError(path + ":" + std::to_string(line) +
+                                                  ": startup_check: '" + value +
+                                                  "' is not quick, full or none");
+            config.startupCheck = *check;
         } else {
             return absl::InvalidArgumentError(
                 path + ":" + std::to_string(line) + ": unknown setting '" + key +
                 "' (expected region, cloud, provider_region, listen, data_dir, "
-                "deployment, durability, port_file, max_event_ahead_s)");
+                "deployment, durability, port_file, max_event_ahead_s, startup_check)");
         }
     }
     return absl::OkStatus();

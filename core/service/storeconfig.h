@@ -23,6 +23,8 @@ struct StoreConfig {
     int64_t clockSkewMs = 0;  // rehearsal only: runs the region's clock this far off
     // Writes whose event time is further ahead of the region's clock are refused.
     int64_t maxEventAheadS = 24 * 3600;
+    // How region.db is checked before the store serves from it.
+    storage::OpenCheck startupCheck = storage::OpenCheck::Quick;
 };
 
 // Reads the keys of a store config file into `config` (only keys present are set).
@@ -38,5 +40,7 @@ struct ResolvedStore {
 absl::StatusOr<ResolvedStore> resolveStoreConfig(StoreConfig config);
 
 std::optional<storage::Durability> durabilityFromName(const std::string& name);
+// "quick", "full" or "none".
+std::optional<storage::OpenCheck> openCheckFromName(const std::string& name);
 
 }  // namespace meridian::service

@@ -27,7 +27,10 @@ absl::StatusOr<std::unique_ptr<Region>> Region::open(RegionOptions options) {
     std::unique_ptr<Region> region(new Region(std::move(options)));
     const std::string path =
         (std::filesystem::path(region->m_options.dataDir) / "region.db").string();
-    auto db = storage::Database::open(path, region->m_options.durability);
+    storage::DatabaseOptions dbOptions;
+    dbOptions.durability = region->m_options.durability;
+    dbOptions.check = region->m_options.openCheck;
+    auto db = storage::Database::open(path, dbOptions);
     if (!db.ok())
         return db.status();
     region->m_db = std::move(*db);

@@ -26,6 +26,7 @@ struct RegionOptions {
     registry::RegionSet regions;  // the deployment's regions; this one is added if missing
     std::string controlRegion;    // centralized control plane: the registry's home
     int64_t maxEventAheadMs = kDefaultMaxEventAheadMs;  // writes with later event times: refused
+    storage::OpenCheck openCheck = storage::OpenCheck::Quick;  // region.db's check at start
 };
 
 class Region {

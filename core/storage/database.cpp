@@ -35,6 +35,38 @@ int64_t fileBytes(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
 }
 
+// Said after any refusal to open a damaged database.
+constexpr const char* kWayBack =
+    ". The store does not serve from a damaged database: restore the data directory from a "
+    "backup, or move it aside and start the region empty so that it takes a snapshot from its "
+    "peers";
+
+// Runs quick_check or integrity_check; the first problems SQLite names go in the error.
+absl::Status checkIntegrity(Connection& conn, const std::string& path, OpenCheck check) {
+    if (check == OpenCheck::None)
+        return absl::OkStatus();
+    const bool full = check == OpenCheck::Full;
+    auto& q = conn.prepare(full ? "PRAGMA integrity_check(5)" : "PRAGMA quick_check(5)");
+    std::vector<std::string> problems;
+    while (q.step()) {
+        std::string line(q.text(0));
+        if (line != "ok")
+            problems.push_back(std::move(line));
+    }
+    auto st = q.status();
+    q.reset();
+    if (!st.ok() && st.code() != absl::StatusCode::kDataLoss)
+        return st;
+    if (problems.empty() && st.ok())
+        return absl::OkStatus();
+    std::string found = st.ok() ? "" : std::string(st.message());
+    for (const auto& p : problems)
+        found += (found.empty() ? "" : "; ") + p;
+    return absl::DataLossError(path + " is damaged (" +
+                               (full ? "PRAGMA integrity_check" : "PRAGMA quick_check") +
+                               "): " + found + kWayBack);
+}
+
 }  // namespace
 
 struct Database::PendingWrite {
@@ -57,7 +89,13 @@ absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path
     if (!writer.ok())
         return writer.status();
     auto& conn = **writer;
-    if (auto st = conn.exec("PRAGMA journal_mode=WAL"); !st.ok())
+    if (auto st = conn.exec("PRAGMA journal_mode=WAL"); !st.ok()) {
+        if (st.code() == absl::StatusCode::kDataLoss)
+            return absl::DataLossError(path + " is not a database SQLite can read (" +
+                                       std::string(st.message()) + ")" + kWayBack);
+        return st;
+    }
+    if (auto st = checkIntegrity(conn, path, options.check); !st.ok())
         return st;
     if (auto st = conn.exec(options.durability == Durability::Full ? "PRAGMA synchronous=FULL"
                                                                    : "PRAGMA synchronous=NORMAL");

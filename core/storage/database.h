@@ -27,8 +27,18 @@ enum class Durability {
     Normal,  // fsync at checkpoints: survives a process crash, not a power loss
 };
 
+// What a database is checked with when it is opened, before anything reads or writes it.
+enum class OpenCheck {
+    None,   // nothing: for a database checked some other way
+    Quick,  // PRAGMA quick_check: every page and cell, not indexes against tables (default)
+    Full,   // PRAGMA integrity_check: quick_check, and every index against its table
+};
+
 struct DatabaseOptions {
     Durability durability = Durability::Full;
+    // Damage found refuses the open (absl::DataLossError naming the file and the way back). Both
+    // checks read the whole file: seconds per GB.
+    OpenCheck check = OpenCheck::Quick;
     // Past this size the WAL is checkpointed and truncated as soon as no reader needs it, and
     // the alert board hears of it (figures().walOverLimit).
     int64_t walLimitBytes = 64 << 20;

@@ -4,9 +4,10 @@
 
 namespace meridian::storage {
 
-absl::Status sqliteError(sqlite3* db, int rc, std::string_view what) {
-    std::string message =
-        "sqlite: " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+namespace {
+
+// The status code that says what an SQLite result code means to a caller.
+absl::Status statusOf(int rc, std::string message) {
     switch (rc & 0xff) {
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
@@ -21,6 +22,13 @@ absl::Status sqliteError(sqlite3* db, int rc, std::string_view what) {
         default:
             return absl::InternalError(message);
     }
+}
+
+}  // namespace
+
+absl::Status sqliteError(sqlite3* db, int rc, std::string_view what) {
+    return statusOf(
+        rc, "sqlite: " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
 }
 
 Statement& Statement::bind(int index, int64_t value) {
@@ -130,7 +138,7 @@ absl::Status Connection::exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         std::string message = err ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
-        return absl::InternalError("sqlite: " + message + " in: " + text.substr(0, 120));
+        return statusOf(rc, "sqlite: " + message + " in: " + text.substr(0, 120));
     }
     return absl::OkStatus();
 }
