@@ -15,13 +15,19 @@
 
 namespace meridian::test {
 
-// The four regions of resources/demo/deployment.yaml.
+// The four regions of resources/demo/deployment.yaml: two in the EU jurisdiction, one each in
+// the US and APAC.
+inline constexpr const char* kUs = "aws-us-east-1";
+inline constexpr const char* kEu = "aws-eu-west-1";
+inline constexpr const char* kEu4 = "gcp-europe-west4";
+inline constexpr const char* kApac = "azure-southeastasia";
+
 inline registry::RegionSet demoRegions() {
     return registry::RegionSet({
-        {"aws-us-east-1", "aws", "us-east-1", "us", "north-america"},
-        {"aws-eu-west-1", "aws", "eu-west-1", "eu", "europe"},
-        {"gcp-europe-west4", "gcp", "europe-west4", "eu", "europe"},
-        {"azure-southeastasia", "azure", "southeastasia", "apac", "asia"},
+        {kUs, "aws", "us-east-1", "us", "north-america"},
+        {kEu, "aws", "eu-west-1", "eu", "europe"},
+        {kEu4, "gcp", "europe-west4", "eu", "europe"},
+        {kApac, "azure", "southeastasia", "apac", "asia"},
     });
 }
 

@@ -1,16 +1,14 @@
-// Applying and deleting registry objects (planApply, planDelete), canonical encoding and spec
-// hashes, the Catalog, version diffs and the lineage graph.
+// Applying and deleting registry objects (planApply, planDelete) and what plans stand on:
+// normalization, canonical encoding and spec hashes, the Catalog and object keys.
 
 #include <QtTest>
 
+#include <algorithm>
 #include <map>
-#include <set>
 
 #include "registry/applyplan.h"
 #include "registry/canonical.h"
-#include "registry/lineage.h"
-#include "registry/objectdiff.h"
-#include "support/coretestdata.h"
+#include "support/shopobjects.h"
 
 using namespace meridian;
 using namespace meridian::test;
@@ -19,40 +17,6 @@ using registry::ObjectKey;
 namespace {
 
 using Mode = v1::ReplicationPolicy;
-constexpr const char* kUs = "aws-us-east-1";
-constexpr const char* kEu = "aws-eu-west-1";
-constexpr const char* kEu4 = "gcp-europe-west4";
-
-// A demo-like repository: two entities in use and one unused, two sources (one born in the EU),
-// three views and a service.
-std::vector<v1::RegistryObject> shopObjects() {
-    std::vector<v1::RegistryObject> out;
-    out.push_back(projectObject("shop"));
-    out.push_back(entityObject("shop", "user", {{"user_id", v1::INT64}}));
-    out.push_back(entityObject("shop", "merchant", {{"merchant_id", v1::STRING}}));
-    out.push_back(entityObject("shop", "device", {{"device_id", v1::BYTES}}));
-    out.push_back(sourceObject("shop", "payments", kUs));
-    out.push_back(sourceObject("shop", "eu_clicks", kEu));
-    auto stats =
-        viewObject("shop", "user_stats", {"user"},
-                   {{"txn_count", v1::INT64}, {"avg_amount", v1::DOUBLE}, {"country", v1::STRING}});
-    stats.mutable_feature_view()->add_sources("payments");
-    stats.mutable_feature_view()->set_ttl_seconds(3600);
-    out.push_back(stats);
-    auto risk =
-        viewObject("shop", "merchant_risk", {"merchant"}, {{"chargeback_rate", v1::DOUBLE}});
-    risk.mutable_feature_view()->mutable_replication()->set_mode(Mode::ACTIVE_ACTIVE);
-    risk.mutable_feature_view()->mutable_replication()->add_regions(kUs);
-    risk.mutable_feature_view()->mutable_replication()->add_regions(kEu);
-    out.push_back(risk);
-    auto clicks = viewObject("shop", "click_stats", {"user"}, {{"clicks", v1::INT64}});
-    clicks.mutable_feature_view()->add_sources("eu_clicks");
-    out.push_back(clicks);
-    out.push_back(serviceObject(
-        "shop", "scoring", {{"user_stats", {"txn_count", "avg_amount"}}, {"merchant_risk", {}}},
-        {"fraud_v1"}));
-    return out;
-}
 
 registry::ApplyContext contextAt(int64_t nowMs) {
     registry::ApplyContext c;
@@ -110,44 +74,9 @@ const registry::PlannedChange* changeFor(const std::vector<registry::PlannedChan
     return nullptr;
 }
 
-v1::RegistryObject objectNamed(const std::string& name) {
-    for (auto& o : shopObjects()) {
-        if (registry::keyOf(o).name == name)
-            return o;
-    }
-    qFatal("no object %s", name.c_str());
-    return {};
-}
-
 const ObjectKey kUserStats{v1::FEATURE_VIEW, "shop", "user_stats"};
 const ObjectKey kScoring{v1::FEATURE_SERVICE, "shop", "scoring"};
 const ObjectKey kUser{v1::ENTITY, "shop", "user"};
-
-QString edgeText(const v1::LineageEdge& e) {
-    return QString::fromStdString(e.from() + " -> " + e.to() + (e.crosses_residency() ? " !" : ""));
-}
-
-QSet<QString> edgesOf(const v1::LineageResponse& l) {
-    QSet<QString> out;
-    for (const auto& e : l.edges())
-        out.insert(edgeText(e));
-    return out;
-}
-
-QSet<QString> nodesOf(const v1::LineageResponse& l) {
-    QSet<QString> out;
-    for (const auto& n : l.nodes())
-        out.insert(QString::fromStdString(n.id()));
-    return out;
-}
-
-const v1::LineageNode* nodeById(const v1::LineageResponse& l, const std::string& id) {
-    for (const auto& n : l.nodes()) {
-        if (n.id() == id)
-            return &n;
-    }
-    return nullptr;
-}
 
 }  // namespace
 
@@ -174,14 +103,6 @@ private slots:
     void catalogLookups();
     void dependentsOf();
     void objectKeys();
-    void diffChangedFeatureType();
-    void diffAddedFeatureAndTtl();
-    void diffReplicationRegions();
-    void diffIgnoresOrderAndMeta();
-    void diffNamesMapKeys();
-    void lineageGraph();
-    void lineageResidencyCrossings();
-    void lineageProjectScope();
 };
 
 void TestRegistryApply::createdUnchangedUpdated() {
@@ -660,228 +581,6 @@ void TestRegistryApply::objectKeys() {
     QCOMPARE(registry::kindFromKeyword("entities"), v1::ENTITY);
     QCOMPARE(registry::kindFromKeyword("widgets"), v1::OBJECT_KIND_UNSPECIFIED);
     QCOMPARE(registry::kindKeyword(v1::FEATURE_SERVICE), std::string_view("feature_service"));
-}
-
-void TestRegistryApply::diffChangedFeatureType() {
-    const auto before = objectNamed("user_stats");
-    auto after = before;
-    after.mutable_feature_view()->mutable_features(1)->set_value_type(v1::FLOAT);
-    after.mutable_meta()->set_version(2);
-    const auto changes = registry::diffObjects(before, after);
-    QCOMPARE(changes.size(), size_t(1));
-    QCOMPARE(changes[0].kind, registry::FieldChange::Kind::Modified);
-    QCOMPARE(changes[0].path, std::string("feature_view.features[1].value_type"));
-    QCOMPARE(changes[0].oldValue, std::string("DOUBLE"));
-    QCOMPARE(changes[0].newValue, std::string("FLOAT"));
-}
-
-void TestRegistryApply::diffAddedFeatureAndTtl() {
-    const auto before = objectNamed("user_stats");
-    auto after = before;
-    addField(after.mutable_feature_view()->mutable_features(), "refunds", v1::INT64);
-    after.mutable_feature_view()->set_ttl_seconds(7200);
-    const auto changes = registry::diffObjects(before, after);
-    QCOMPARE(changes.size(), size_t(2));
-    const registry::FieldChange* added = nullptr;
-    const registry::FieldChange* ttl = nullptr;
-    for (const auto& c : changes) {
-        if (c.kind == registry::FieldChange::Kind::Added)
-            added = &c;
-        if (c.kind == registry::FieldChange::Kind::Modified)
-            ttl = &c;
-    }
-    QVERIFY(added && ttl);
-    QCOMPARE(added->path, std::string("feature_view.features[3]"));
-    QVERIFY(added->oldValue.empty());
-    QVERIFY2(added->newValue.find("refunds") != std::string::npos, added->newValue.c_str());
-    QVERIFY2(added->newValue.find("INT64") != std::string::npos, added->newValue.c_str());
-    QCOMPARE(ttl->path, std::string("feature_view.ttl_seconds"));
-    QCOMPARE(ttl->oldValue, std::string("3600"));
-    QCOMPARE(ttl->newValue, std::string("7200"));
-
-    // A ttl set from or back to 0 (proto3's default, no presence) is a change of value too.
-    v1::RegistryObject noExpiry = before;
-    noExpiry.mutable_feature_view()->set_ttl_seconds(0);
-    for (const auto& [from, to, oldText, newText] :
-         {std::tuple{&std::as_const(noExpiry), &before, "0", "3600"},
-          std::tuple{&before, &std::as_const(noExpiry), "3600", "0"}}) {
-        const auto c = registry::diffObjects(*from, *to);
-        QCOMPARE(c.size(), size_t(1));
-        QCOMPARE(c[0].kind, registry::FieldChange::Kind::Modified);
-        QCOMPARE(c[0].path, std::string("feature_view.ttl_seconds"));
-        QCOMPARE(c[0].oldValue, std::string(oldText));
-        QCOMPARE(c[0].newValue, std::string(newText));
-    }
-
-    // A removed feature is reported with its old value.
-    auto removed = before;
-    removed.mutable_feature_view()->mutable_features()->DeleteSubrange(0, 1);
-    const auto gone = registry::diffObjects(before, removed);
-    QCOMPARE(gone.size(), size_t(1));
-    QCOMPARE(gone[0].kind, registry::FieldChange::Kind::Removed);
-    QCOMPARE(gone[0].path, std::string("feature_view.features[0]"));
-    QVERIFY2(gone[0].oldValue.find("txn_count") != std::string::npos, gone[0].oldValue.c_str());
-    QVERIFY(gone[0].newValue.empty());
-}
-
-void TestRegistryApply::diffReplicationRegions() {
-    const auto before = objectNamed("merchant_risk");  // [aws-us-east-1, aws-eu-west-1]
-    auto after = before;
-    auto* regions = after.mutable_feature_view()->mutable_replication()->mutable_regions();
-    regions->Clear();
-    after.mutable_feature_view()->mutable_replication()->add_regions(kUs);
-    after.mutable_feature_view()->mutable_replication()->add_regions(kEu4);
-    const auto changes = registry::diffObjects(before, after);
-    QCOMPARE(changes.size(), size_t(2));
-    const registry::FieldChange* added = nullptr;
-    const registry::FieldChange* removed = nullptr;
-    for (const auto& c : changes) {
-        if (c.kind == registry::FieldChange::Kind::Added)
-            added = &c;
-        if (c.kind == registry::FieldChange::Kind::Removed)
-            removed = &c;
-    }
-    QVERIFY(added && removed);
-    QCOMPARE(added->path, std::string("feature_view.replication.regions[1]"));
-    QVERIFY2(added->newValue.find(kEu4) != std::string::npos, added->newValue.c_str());
-    QCOMPARE(removed->path, std::string("feature_view.replication.regions[1]"));
-    QVERIFY2(removed->oldValue.find(kEu) != std::string::npos, removed->oldValue.c_str());
-}
-
-void TestRegistryApply::diffIgnoresOrderAndMeta() {
-    const auto before = objectNamed("user_stats");
-    auto after = before;
-    auto* features = after.mutable_feature_view()->mutable_features();
-    std::reverse(features->begin(), features->end());
-    after.mutable_meta()->set_version(9);
-    after.mutable_meta()->set_spec_hash("different");
-    QVERIFY(registry::diffObjects(before, after).empty());
-    QVERIFY(registry::diffObjects(before, before).empty());
-}
-
-void TestRegistryApply::diffNamesMapKeys() {
-    auto before = objectNamed("user_stats");
-    (*before.mutable_feature_view()->mutable_tags())["team"] = "risk";
-    (*before.mutable_feature_view()->mutable_tags())["tier"] = "gold";
-    (*before.mutable_feature_view()->mutable_features(0)->mutable_tags())["pii"] = "no";
-    auto after = before;
-    (*after.mutable_feature_view()->mutable_tags())["team"] = "fraud";
-    after.mutable_feature_view()->mutable_tags()->erase("tier");
-    (*after.mutable_feature_view()->mutable_tags())["owner"] = "ana";
-    (*after.mutable_feature_view()->mutable_features(0)->mutable_tags())["pii"] = "yes";
-    std::map<std::string, registry::FieldChange> byPath;
-    for (const auto& c : registry::diffObjects(before, after))
-        byPath.emplace(c.path, c);
-    QCOMPARE(byPath.size(), size_t(4));
-    const auto check = [&](const std::string& path, registry::FieldChange::Kind kind,
-                           const std::string& oldValue, const std::string& newValue) {
-        auto it = byPath.find(path);
-        QVERIFY2(it != byPath.end(), path.c_str());
-        QCOMPARE(it->second.kind, kind);
-        QCOMPARE(it->second.oldValue, oldValue);
-        QCOMPARE(it->second.newValue, newValue);
-    };
-    using K = registry::FieldChange::Kind;
-    check("feature_view.tags[\"team\"]", K::Modified, "\"risk\"", "\"fraud\"");
-    check("feature_view.tags[\"tier\"]", K::Removed, "\"gold\"", "");
-    check("feature_view.tags[\"owner\"]", K::Added, "", "\"ana\"");
-    check("feature_view.features[0].tags[\"pii\"]", K::Modified, "\"no\"", "\"yes\"");
-}
-
-void TestRegistryApply::lineageGraph() {
-    const registry::Catalog catalog(shopObjects());
-    const auto lineage = registry::buildLineage(catalog, demoRegions());
-    QCOMPARE(nodesOf(lineage), QSet<QString>({
-                                   "entity:shop/user",
-                                   "entity:shop/merchant",
-                                   "entity:shop/device",
-                                   "data_source:shop/payments",
-                                   "data_source:shop/eu_clicks",
-                                   "feature_view:shop/user_stats",
-                                   "feature_view:shop/merchant_risk",
-                                   "feature_view:shop/click_stats",
-                                   "feature_service:shop/scoring",
-                                   "consumer:shop/fraud_v1",
-                                   "region:aws-us-east-1",
-                                   "region:aws-eu-west-1",
-                               }));
-    QCOMPARE(lineage.nodes_size(), 12);  // no duplicates
-    QCOMPARE(edgesOf(lineage),
-             QSet<QString>({
-                 "entity:shop/user -> feature_view:shop/user_stats",
-                 "data_source:shop/payments -> feature_view:shop/user_stats",
-                 "feature_view:shop/user_stats -> region:aws-us-east-1",
-                 "entity:shop/merchant -> feature_view:shop/merchant_risk",
-                 "feature_view:shop/merchant_risk -> region:aws-eu-west-1",
-                 "feature_view:shop/merchant_risk -> region:aws-us-east-1",
-                 "entity:shop/user -> feature_view:shop/click_stats",
-                 // EU-born clicks stored in the US.
-                 "data_source:shop/eu_clicks -> feature_view:shop/click_stats !",
-                 "feature_view:shop/click_stats -> region:aws-us-east-1",
-                 "feature_view:shop/user_stats -> feature_service:shop/scoring",
-                 "feature_view:shop/merchant_risk -> feature_service:shop/scoring",
-                 "feature_service:shop/scoring -> consumer:shop/fraud_v1",
-             }));
-    QCOMPARE(lineage.edges_size(), 12);
-
-    const auto* risk = nodeById(lineage, "feature_view:shop/merchant_risk");
-    QVERIFY(risk);
-    QCOMPARE(risk->kind(), v1::LineageNode::FEATURE_VIEW);
-    QCOMPARE(risk->project(), std::string("shop"));
-    QCOMPARE(risk->name(), std::string("merchant_risk"));
-    QCOMPARE(risk->regions_size(), 2);
-    QVERIFY(std::find(risk->regions().begin(), risk->regions().end(), kEu) !=
-            risk->regions().end());
-    const auto* device = nodeById(lineage, "entity:shop/device");
-    QVERIFY(device);
-    QCOMPARE(device->kind(), v1::LineageNode::ENTITY);
-    QCOMPARE(nodeById(lineage, "region:aws-us-east-1")->kind(), v1::LineageNode::REGION);
-    QCOMPARE(nodeById(lineage, "consumer:shop/fraud_v1")->kind(), v1::LineageNode::CONSUMER);
-    QCOMPARE(registry::lineageId(v1::LineageNode::DATA_SOURCE, "shop", "payments"),
-             std::string("data_source:shop/payments"));
-}
-
-void TestRegistryApply::lineageResidencyCrossings() {
-    auto objects = shopObjects();
-    // EU-born data kept in the EU crosses nothing.
-    auto gdpr = viewObject("shop", "eu_profile", {"user"}, {{"segment", v1::STRING}}, kEu);
-    gdpr.mutable_feature_view()->add_sources("eu_clicks");
-    gdpr.mutable_feature_view()->mutable_residency()->set_jurisdiction("eu");
-    objects.push_back(gdpr);
-    // A view replicated to a region its residency forbids (validation would refuse it; the
-    // lineage must still show the breach).
-    auto leaky = viewObject("shop", "leaky", {"user"}, {{"segment", v1::STRING}}, kEu);
-    leaky.mutable_feature_view()->mutable_residency()->set_jurisdiction("eu");
-    leaky.mutable_feature_view()->mutable_replication()->set_mode(Mode::ACTIVE_ACTIVE);
-    leaky.mutable_feature_view()->mutable_replication()->add_regions(kEu);
-    leaky.mutable_feature_view()->mutable_replication()->add_regions(kUs);
-    objects.push_back(leaky);
-    const auto lineage = registry::buildLineage(registry::Catalog(objects), demoRegions());
-    const auto edges = edgesOf(lineage);
-    QVERIFY(edges.contains("data_source:shop/eu_clicks -> feature_view:shop/eu_profile"));
-    QVERIFY(edges.contains("feature_view:shop/eu_profile -> region:aws-eu-west-1"));
-    QVERIFY(edges.contains("feature_view:shop/leaky -> region:aws-eu-west-1"));
-    QVERIFY(edges.contains("feature_view:shop/leaky -> region:aws-us-east-1 !"));
-    // Only the allowed copy counts as stored.
-    const auto* node = nodeById(lineage, "feature_view:shop/leaky");
-    QCOMPARE(node->regions_size(), 1);
-    QCOMPARE(node->regions(0), std::string(kEu));
-}
-
-void TestRegistryApply::lineageProjectScope() {
-    auto objects = shopObjects();
-    objects.push_back(projectObject("ads"));
-    objects.push_back(entityObject("ads", "campaign", {{"campaign_id", v1::STRING}}));
-    objects.push_back(viewObject("ads", "ctr", {"campaign"}, {{"ctr", v1::DOUBLE}}, kEu4));
-    const registry::Catalog catalog(objects);
-    const auto ads = registry::buildLineage(catalog, demoRegions(), "ads");
-    QCOMPARE(nodesOf(ads), QSet<QString>({"entity:ads/campaign", "feature_view:ads/ctr",
-                                          "region:gcp-europe-west4"}));
-    QCOMPARE(edgesOf(ads), QSet<QString>({"entity:ads/campaign -> feature_view:ads/ctr",
-                                          "feature_view:ads/ctr -> region:gcp-europe-west4"}));
-    const auto all = registry::buildLineage(catalog, demoRegions());
-    QCOMPARE(all.nodes_size(), 15);
-    QVERIFY(registry::buildLineage(catalog, demoRegions(), "none").nodes().empty());
 }
 
 QTEST_APPLESS_MAIN(TestRegistryApply)
