@@ -61,9 +61,22 @@ absl::StatusOr<uint64_t> fileChecksum(const std::string& path, int64_t* size) {
 
 }  // namespace
 
+namespace {
+
+// Removes what a directory holds: files of an earlier run that nobody can use any more.
+void emptyDirectory(const std::string& directory) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, ec))
+        std::filesystem::remove_all(entry.path(), ec);
+}
+
+}  // namespace
+
 SnapshotSource::SnapshotSource(storage::Database& db, RegistryReplica& registry,
                                std::string directory)
-    : m_db(db), m_registry(registry), m_directory(std::move(directory)) {}
+    : m_db(db), m_registry(registry), m_directory(std::move(directory)) {
+    emptyDirectory(m_directory);
+}
 
 absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requester,
                                                      const std::vector<std::string>& scope,
@@ -180,8 +193,7 @@ absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requeste
     return file;
 }
 
-absl::StatusOr<v1::SnapshotChunk> SnapshotSource::chunk(const SnapshotFile& file,
-                                                        int64_t index) const {
+absl::StatusOr<v1::SnapshotChunk> SnapshotSource::chunk(const SnapshotFile& file, int64_t index) {
     if (index < 0 || index >= file.totalChunks)
         return absl::OutOfRangeError("snapshot '" + file.id + "' has " +
                                      std::to_string(file.totalChunks) + " chunks");
@@ -207,15 +219,29 @@ absl::StatusOr<v1::SnapshotChunk> SnapshotSource::chunk(const SnapshotFile& file
     for (const auto& v : file.views)
         c.add_feature_views(v);
     c.set_data(encodePayload(piece, v1::CODEC_ZSTD));
+    if (index == file.totalChunks - 1) {
+        std::lock_guard lock(m_mutex);
+        m_lastChunkReadMs[file.id] = wallClockMs();
+    }
     return c;
+}
+
+size_t SnapshotSource::files() const {
+    std::lock_guard lock(m_mutex);
+    return m_files.size();
 }
 
 void SnapshotSource::prune(int64_t nowMs, int64_t maxAgeMs) {
     std::lock_guard lock(m_mutex);
     for (auto it = m_files.begin(); it != m_files.end();) {
-        if (nowMs - it->second.createdMs > maxAgeMs) {
+        const auto read = m_lastChunkReadMs.find(it->first);
+        const bool fetched =
+            read != m_lastChunkReadMs.end() && nowMs - read->second > kSnapshotResumeMs;
+        if (fetched || nowMs - it->second.createdMs > maxAgeMs) {
             std::error_code ec;
             std::filesystem::remove(it->second.path, ec);
+            if (read != m_lastChunkReadMs.end())
+                m_lastChunkReadMs.erase(read);
             it = m_files.erase(it);
         } else {
             ++it;
@@ -230,7 +256,9 @@ SnapshotInstaller::SnapshotInstaller(storage::Database& db, storage::ViewIds& vi
       m_viewIds(viewIds),
       m_clock(clock),
       m_registry(registry),
-      m_directory(std::move(directory)) {}
+      m_directory(std::move(directory)) {
+    emptyDirectory(m_directory);
+}
 
 std::string SnapshotInstaller::partPath(const std::string& id) const {
     return (std::filesystem::path(m_directory) / (id + ".part")).string();

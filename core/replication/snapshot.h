@@ -21,6 +21,9 @@
 namespace meridian::replication {
 
 inline constexpr int64_t kSnapshotChunkBytes = 1 << 20;
+// How long a snapshot file stays after its last chunk was read, for a peer whose stream broke
+// on that chunk to ask for it again.
+inline constexpr int64_t kSnapshotResumeMs = 10'000;
 
 struct SnapshotFile {
     std::string id;
@@ -36,6 +39,9 @@ struct SnapshotFile {
     int64_t createdMs = 0;
 };
 
+// Snapshots made for peers, as files in `directory`. A file lives while its peer fetches it:
+// shortly after its last chunk was read it goes, and a file from before a restart (which no
+// peer can resume) is removed at construction.
 class SnapshotSource {
 public:
     SnapshotSource(storage::Database& db, RegistryReplica& registry, std::string directory);
@@ -44,16 +50,20 @@ public:
     absl::StatusOr<SnapshotFile> prepare(const std::string& requester,
                                          const std::vector<std::string>& scope,
                                          const std::string& existingId);
-    absl::StatusOr<v1::SnapshotChunk> chunk(const SnapshotFile& file, int64_t index) const;
-    // Removes snapshot files older than `maxAgeMs`.
+    absl::StatusOr<v1::SnapshotChunk> chunk(const SnapshotFile& file, int64_t index);
+    // Removes snapshot files older than `maxAgeMs`, and those whose last chunk was read more
+    // than kSnapshotResumeMs ago (time enough for the peer to ask for it again).
     void prune(int64_t nowMs, int64_t maxAgeMs);
+    // Files kept, for status and tests.
+    size_t files() const;
 
 private:
     storage::Database& m_db;
     RegistryReplica& m_registry;
     std::string m_directory;
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::map<std::string, SnapshotFile> m_files;
+    std::map<std::string, int64_t> m_lastChunkReadMs;  // by snapshot id
 };
 
 struct SnapshotProgress {
@@ -63,6 +73,8 @@ struct SnapshotProgress {
     int64_t totalBytes = 0;
 };
 
+// Receives a peer's snapshot into `directory` and merges it. Partial files from before a
+// restart (which cannot be resumed) are removed at construction.
 class SnapshotInstaller {
 public:
     SnapshotInstaller(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock,

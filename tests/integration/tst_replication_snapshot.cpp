@@ -15,6 +15,7 @@ class ReplicationSnapshotTest : public QObject {
 
 private slots:
     void farBehindReplicaCatchesUpThroughASnapshot();
+    void snapshotFilesOfAnEarlierRunAreRemoved();
 };
 
 void ReplicationSnapshotTest::farBehindReplicaCatchesUpThroughASnapshot() {
@@ -90,11 +91,35 @@ void ReplicationSnapshotTest::farBehindReplicaCatchesUpThroughASnapshot() {
     };
     QTRY_VERIFY_WITH_TIMEOUT(snapshotFromHub(), 20000);
 
+    // Snapshot files go once fetched, on the sender and on the receiver.
+    auto filesIn = [&](const std::string& region, const char* folder) {
+        return QDir(cluster.dataDir(region) + "/" + folder).entryList(QDir::Files).size();
+    };
+    for (const char* r : {"us1", "eu1", "eu2"}) {
+        QTRY_COMPARE_WITH_TIMEOUT(filesIn(r, "snapshots-out"), 0, 30000);
+        QCOMPARE(filesIn(r, "snapshots-in"), 0);
+    }
+
     // And it follows the log again afterwards.
     QVERIFY(writeRep(cluster.client("us1"), "hs_view", {{5000, now + 1, 1.0, "after"}}).ok());
     QTRY_COMPARE_WITH_TIMEOUT(
         readRep(cluster.client("eu2"), "hs_view", {5000}).value_or(RepValues{}).size(), size_t(1),
         20000);
+}
+
+void ReplicationSnapshotTest::snapshotFilesOfAnEarlierRunAreRemoved() {
+    // What a store killed mid-snapshot leaves behind: no peer can resume from it after a restart.
+    TestCluster cluster(TestCluster::threeRegions());
+    const QString dir = cluster.dataDir("us1");
+    for (const char* folder : {"snapshots-out", "snapshots-in"}) {
+        QVERIFY(QDir().mkpath(dir + "/" + folder));
+        QFile stale(dir + "/" + folder + "/snap-eu2-1765000000000.db");
+        QVERIFY(stale.open(QIODevice::WriteOnly));
+        QVERIFY(stale.write(QByteArray(1 << 20, 'x')) == 1 << 20);
+    }
+    QVERIFY(cluster.start("us1"));
+    QCOMPARE(QDir(dir + "/snapshots-out").entryList(QDir::Files).size(), 0);
+    QCOMPARE(QDir(dir + "/snapshots-in").entryList(QDir::Files).size(), 0);
 }
 
 QTEST_GUILESS_MAIN(ReplicationSnapshotTest)
