@@ -8,6 +8,9 @@
 
 namespace meridian::replication {
 
+// Longest delay (and jitter) a link can be given: ten minutes.
+inline constexpr int kMaxEmulatedDelayMs = 600'000;
+
 struct LinkEmulation {
     int delayMs = 0;
     int jitterMs = 0;

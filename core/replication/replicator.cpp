@@ -113,10 +113,17 @@ absl::StatusOr<LinkEmulation> Replicator::setEmulation(const v1::LinkEmulationRe
     if (!l)
         return absl::NotFoundError("'" + request.peer() + "' is not a peer of region '" + m_self +
                                    "'");
-    if (request.delay_ms() < 0 || request.jitter_ms() < 0)
-        return absl::InvalidArgumentError("delay and jitter cannot be negative");
-    if (request.loss() < 0 || request.loss() >= 1)
-        return absl::InvalidArgumentError("loss must be within 0..1");
+    if (request.delay_ms() < 0 || request.delay_ms() > kMaxEmulatedDelayMs)
+        return absl::InvalidArgumentError("delay must be within 0..600000 ms, not " +
+                                          std::to_string(request.delay_ms()));
+    if (request.jitter_ms() < 0 || request.jitter_ms() > kMaxEmulatedDelayMs)
+        return absl::InvalidArgumentError("jitter must be within 0..600000 ms, not " +
+                                          std::to_string(request.jitter_ms()));
+    // Written so that NaN fails it too.
+    if (!(request.loss() >= 0 && request.loss() < 1))
+        return absl::InvalidArgumentError(
+            "loss must be a fraction within 0..1 (exclusive of 1), not " +
+            std::to_string(request.loss()));
     LinkEmulation e;
     if (request.reset()) {
         e = configuredEmulation(request.peer());

@@ -3,6 +3,9 @@
 
 #include <QtTest>
 
+#include <cmath>
+#include <limits>
+
 #include "support/replicationhelpers.h"
 #include "support/testcluster.h"
 
@@ -28,6 +31,7 @@ class ReplicationPartitionTest : public QObject {
 
 private slots:
     void partitionHealConverge();
+    void impossibleEmulationIsRefused();
 };
 
 void ReplicationPartitionTest::partitionHealConverge() {
@@ -87,6 +91,47 @@ void ReplicationPartitionTest::partitionHealConverge() {
             return link && link->state() == "streaming" && link->changes_behind() == 0;
         }(),
         15000);
+}
+
+// Loss that is not a probability, and negative or absurd delays, are refused and change nothing.
+void ReplicationPartitionTest::impossibleEmulationIsRefused() {
+    TestCluster cluster(TestCluster::threeRegions(), {{"us1", "eu1", 20, 2}});
+    QVERIFY(cluster.startAll());
+    auto emulationAtEu1 = [&] {
+        return linkOf(stats(cluster.client("eu1")).value_or(v1::StatsResponse{}), "us1")
+            .value_or(v1::LinkStats{})
+            .emulation();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(emulationAtEu1(), std::string("delay 20 ms ±2 ms"), 10000);
+    struct Case {
+        int delayMs;
+        int jitterMs;
+        double loss;
+        const char* says;
+    };
+    const Case cases[] = {
+        {0, 0, std::nan(""), "loss must be a fraction within 0..1"},
+        {0, 0, std::numeric_limits<double>::infinity(), "loss must be a fraction within 0..1"},
+        {0, 0, 1.0, "loss must be a fraction within 0..1"},
+        {0, 0, -0.1, "loss must be a fraction within 0..1"},
+        {-5, 0, 0, "delay must be within 0..600000 ms"},
+        {700'000, 0, 0, "delay must be within 0..600000 ms"},
+        {10, -1, 0, "jitter must be within 0..600000 ms"},
+    };
+    for (const auto& c : cases) {
+        v1::LinkEmulationRequest request;
+        request.set_peer("us1");
+        request.set_delay_ms(c.delayMs);
+        request.set_jitter_ms(c.jitterMs);
+        request.set_loss(c.loss);
+        v1::LinkEmulationResponse out;
+        auto ctx = cluster.client("eu1").context();
+        const auto st =
+            cluster.client("eu1").replication().SetLinkEmulation(ctx.get(), request, &out);
+        QCOMPARE(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+        QVERIFY2(st.error_message().find(c.says) != std::string::npos, st.error_message().c_str());
+    }
+    QCOMPARE(emulationAtEu1(), std::string("delay 20 ms ±2 ms"));
 }
 
 QTEST_GUILESS_MAIN(ReplicationPartitionTest)
