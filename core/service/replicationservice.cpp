@@ -20,8 +20,9 @@ int64_t wireBytes(size_t messageBytes) {
 
 grpc::Status ReplicationServiceImpl::checkPeer(const std::string& requester) const {
     if (requester.empty() || !m_replicator.deployment().region(requester))
-        return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                            "'" + requester + "' is not a region of this deployment");
+        return grpc::Status(
+            grpc::StatusCode::PERMISSION_DENIED,
+            boundedMessage("'" + requester + "' is not a region of this deployment"));
     if (requester == m_replicator.self())
         return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                             "a region does not replicate from itself");

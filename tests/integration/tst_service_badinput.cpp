@@ -115,6 +115,17 @@ void ServiceBadInputTest::refused_data() {
     QTest::newRow("read: unknown view")
         << Call([](TestClient& c) { return read(c, readOf({"nope:x"})); })
         << grpc::StatusCode::NOT_FOUND << "feature view 'nope'";
+    // A message quoting a huge name is cut, so that the client sees the error and not its own
+    // metadata limit (RESOURCE_EXHAUSTED) instead.
+    QTest::newRow("read: 20 KB view name")
+        << Call([](TestClient& c) { return read(c, readOf({std::string(20'000, 'v') + ":x"})); })
+        << grpc::StatusCode::NOT_FOUND << "more bytes)";
+    QTest::newRow("write: 20 KB view name (non-ASCII)") << Call([t](TestClient& c) {
+        std::string name;
+        for (int i = 0; i < 7000; ++i)
+            name += "é";
+        return write(c, writeOf({userStatsRow(1, t, 1, 1.0)}, name));
+    }) << grpc::StatusCode::NOT_FOUND << "more bytes)";
     QTest::newRow("read: unknown feature")
         << Call([](TestClient& c) { return read(c, readOf({"user_stats:nope"})); })
         << grpc::StatusCode::NOT_FOUND << "no feature 'nope'";
