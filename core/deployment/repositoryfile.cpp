@@ -18,12 +18,22 @@ absl::StatusOr<v1::FeatureRepository> parseRepository(const std::string& text,
     }
     v1::FeatureRepository repository;
     bool any = false;
+    int projectLine = 0;
     for (const auto& doc : documents) {
         if (doc.IsNull())
             continue;
         v1::FeatureRepository part;
         if (auto st = yamlToMessage(doc, part, name); !st.ok())
             return st;
+        // Merging would keep the later project's fields over the earlier one's.
+        if (part.has_project()) {
+            const int line = doc["project"].Mark().line + 1;
+            if (projectLine > 0)
+                return absl::InvalidArgumentError(
+                    name + ":" + std::to_string(line) + ": project: given twice (first on line " +
+                    std::to_string(projectLine) + "); list several under 'projects'");
+            projectLine = line;
+        }
         repository.MergeFrom(part);
         any = true;
     }

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -29,6 +30,8 @@ public:
             return absl::OkStatus();
         if (!node.IsMap())
             return error(node, path, "expected a mapping of " + d->name() + " fields");
+        // YAML keeps the last of two equal keys: one of them would be lost without a word.
+        std::map<const FieldDescriptor*, int> seenAt;
         for (const auto& kv : node) {
             const std::string key = kv.first.Scalar();
             const FieldDescriptor* f = d->FindFieldByName(key);
@@ -37,6 +40,10 @@ public:
             const std::string fieldPath = path.empty() ? key : path + "." + key;
             if (!f)
                 return error(kv.first, fieldPath, "unknown field" + suggestion(d, key));
+            const int line = kv.first.Mark().line + 1;
+            if (auto [at, fresh] = seenAt.emplace(f, line); !fresh)
+                return error(kv.first, fieldPath,
+                             "given twice (first on line " + std::to_string(at->second) + ")");
             if (auto st = field(kv.second, f, fieldPath); !st.ok())
                 return st;
         }
@@ -52,7 +59,12 @@ private:
             if (!node.IsMap())
                 return error(node, path, "expected a mapping");
             const FieldDescriptor* value = f->message_type()->FindFieldByName("value");
+            std::map<std::string, int> seenAt;
             for (const auto& kv : node) {
+                if (auto [at, fresh] = seenAt.emplace(kv.first.Scalar(), kv.first.Mark().line + 1);
+                    !fresh)
+                    return error(kv.first, path + "." + kv.first.Scalar(),
+                                 "given twice (first on line " + std::to_string(at->second) + ")");
                 if (auto st = single(kv.second, value, path + "." + kv.first.Scalar()); !st.ok())
                     return st;
             }

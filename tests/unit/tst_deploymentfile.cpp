@@ -553,6 +553,22 @@ void TestDeploymentFile::repositoryErrors_data() {
                                      << "repo.yaml: the file declares nothing";
     QTest::newRow("yaml syntax") << "project: {name: shop\n"
                                  << "repo.yaml:";
+    QTest::newRow("key given twice")
+        << "project: {name: shop}\nfeature_views:\n  - name: v\n    ttl_seconds: 60\n"
+           "    ttl_seconds: 120\n"
+        << "repo.yaml:5: feature_views[0].ttl_seconds: given twice (first on line 4)";
+    QTest::newRow("key given twice, once in camel case")
+        << "feature_views:\n  - name: v\n    ttl_seconds: 60\n    ttlSeconds: 120\n"
+        << "repo.yaml:4: feature_views[0].ttlSeconds: given twice (first on line 3)";
+    QTest::newRow("tag given twice")
+        << "project:\n  name: shop\n  tags: {team: a, team: b}\n"
+        << "repo.yaml:3: project.tags.team: given twice (first on line 3)";
+    QTest::newRow("project twice in one document")
+        << "project: {name: shop}\nproject: {name: other}\n"
+        << "repo.yaml:2: project: given twice (first on line 1)";
+    QTest::newRow("project in two documents")
+        << "project: {name: shop}\n---\nproject: {name: other}\n"
+        << "repo.yaml:3: project: given twice (first on line 1); list several under 'projects'";
     QTest::newRow("error in a later document")
         << "project: {name: shop}\n---\nentities:\n  - name: user\n    joinkeys: []\n"
         << "repo.yaml:5: entities[0].joinkeys: unknown field (did you mean 'join_keys'?)";
