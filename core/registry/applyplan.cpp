@@ -51,6 +51,15 @@ absl::StatusOr<std::vector<PlannedChange>> planApply(const Catalog& current,
         if (o.spec_case() == v1::RegistryObject::SPEC_NOT_SET)
             return absl::InvalidArgumentError("object #" + std::to_string(order.size() + 1) +
                                               " has no spec");
+        // The spec says what the object is; a meta that says otherwise is a mistake, not a hint.
+        if (const auto kind = o.meta().kind();
+            kind != v1::OBJECT_KIND_UNSPECIFIED && kind != keyOf(o).kind) {
+            const std::string named = v1::ObjectKind_Name(kind);
+            return absl::InvalidArgumentError(
+                "object #" + std::to_string(order.size() + 1) + ": meta.kind is " +
+                (named.empty() ? std::to_string(kind) : named) + " but its spec is a " +
+                v1::ObjectKind_Name(keyOf(o).kind));
+        }
         normalize(o, norm);
         auto key = keyOf(o);
         if (std::find(order.begin(), order.end(), key) != order.end())

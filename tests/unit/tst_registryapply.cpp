@@ -166,6 +166,17 @@ void TestRegistryApply::emptyAndSpeclessRequests() {
     std::vector<v1::RegistryObject> objects{projectObject("shop"), v1::RegistryObject()};
     MERIDIAN_EXPECT_ERROR(registry::planApply({}, objects, demoRegions(), contextAt(1)).status(),
                           absl::StatusCode::kInvalidArgument, "object #2 has no spec");
+    objects[1] = projectObject("other");
+    objects[1].mutable_meta()->set_kind(v1::ENTITY);
+    MERIDIAN_EXPECT_ERROR(registry::planApply({}, objects, demoRegions(), contextAt(1)).status(),
+                          absl::StatusCode::kInvalidArgument,
+                          "object #2: meta.kind is ENTITY but its spec is a PROJECT");
+    objects[1].mutable_meta()->set_kind(static_cast<v1::ObjectKind>(99));
+    MERIDIAN_EXPECT_ERROR(registry::planApply({}, objects, demoRegions(), contextAt(1)).status(),
+                          absl::StatusCode::kInvalidArgument,
+                          "object #2: meta.kind is 99 but its spec is a PROJECT");
+    objects[1].mutable_meta()->set_kind(v1::PROJECT);
+    QVERIFY(registry::planApply({}, objects, demoRegions(), contextAt(1)).ok());
 }
 
 void TestRegistryApply::versionsAreMonotonic() {
