@@ -9,14 +9,11 @@
 
 #include "bridge/deploymentmonitor.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "costs/costformat.h"
 
 namespace meridian::ui {
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 const QString kGroup = QStringLiteral("alerts/rules");
 

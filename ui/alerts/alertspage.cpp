@@ -19,6 +19,7 @@
 #include "bridge/deploymentmonitor.h"
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 #include "console/costanalysis.h"
 
@@ -27,10 +28,6 @@ namespace {
 
 constexpr int kRulesWidth = 330;
 constexpr int kMaxListed = 3;  // alerts named in one notification
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QTableView* makeTable(QWidget* parent) {
     auto* view = new QTableView(parent);

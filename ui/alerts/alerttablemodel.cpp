@@ -9,14 +9,11 @@
 #include "alerts/alertrules.h"
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 
 namespace meridian::ui {
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 bool isActive(const console::AlertInfo& a) {
     return a.clearedAtMs == 0;

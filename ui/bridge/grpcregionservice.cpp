@@ -5,12 +5,10 @@
 
 #include <mutex>
 
+#include "common/qtstrings.h"
+
 namespace meridian::ui {
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 template <typename T>
 QVector<T> toVector(std::vector<T>&& items) {
@@ -149,11 +147,8 @@ quint64 GrpcRegionService::jobs() {
 quint64 GrpcRegionService::triggerSync(const QString& from, const QString& to,
                                        SyncJobInfo::Kind kind, const QStringList& scope) {
     const quint64 token = ++m_next;
-    std::vector<std::string> views;
-    for (const auto& s : scope)
-        views.push_back(s.toStdString());
     m_backend->triggerSync(
-        from.toStdString(), to.toStdString(), kind, views, {},
+        from.toStdString(), to.toStdString(), kind, stdStrings(scope), {},
         deliver<SyncJobInfo>(token, QStringLiteral("sync"),
                              Delivery<SyncJobInfo, SyncJobInfo, &RegionService::syncStarted>{}));
     return token;

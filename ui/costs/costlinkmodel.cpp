@@ -9,17 +9,11 @@
 #include "bridge/deploymentmonitor.h"
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 #include "costs/costformat.h"
 
 namespace meridian::ui {
-namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
-}  // namespace
 
 CostLinkModel::CostLinkModel(QObject* parent) : KeyedTableModel(parent) {}
 

@@ -19,6 +19,7 @@
 #include "bridge/deploymentmonitor.h"
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 #include "costs/costchart.h"
 #include "costs/costformat.h"
@@ -28,10 +29,6 @@
 
 namespace meridian::ui {
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 // A figure on a rounded card, like the Overview's region cards.
 class FigureCard : public QFrame {

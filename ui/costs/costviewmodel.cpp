@@ -6,17 +6,11 @@
 
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 #include "costs/costformat.h"
 
 namespace meridian::ui {
-namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
-}  // namespace
 
 CostViewModel::CostViewModel(QObject* parent) : KeyedTableModel(parent) {}
 
@@ -45,12 +39,8 @@ QVariant CostViewModel::display(const console::ViewCost& v, int column) const {
     switch (column) {
         case View:
             return viewText(v.view);
-        case Kinds: {
-            QStringList kinds;
-            for (const auto& k : v.kinds)
-                kinds << qs(k);
-            return kinds.join(QStringLiteral(", "));
-        }
+        case Kinds:
+            return qsList(v.kinds).join(QStringLiteral(", "));
         case Links:
             return QString::number(v.links);
         case Sent:

@@ -14,16 +14,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/qtstrings.h"
 #include "common/theme.h"
 #include "costs/costformat.h"
 #include "costs/costviewmodel.h"
 
 namespace meridian::ui {
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QLabel* figure(QWidget* parent, bool strong) {
     auto* label = new QLabel(QStringLiteral("—"), parent);
@@ -152,10 +149,8 @@ void CostWhatIfPanel::setAnalysis(std::shared_ptr<const console::CostAnalysis> a
         const QSignalBlocker block(m_region);
         const QString current = m_region->currentText();
         QStringList names = regions;
-        if (m_analysis) {
-            for (const auto& r : m_analysis->regions())
-                names << qs(r);
-        }
+        if (m_analysis)
+            names << qsList(m_analysis->regions());
         names.removeDuplicates();
         names.sort();
         m_region->clear();

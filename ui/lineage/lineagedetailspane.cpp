@@ -6,6 +6,7 @@
 #include <QVBoxLayout>
 
 #include "common/consoleicons.h"
+#include "common/qtstrings.h"
 #include "common/regionchiprow.h"
 #include "lineage/lineagescene.h"
 
@@ -14,16 +15,12 @@ namespace {
 
 using Kind = console::LineageNode::Kind;
 
-QString q(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
 // "user (entity), transactions (data source)", grouped by kind and sorted.
 QString neighbours(const LineageScene* scene, const QVector<int>& nodes) {
     QMap<int, QStringList> byKind;
     for (int i : nodes) {
         const auto& n = scene->node(i);
-        byKind[static_cast<int>(n.kind)] << q(n.name).toHtmlEscaped();
+        byKind[static_cast<int>(n.kind)] << qs(n.name).toHtmlEscaped();
     }
     QStringList parts;
     for (auto it = byKind.begin(); it != byKind.end(); ++it) {
@@ -101,12 +98,12 @@ void LineageDetailsPane::showNode(const LineageScene* scene, int index) {
     }
     const auto& node = scene->node(m_index);
     m_icon->setPixmap(ConsoleIcons::lineageKind(node.kind).pixmap(28, 28));
-    m_title->setText(q(node.name));
+    m_title->setText(qs(node.name));
     QString kind = lineagestyle::kindName(node.kind);
     if (!node.project.empty())
-        kind += tr(" in project <b>%1</b>").arg(q(node.project).toHtmlEscaped());
+        kind += tr(" in project <b>%1</b>").arg(qs(node.project).toHtmlEscaped());
     if (node.kind == Kind::Region) {
-        const QString j = scene->jurisdictionOf(q(node.name));
+        const QString j = scene->jurisdictionOf(qs(node.name));
         if (!j.isEmpty())
             kind += tr(", jurisdiction <b>%1</b>").arg(j);
     }

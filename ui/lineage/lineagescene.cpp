@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "common/consoleicons.h"
+#include "common/qtstrings.h"
 
 namespace meridian::ui {
 namespace {
@@ -17,10 +18,6 @@ constexpr qreal kMinWidth = 170;
 constexpr qreal kMaxWidth = 330;
 constexpr qreal kPlainHeight = 44;
 constexpr qreal kMargin = 40;
-
-QString q(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QString joinSorted(QSet<QString> set) {
     QStringList list(set.begin(), set.end());
@@ -76,7 +73,7 @@ QVector<lineagestyle::RegionChip> LineageScene::chipsFor(
     const std::vector<std::string>& regions) const {
     QVector<lineagestyle::RegionChip> chips;
     for (const auto& r : regions) {
-        const QString region = q(r);
+        const QString region = qs(r);
         chips.push_back({lineagestyle::shortRegionName(region), lineagestyle::cloudOf(region),
                          m_jurisdictions.value(region)});
     }
@@ -86,23 +83,23 @@ QVector<lineagestyle::RegionChip> LineageScene::chipsFor(
 QString LineageScene::subtitleFor(const console::LineageNode& node) const {
     QString text = lineagestyle::kindName(node.kind);
     if (node.kind == Kind::Region) {
-        const QString j = m_jurisdictions.value(q(node.name));
+        const QString j = m_jurisdictions.value(qs(node.name));
         if (!j.isEmpty())
             text += QStringLiteral(" · jurisdiction %1").arg(j);
     } else if (!node.project.empty()) {
-        text += QStringLiteral(" · ") + q(node.project);
+        text += QStringLiteral(" · ") + qs(node.project);
     }
     return text;
 }
 
 QString LineageScene::tooltipFor(const console::LineageNode& node) const {
     QString tip =
-        QStringLiteral("<b>%1</b><br>%2").arg(q(node.name).toHtmlEscaped(), subtitleFor(node));
+        QStringLiteral("<b>%1</b><br>%2").arg(qs(node.name).toHtmlEscaped(), subtitleFor(node));
     if (!node.regions.empty()) {
         QStringList regions;
         for (const auto& r : node.regions) {
-            const QString j = m_jurisdictions.value(q(r));
-            regions << (j.isEmpty() ? q(r) : QStringLiteral("%1 (%2)").arg(q(r), j));
+            const QString j = m_jurisdictions.value(qs(r));
+            regions << (j.isEmpty() ? qs(r) : QStringLiteral("%1 (%2)").arg(qs(r), j));
         }
         tip += QStringLiteral("<br>Stored in: ") + regions.join(QStringLiteral(", "));
     }
@@ -115,7 +112,7 @@ QVector<QSizeF> LineageScene::nodeSizes(const console::LineageGraph& graph) cons
     QVector<QSizeF> sizes;
     sizes.reserve(static_cast<int>(graph.nodes.size()));
     for (const auto& node : graph.nodes) {
-        qreal w = std::max(title.horizontalAdvance(q(node.name)),
+        qreal w = std::max(title.horizontalAdvance(qs(node.name)),
                            small.horizontalAdvance(subtitleFor(node))) +
                   kTextIndent + 12;
         qreal h = kPlainHeight;
@@ -153,11 +150,11 @@ void LineageScene::build(const console::LineageGraph& graph, const LineageLayout
     m_in.resize(n);
     for (int i = 0; i < n; ++i) {
         const auto& node = graph.nodes[i];
-        m_index.insert(q(node.id), i);
+        m_index.insert(qs(node.id), i);
         const QSizeF size = layout.sizes.value(i, QSizeF(kMinWidth, kPlainHeight));
         LineageNodeItem::Display display;
         display.title =
-            title.elidedText(q(node.name), Qt::ElideMiddle, size.width() - kTextIndent - 8);
+            title.elidedText(qs(node.name), Qt::ElideMiddle, size.width() - kTextIndent - 8);
         display.subtitle = subtitleFor(node);
         display.chips = chipsFor(node.regions);
         auto* item = new LineageNodeItem(i, node.kind, size, std::move(display));
@@ -195,8 +192,8 @@ void LineageScene::refreshCrossingTips() {
 QString LineageScene::crossingText(const LineageEdgeItem* edge) const {
     const auto& from = m_graph.nodes[edge->from()];
     const auto& to = m_graph.nodes[edge->to()];
-    const QString fromName = q(from.name);
-    const QString toName = q(to.name);
+    const QString fromName = qs(from.name);
+    const QString toName = qs(to.name);
     if (to.kind == Kind::Region) {
         const QString j = m_jurisdictions.value(toName);
         return QStringLiteral(
@@ -206,10 +203,10 @@ QString LineageScene::crossingText(const LineageEdgeItem* edge) const {
                  j.isEmpty() ? QString() : QStringLiteral(" (jurisdiction %1)").arg(j));
     }
     QSet<QString> into;
-    const QString origin = m_origins.value(q(from.id));
+    const QString origin = m_origins.value(qs(from.id));
     const QString originJ = m_jurisdictions.value(origin);
     for (const auto& r : to.regions) {
-        const QString j = m_jurisdictions.value(q(r));
+        const QString j = m_jurisdictions.value(qs(r));
         if (!j.isEmpty() && j != originJ)
             into.insert(j);
     }
@@ -246,13 +243,13 @@ QVector<int> LineageScene::findNodes(const QString& text) const {
     if (needle.isEmpty())
         return {};
     for (int i = 0; i < nodeCount(); ++i) {
-        const QString name = q(m_graph.nodes[i].name);
+        const QString name = qs(m_graph.nodes[i].name);
         if (name.compare(needle, Qt::CaseInsensitive) == 0)
             exact.push_back(i);
         else if (name.startsWith(needle, Qt::CaseInsensitive))
             prefix.push_back(i);
         else if (name.contains(needle, Qt::CaseInsensitive) ||
-                 q(m_graph.nodes[i].id).contains(needle, Qt::CaseInsensitive))
+                 qs(m_graph.nodes[i].id).contains(needle, Qt::CaseInsensitive))
             rest.push_back(i);
     }
     return exact + prefix + rest;

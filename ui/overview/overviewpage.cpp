@@ -10,18 +10,12 @@
 #include "bridge/deploymentmonitor.h"
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 #include "overview/regioncard.h"
 #include "overview/worldmapwidget.h"
 
 namespace meridian::ui {
-namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
-}  // namespace
 
 OverviewPage::OverviewPage(RegionService* service, DeploymentMonitor* monitor, QWidget* parent)
     : Page(parent), m_service(service), m_monitor(monitor) {

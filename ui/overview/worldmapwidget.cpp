@@ -13,6 +13,7 @@
 #include "bridge/deploymentmonitor.h"
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 #include "overview/worldoutline.h"
 
@@ -23,10 +24,6 @@ constexpr double kMarkerRadius = 11;
 constexpr double kArcBend = 0.22;  // control point offset, as a share of the chord
 constexpr double kLabelPadX = 6;
 constexpr double kLabelPadY = 2.5;
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QFont smallFont(const QFont& base, double scale = 0.9) {
     QFont f = base;

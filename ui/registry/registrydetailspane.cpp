@@ -11,6 +11,7 @@
 
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/regionchiprow.h"
 #include "common/theme.h"
 
@@ -18,10 +19,6 @@ namespace meridian::ui {
 namespace {
 
 using console::ObjectKind;
-
-QString q(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QString kindName(ObjectKind kind) {
     switch (kind) {
@@ -170,7 +167,7 @@ QVector<lineagestyle::RegionChip> RegistryDetailsPane::chips(
     const std::vector<std::string>& regions) const {
     QVector<lineagestyle::RegionChip> out;
     for (const auto& r : regions) {
-        const QString region = q(r);
+        const QString region = qs(r);
         const QString j = m_jurisdictions.value(region);
         out.push_back({j.isEmpty() ? region : QStringLiteral("%1 · %2").arg(region, j),
                        lineagestyle::cloudOf(region), j});
@@ -218,35 +215,35 @@ void RegistryDetailsPane::showEntry(const console::RegistryEntry* e) {
         return;
     }
     m_icon->setPixmap(ConsoleIcons::objectKind(e->kind).pixmap(36, 36));
-    m_title->setText(q(e->name));
+    m_title->setText(qs(e->name));
     QString subtitle = QStringLiteral("%1 · <b>v%2</b>").arg(kindName(e->kind)).arg(e->version);
     if (!e->project.empty())
-        subtitle += tr(" · project %1").arg(q(e->project).toHtmlEscaped());
+        subtitle += tr(" · project %1").arg(qs(e->project).toHtmlEscaped());
     if (e->deleted)
         subtitle += QStringLiteral(" · <span style=\"color:%1\"><b>%2</b></span>")
                         .arg(Theme::bad().name(), tr("deleted"));
     m_subtitle->setText(subtitle);
     m_description->setText(e->description.empty() ? tr("<i>No description.</i>")
-                                                  : q(e->description).toHtmlEscaped());
+                                                  : qs(e->description).toHtmlEscaped());
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     addRow(m_meta, tr("Owner"),
-           e->owner.empty() ? tr("<i>nobody named</i>") : q(e->owner).toHtmlEscaped());
-    addRow(m_meta, tr("Owner region"), q(e->ownerRegion).toHtmlEscaped());
+           e->owner.empty() ? tr("<i>nobody named</i>") : qs(e->owner).toHtmlEscaped());
+    addRow(m_meta, tr("Owner region"), qs(e->ownerRegion).toHtmlEscaped());
     if (e->updatedAtMs > 0) {
         addRow(m_meta, tr("Updated"),
                tr("%1 (%2) by <b>%3</b>")
                    .arg(format::dateTime(e->updatedAtMs), format::age(e->updatedAtMs, now),
-                        e->appliedBy.empty() ? tr("unknown") : q(e->appliedBy).toHtmlEscaped()));
+                        e->appliedBy.empty() ? tr("unknown") : qs(e->appliedBy).toHtmlEscaped()));
     }
     if (e->createdAtMs > 0)
         addRow(m_meta, tr("Created"), format::dateTime(e->createdAtMs));
-    addRow(m_meta, tr("Spec hash"), q(e->specHash), true);
+    addRow(m_meta, tr("Spec hash"), qs(e->specHash), true);
 
     const bool view = e->kind == ObjectKind::FeatureView;
     m_placement->setVisible(view);
     if (view) {
-        const QString residency = q(e->residency);
+        const QString residency = qs(e->residency);
         QString marker;
         QColor color;
         if (residency.startsWith(QLatin1String("jurisdiction "))) {
@@ -270,11 +267,11 @@ void RegistryDetailsPane::showEntry(const console::RegistryEntry* e) {
             m_residency->setText(tr("No residency restriction: any region may store it."));
             m_residency->setStyleSheet(QString());
         }
-        QString replication = modeName(q(e->replicationMode));
+        QString replication = modeName(qs(e->replicationMode));
         for (const auto& [label, value] : e->fields) {
             if (label != "Replication")
                 continue;
-            const QString text = q(value);
+            const QString text = qs(value);
             static const QRegularExpression kHub(QStringLiteral(", hub ([^, ]+)"));
             static const QRegularExpression kEvery(QStringLiteral(", every (\\S+)"));
             if (const auto m = kHub.match(text); m.hasMatch())
@@ -291,7 +288,7 @@ void RegistryDetailsPane::showEntry(const console::RegistryEntry* e) {
     for (const auto& [label, value] : e->fields) {
         if (shownElsewhere(label) || value.empty())
             continue;
-        addRow(m_fields, q(label), fieldHtml(q(value)));
+        addRow(m_fields, qs(label), fieldHtml(qs(value)));
     }
     m_fieldsBox->setVisible(m_fields->rowCount() > 0);
 }

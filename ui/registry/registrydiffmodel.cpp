@@ -4,16 +4,13 @@
 #include <QFontDatabase>
 #include <QPalette>
 
+#include "common/qtstrings.h"
 #include "common/theme.h"
 
 namespace meridian::ui {
 namespace {
 
 using Change = console::FieldDiff::Change;
-
-QString q(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QColor changeColor(Change change) {
     switch (change) {
@@ -94,17 +91,17 @@ QVariant RegistryDiffModel::data(const QModelIndex& index, int role) const {
                 case ChangeColumn:
                     return changeName(c.change);
                 case PathColumn:
-                    return q(c.path);
+                    return qs(c.path);
                 case BeforeColumn:
-                    return c.change == Change::Added ? QStringLiteral("—") : q(c.before);
+                    return c.change == Change::Added ? QStringLiteral("—") : qs(c.before);
                 case AfterColumn:
-                    return c.change == Change::Removed ? QStringLiteral("—") : q(c.after);
+                    return c.change == Change::Removed ? QStringLiteral("—") : qs(c.after);
             }
             return {};
         case Qt::ToolTipRole:
             return QStringLiteral("%1\n%2 → %3")
-                .arg(q(c.path), c.before.empty() ? QStringLiteral("(none)") : q(c.before),
-                     c.after.empty() ? QStringLiteral("(none)") : q(c.after));
+                .arg(qs(c.path), c.before.empty() ? QStringLiteral("(none)") : qs(c.before),
+                     c.after.empty() ? QStringLiteral("(none)") : qs(c.after));
         case Qt::BackgroundRole:
             return rowTint(c.change);
         case Qt::ForegroundRole:

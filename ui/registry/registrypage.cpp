@@ -18,6 +18,7 @@
 #include <algorithm>
 
 #include "common/consoleicons.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 #include "registry/registrydetailspane.h"
 #include "registry/registrydiffmodel.h"
@@ -27,10 +28,6 @@
 
 namespace meridian::ui {
 namespace {
-
-QString q(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QTableView* makeTable(QAbstractItemModel* model, QWidget* parent) {
     auto* t = new QTableView(parent);
@@ -79,8 +76,8 @@ RegistryPage::RegistryPage(RegionService* service, QWidget* parent)
     m_region->addItem(tr("the control region"), QString());
     QHash<QString, QString> jurisdictions;
     for (const auto& r : m_service->layout().regions) {
-        m_region->addItem(ConsoleIcons::cloud(q(r.cloud)), q(r.name), q(r.name));
-        jurisdictions.insert(q(r.name), q(r.jurisdiction));
+        m_region->addItem(ConsoleIcons::cloud(qs(r.cloud)), qs(r.name), qs(r.name));
+        jurisdictions.insert(qs(r.name), qs(r.jurisdiction));
     }
     sourceRow->addWidget(m_region, 1);
     leftLayout->addLayout(sourceRow);
@@ -245,7 +242,7 @@ void RegistryPage::onListed(quint64 token, const QVector<console::RegistryEntry>
     m_tree->expandAll();
     QSet<QString> projects;
     for (const auto& e : entries)
-        projects.insert(q(e.kind == console::ObjectKind::Project ? e.name : e.project));
+        projects.insert(qs(e.kind == console::ObjectKind::Project ? e.name : e.project));
     m_count->setText(tr("%1 objects in %2 project(s)").arg(entries.size()).arg(projects.size()));
     if (keep.isEmpty() || !selectKey(keep)) {
         m_selectedKey.clear();
@@ -285,8 +282,8 @@ void RegistryPage::onTreeSelection() {
         m_diffTitle->setText(tr("<b>Changes</b>"));
         return;
     }
-    m_diffTitle->setText(tr("<b>Changes</b> — loading the history of %1…").arg(q(e->name)));
-    m_historyToken = m_service->history(e->kind, q(e->project), q(e->name));
+    m_diffTitle->setText(tr("<b>Changes</b> — loading the history of %1…").arg(qs(e->name)));
+    m_historyToken = m_service->history(e->kind, qs(e->project), qs(e->name));
 }
 
 void RegistryPage::onHistory(quint64 token, const QVector<console::RegistryEntry>& versions) {
@@ -333,7 +330,7 @@ void RegistryPage::onVersionSelection() {
     const qint64 from = m_versions->versionAt(older).version;
     const qint64 to = m_versions->versionAt(newer).version;
     m_diffTitle->setText(tr("<b>Changes from v%1 to v%2</b> — loading…").arg(from).arg(to));
-    m_diffToken = m_service->diff(object->kind, q(object->project), q(object->name), from, to);
+    m_diffToken = m_service->diff(object->kind, qs(object->project), qs(object->name), from, to);
 }
 
 void RegistryPage::onDiff(quint64 token, const QVector<console::FieldDiff>& changes) {
@@ -367,11 +364,11 @@ void RegistryPage::showSpec(const console::RegistryEntry* entry, bool current) {
         return;
     }
     m_specTitle->setText(
-        current ? tr("<b>Spec of %1, v%2</b> (current)").arg(q(entry->name)).arg(entry->version)
+        current ? tr("<b>Spec of %1, v%2</b> (current)").arg(qs(entry->name)).arg(entry->version)
                 : tr("<b>Spec of %1, v%2</b> (an older version)")
-                      .arg(q(entry->name))
+                      .arg(qs(entry->name))
                       .arg(entry->version));
-    m_spec->setPlainText(q(entry->text));
+    m_spec->setPlainText(qs(entry->text));
 }
 
 }  // namespace meridian::ui

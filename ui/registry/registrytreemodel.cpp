@@ -8,6 +8,7 @@
 
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 
 namespace meridian::ui {
@@ -17,10 +18,6 @@ using console::ObjectKind;
 
 constexpr ObjectKind kGroupOrder[] = {ObjectKind::Entity, ObjectKind::DataSource,
                                       ObjectKind::FeatureView, ObjectKind::FeatureService};
-
-QString q(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QString groupName(ObjectKind kind) {
     switch (kind) {
@@ -43,13 +40,13 @@ QString groupName(ObjectKind kind) {
 RegistryTreeModel::RegistryTreeModel(QObject* parent) : QAbstractItemModel(parent) {}
 
 QString RegistryTreeModel::keyOf(const console::RegistryEntry& e) {
-    return QStringLiteral("%1:%2/%3").arg(static_cast<int>(e.kind)).arg(q(e.project), q(e.name));
+    return QStringLiteral("%1:%2/%3").arg(static_cast<int>(e.kind)).arg(qs(e.project), qs(e.name));
 }
 
 QString RegistryTreeModel::tagsOf(const console::RegistryEntry& e) {
     for (const auto& [label, value] : e.fields) {
         if (label == "Tags")
-            return q(value);
+            return qs(value);
     }
     return {};
 }
@@ -66,14 +63,14 @@ void RegistryTreeModel::setEntries(const QVector<console::RegistryEntry>& entrie
     for (int i = 0; i < m_entries.size(); ++i) {
         const auto& e = m_entries[i];
         if (e.kind == ObjectKind::Project) {
-            projectEntry.insert(q(e.name), i);
-            objects[q(e.name)];
+            projectEntry.insert(qs(e.name), i);
+            objects[qs(e.name)];
         } else {
-            objects[q(e.project)][static_cast<int>(e.kind)].push_back(i);
+            objects[qs(e.project)][static_cast<int>(e.kind)].push_back(i);
         }
     }
     auto searchText = [](const console::RegistryEntry& e) {
-        return QStringList{q(e.name), q(e.owner), tagsOf(e), q(e.description)}
+        return QStringList{qs(e.name), qs(e.owner), tagsOf(e), qs(e.description)}
             .join(QLatin1Char('\n'))
             .toLower();
     };
@@ -93,7 +90,7 @@ void RegistryTreeModel::setEntries(const QVector<console::RegistryEntry>& entrie
             if (members.isEmpty())
                 continue;
             std::sort(members.begin(), members.end(), [this](int a, int b) {
-                return QString::compare(q(m_entries[a].name), q(m_entries[b].name),
+                return QString::compare(qs(m_entries[a].name), qs(m_entries[b].name),
                                         Qt::CaseInsensitive) < 0;
             });
             Node group;
@@ -109,7 +106,7 @@ void RegistryTreeModel::setEntries(const QVector<console::RegistryEntry>& entrie
                 Node object;
                 object.type = NodeType::Object;
                 object.kind = kind;
-                object.name = q(m_entries[entry].name);
+                object.name = qs(m_entries[entry].name);
                 object.parent = groupIndex;
                 object.row = static_cast<int>(m_nodes[groupIndex].children.size());
                 object.entry = entry;
@@ -205,7 +202,7 @@ QVariant RegistryTreeModel::objectData(const Node& node, int column, int role) c
             case VersionColumn:
                 return e ? QStringLiteral("v%1").arg(e->version) : QVariant();
             case OwnerColumn:
-                return e ? q(e->owner) : QVariant();
+                return e ? qs(e->owner) : QVariant();
             case UpdatedColumn:
                 return e && e->updatedAtMs > 0
                            ? format::age(e->updatedAtMs, QDateTime::currentMSecsSinceEpoch())
@@ -216,9 +213,9 @@ QVariant RegistryTreeModel::objectData(const Node& node, int column, int role) c
     if (role == Qt::ToolTipRole && e) {
         QString tip = QStringLiteral("<b>%1</b>").arg(node.name.toHtmlEscaped());
         if (!e->description.empty())
-            tip += QStringLiteral("<br>") + q(e->description).toHtmlEscaped();
+            tip += QStringLiteral("<br>") + qs(e->description).toHtmlEscaped();
         if (column == UpdatedColumn && e->updatedAtMs > 0)
-            tip = tr("Updated %1 by %2").arg(format::dateTime(e->updatedAtMs), q(e->appliedBy));
+            tip = tr("Updated %1 by %2").arg(format::dateTime(e->updatedAtMs), qs(e->appliedBy));
         return tip;
     }
     if (role == Qt::FontRole && e && e->deleted) {

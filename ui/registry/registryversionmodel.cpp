@@ -5,16 +5,13 @@
 #include <algorithm>
 
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 
 namespace meridian::ui {
 namespace {
 
 constexpr int kShortHash = 12;
-
-QString q(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 }  // namespace
 
@@ -70,16 +67,16 @@ QVariant RegistryVersionModel::data(const QModelIndex& index, int role) const {
             case UpdatedColumn:
                 return v.updatedAtMs > 0 ? format::dateTime(v.updatedAtMs) : QString();
             case ByColumn:
-                return q(v.appliedBy);
+                return qs(v.appliedBy);
             case RegionColumn:
-                return q(v.ownerRegion);
+                return qs(v.ownerRegion);
             case HashColumn:
-                return q(v.specHash).left(kShortHash);
+                return qs(v.specHash).left(kShortHash);
         }
     }
     if (role == Qt::ToolTipRole) {
         if (index.column() == HashColumn)
-            return q(v.specHash);
+            return qs(v.specHash);
         if (index.column() == UpdatedColumn && v.updatedAtMs > 0)
             return format::age(v.updatedAtMs, QDateTime::currentMSecsSinceEpoch());
     }

@@ -4,14 +4,11 @@
 
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 
 namespace meridian::ui {
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QColor stateColor(console::SyncJobInfo::State state) {
     using S = console::SyncJobInfo::State;
@@ -116,14 +113,8 @@ QVariant JobTableModel::display(const console::SyncJobInfo& j, int column) const
             return qs(j.from);
         case To:
             return qs(j.to);
-        case Scope: {
-            if (j.scope.empty())
-                return tr("everything");
-            QStringList views;
-            for (const auto& s : j.scope)
-                views << qs(s);
-            return views.join(QStringLiteral(", "));
-        }
+        case Scope:
+            return j.scope.empty() ? tr("everything") : qsList(j.scope).join(QStringLiteral(", "));
         case State:
             return stateText(j.state);
         case Progress:

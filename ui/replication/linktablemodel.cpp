@@ -8,14 +8,11 @@
 #include "bridge/deploymentmonitor.h"
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 
 namespace meridian::ui {
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QColor stateColor(const std::string& state) {
     if (state == "streaming")

@@ -13,15 +13,12 @@
 
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
+#include "common/qtstrings.h"
 #include "common/theme.h"
 #include "replication/jobtablemodel.h"
 
 namespace meridian::ui {
 namespace {
-
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 void setColor(QLabel* label, const QColor& color) {
     QPalette p = label->palette();
@@ -249,9 +246,7 @@ void SyncDialog::showJob(const console::SyncJobInfo& job) {
     m_title->setText(
         tr("%1: %2 → %3  (%4)")
             .arg(JobTableModel::kindText(job.kind), qs(job.from), qs(job.to), qs(job.id)));
-    QStringList scope;
-    for (const auto& v : job.scope)
-        scope << qs(v);
+    const QStringList scope = qsList(job.scope);
     m_scope->setText(
         tr("Scope: %1 · started by %2 at %3")
             .arg(scope.isEmpty() ? tr("everything the link carries")
