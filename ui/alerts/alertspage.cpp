@@ -18,6 +18,7 @@
 #include "alerts/alerttablemodel.h"
 #include "bridge/deploymentmonitor.h"
 #include "common/consoleicons.h"
+#include "common/datatable.h"
 #include "common/displayformat.h"
 #include "common/qtstrings.h"
 #include "common/theme.h"
@@ -28,23 +29,6 @@ namespace {
 
 constexpr int kRulesWidth = 330;
 constexpr int kMaxListed = 3;  // alerts named in one notification
-
-QTableView* makeTable(QWidget* parent) {
-    auto* view = new QTableView(parent);
-    view->setSortingEnabled(true);
-    view->setAlternatingRowColors(true);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    view->setWordWrap(false);
-    view->setTextElideMode(Qt::ElideRight);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->horizontalHeader()->setHighlightSections(false);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
-    return view;
-}
 
 QString capitalized(QString text) {
     if (!text.isEmpty())
@@ -75,14 +59,10 @@ AlertsPage::AlertsPage(RegionService* service, DeploymentMonitor* monitor, QWidg
     bar->addWidget(m_summary, 1);
     bar->addWidget(m_filter);
 
-    m_activeView = makeTable(this);
-    m_activeView->setObjectName(QStringLiteral("activeAlerts"));
-    m_activeView->setModel(m_activeProxy);
+    m_activeView = makeDataTable(m_activeProxy, QStringLiteral("activeAlerts"), this);
     m_activeView->setColumnHidden(AlertTableModel::Cleared, true);
     m_activeView->sortByColumn(AlertTableModel::Raised, Qt::DescendingOrder);
-    m_historyView = makeTable(this);
-    m_historyView->setObjectName(QStringLiteral("alertHistory"));
-    m_historyView->setModel(m_historyProxy);
+    m_historyView = makeDataTable(m_historyProxy, QStringLiteral("alertHistory"), this);
     m_historyView->sortByColumn(AlertTableModel::Raised, Qt::DescendingOrder);
 
     m_editor = new AlertRulesEditor(m_rules, this);

@@ -18,6 +18,7 @@
 
 #include "bridge/deploymentmonitor.h"
 #include "common/consoleicons.h"
+#include "common/datatable.h"
 #include "common/displayformat.h"
 #include "common/qtstrings.h"
 #include "common/theme.h"
@@ -45,22 +46,6 @@ protected:
         p.drawRoundedRect(r, 6, 6);
     }
 };
-
-QTableView* makeTable(QWidget* parent) {
-    auto* view = new QTableView(parent);
-    view->setSortingEnabled(true);
-    view->setAlternatingRowColors(true);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    view->setWordWrap(false);
-    view->setTextElideMode(Qt::ElideMiddle);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->horizontalHeader()->setHighlightSections(false);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
-    return view;
-}
 
 QSortFilterProxyModel* makeProxy(QAbstractItemModel* source, int sortRole, QObject* parent) {
     auto* proxy = new QSortFilterProxyModel(parent);
@@ -116,15 +101,12 @@ CostsPage::CostsPage(RegionService* service, DeploymentMonitor* monitor, QWidget
     cards->addWidget(card(tr("Saved by compression"), &m_compression, &m_compressionDetail), 1);
     m_projection->setObjectName(QStringLiteral("projection"));
 
-    m_linkView = makeTable(this);
-    m_linkView->setObjectName(QStringLiteral("costLinks"));
-    m_linkView->setModel(m_linkProxy);
+    const DataTableOptions costTable{.elide = Qt::ElideMiddle, .stretchLastColumn = false};
+    m_linkView = makeDataTable(m_linkProxy, QStringLiteral("costLinks"), this, costTable);
     m_linkView->sortByColumn(CostLinkModel::Cost, Qt::DescendingOrder);
     m_linkView->horizontalHeader()->setSectionResizeMode(CostLinkModel::PriceClass,
                                                          QHeaderView::Stretch);
-    m_viewView = makeTable(this);
-    m_viewView->setObjectName(QStringLiteral("costViews"));
-    m_viewView->setModel(m_viewProxy);
+    m_viewView = makeDataTable(m_viewProxy, QStringLiteral("costViews"), this, costTable);
     m_viewView->sortByColumn(CostViewModel::Cost, Qt::DescendingOrder);
     m_viewView->horizontalHeader()->setSectionResizeMode(CostViewModel::View, QHeaderView::Stretch);
 

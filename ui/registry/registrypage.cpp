@@ -18,6 +18,7 @@
 #include <algorithm>
 
 #include "common/consoleicons.h"
+#include "common/datatable.h"
 #include "common/qtstrings.h"
 #include "common/theme.h"
 #include "registry/registrydetailspane.h"
@@ -28,19 +29,6 @@
 
 namespace meridian::ui {
 namespace {
-
-QTableView* makeTable(QAbstractItemModel* model, QWidget* parent) {
-    auto* t = new QTableView(parent);
-    t->setModel(model);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->verticalHeader()->hide();
-    t->horizontalHeader()->setHighlightSections(false);
-    t->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    t->setShowGrid(false);
-    t->setWordWrap(false);
-    return t;
-}
 
 QLabel* heading(const QString& text, QWidget* parent) {
     auto* l = new QLabel(text, parent);
@@ -124,18 +112,19 @@ RegistryPage::RegistryPage(RegionService* service, QWidget* parent)
         heading(tr("<b>Versions</b> — select one to compare it with the version before it, or two "
                    "(Ctrl+click) to compare them"),
                 versionsBox));
-    m_versionTable = makeTable(m_versions, versionsBox);
-    m_versionTable->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_versionTable =
+        makeDataTable(m_versions, QString(), versionsBox, {.look = DataTableOptions::Look::Plain});
     m_versionTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_versionTable->horizontalHeader()->setStretchLastSection(true);
     versionsLayout->addWidget(m_versionTable);
     auto* diffBox = new QWidget(historySplit);
     auto* diffLayout = new QVBoxLayout(diffBox);
     diffLayout->setContentsMargins(0, 0, 0, 0);
     m_diffTitle = heading(QString(), diffBox);
     diffLayout->addWidget(m_diffTitle);
-    m_diffTable = makeTable(m_diff, diffBox);
-    m_diffTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_diffTable = makeDataTable(m_diff, QString(), diffBox,
+                                {.look = DataTableOptions::Look::Plain,
+                                 .selection = QAbstractItemView::SingleSelection,
+                                 .stretchLastColumn = false});
     m_diffTable->setWordWrap(true);
     m_diffTable->horizontalHeader()->setSectionResizeMode(RegistryDiffModel::ChangeColumn,
                                                           QHeaderView::ResizeToContents);

@@ -18,6 +18,7 @@
 
 #include "bridge/deploymentmonitor.h"
 #include "common/consoleicons.h"
+#include "common/datatable.h"
 #include "common/displayformat.h"
 #include "common/theme.h"
 #include "replication/jobprogressdelegate.h"
@@ -46,23 +47,6 @@ void addColumnMenu(QTableView* view) {
             }
             menu.exec(view->horizontalHeader()->mapToGlobal(pos));
         });
-}
-
-QTableView* makeTable(QWidget* parent) {
-    auto* view = new QTableView(parent);
-    view->setSortingEnabled(true);
-    view->setAlternatingRowColors(true);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    view->setWordWrap(false);
-    view->setTextElideMode(Qt::ElideMiddle);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->horizontalHeader()->setHighlightSections(false);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    view->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
-    return view;
 }
 
 }  // namespace
@@ -110,25 +94,21 @@ ReplicationPage::ReplicationPage(RegionService* service, DeploymentMonitor* moni
            "delays of the deployment file stand in for the real network between them."));
     m_emulatedNote->setVisible(false);
 
-    m_linkView = makeTable(this);
-    m_linkView->setObjectName(QStringLiteral("links"));
-    m_linkView->setModel(m_linkProxy);
+    m_linkView = makeDataTable(m_linkProxy, QStringLiteral("links"), this);
     m_linkView->sortByColumn(LinkTableModel::From, Qt::AscendingOrder);
     m_linkView->setColumnHidden(LinkTableModel::View, true);
     // Residency-withheld counts matter to reviewers more than to operators: a right click on
     // the header brings it (or hides any other column).
     m_linkView->setColumnHidden(LinkTableModel::Withheld, true);
-    m_linkView->setTextElideMode(Qt::ElideRight);
     addColumnMenu(m_linkView);
 
     m_chart = new LagChart(this);
     m_chart->setObjectName(QStringLiteral("lagChart"));
     m_chartCaption = new QLabel(tr("all links · select rows above to focus"), this);
 
-    m_jobView = makeTable(this);
-    m_jobView->setObjectName(QStringLiteral("jobs"));
-    m_jobView->setModel(m_jobProxy);
-    m_jobView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_jobView =
+        makeDataTable(m_jobProxy, QStringLiteral("jobs"), this,
+                      {.selection = QAbstractItemView::SingleSelection, .elide = Qt::ElideMiddle});
     m_jobView->setItemDelegateForColumn(JobTableModel::Progress,
                                         new JobProgressDelegate(m_jobView));
     m_jobView->sortByColumn(JobTableModel::Created, Qt::DescendingOrder);
