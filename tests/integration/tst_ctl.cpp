@@ -8,15 +8,17 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "support/ctlprocess.h"
 #include "support/storeprocess.h"
 
+using meridian::test::CtlProcess;
+using meridian::test::CtlRun;
 using meridian::test::StoreProcess;
 
 namespace {
@@ -50,12 +52,6 @@ feature_services:
     consumers:
       - {model: fraud_v1, team: risk}
 )";
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
 
 // A loopback port nobody listens on: bound, read and released.
 int unusedPort() {
@@ -101,11 +97,12 @@ private slots:
     void deleteObjects();
 
 private:
-    Run ctl(const QStringList& args);
+    CtlRun ctl(const QStringList& args) { return m_ctl.run(args); }
     QString writeFile(const QString& name, const QByteArray& content);
-    QJsonObject json(const QStringList& args);
+    QJsonObject json(const QStringList& args) { return m_ctl.json(args); }
 
     QTemporaryDir m_dir;
+    CtlProcess m_ctl{QStringLiteral(MERIDIANCTL_BINARY), m_dir.path()};
     std::unique_ptr<StoreProcess> m_store;
     QString m_endpoint;
     qint64 m_now = 0;
@@ -117,6 +114,8 @@ void TestCtl::initTestCase() {
     m_store = std::make_unique<StoreProcess>(QStringLiteral("local"), m_dir.filePath("store"));
     QVERIFY2(m_store->start(), qPrintable(m_store->output()));
     m_endpoint = m_store->endpoint();
+    m_ctl.setLeadingArguments({"--endpoint", m_endpoint});
+    m_ctl.setTimeout(60000);
     writeFile("repo.yaml", kRepository);
     m_now = QDateTime::currentMSecsSinceEpoch();
 }
@@ -124,30 +123,6 @@ void TestCtl::initTestCase() {
 void TestCtl::cleanupTestCase() {
     if (m_store)
         QVERIFY(m_store->terminate());
-}
-
-Run TestCtl::ctl(const QStringList& args) {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove("MERIDIAN_ENDPOINT");
-    env.remove("MERIDIAN_PROJECT");
-    env.insert("USER", "ctl-test");
-    process.setProcessEnvironment(env);
-    process.setWorkingDirectory(m_dir.path());
-    QStringList all{"--endpoint", m_endpoint};
-    all += args;
-    process.start(QStringLiteral(MERIDIANCTL_BINARY), all);
-    Run run;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = "meridianctl did not finish";
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
 }
 
 QString TestCtl::writeFile(const QString& name, const QByteArray& content) {
@@ -159,65 +134,40 @@ QString TestCtl::writeFile(const QString& name, const QByteArray& content) {
     return path;
 }
 
-QJsonObject TestCtl::json(const QStringList& args) {
-    const Run run = ctl(args + QStringList{"--output", "json"});
-    if (run.exitCode != 0)
-        qWarning("meridianctl %s: %s", qPrintable(args.join(' ')), qPrintable(run.err));
-    QJsonParseError error;
-    const auto doc = QJsonDocument::fromJson(run.out.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError)
-        qWarning("not JSON (%s): %s", qPrintable(error.errorString()), qPrintable(run.out));
-    return doc.object();
-}
-
-static QString describeRun(const Run& run, int expected) {
-    return QStringLiteral("exit %1, expected %2\nstdout: %3\nstderr: %4")
-        .arg(run.exitCode)
-        .arg(expected)
-        .arg(run.out, run.err);
-}
-
-// Runs once, then checks the exit code and shows both streams when it is not the expected one.
-#define CHECK_RUN(expression, code)                                                     \
-    do {                                                                                \
-        const Run checked_ = (expression);                                              \
-        QVERIFY2(checked_.exitCode == (code), qPrintable(describeRun(checked_, code))); \
-    } while (false)
-
 void TestCtl::helpAndVersion() {
-    Run version = ctl({"--version"});
+    CtlRun version = ctl({"--version"});
     CHECK_RUN(version, 0);
     QVERIFY(version.out.startsWith("meridianctl "));
     for (const char* command : {"apply", "list", "describe", "history", "diff", "delete", "lineage",
                                 "push", "get", "historical", "materialize", "status"}) {
-        Run help = ctl({command, "--help"});
+        CtlRun help = ctl({command, "--help"});
         CHECK_RUN(help, 0);
         QVERIFY2(help.out.contains("Examples:") &&
                      help.out.contains(QStringLiteral("meridianctl ") + command),
                  qPrintable(help.out));
     }
-    Run top = ctl({"--help"});
+    CtlRun top = ctl({"--help"});
     CHECK_RUN(top, 0);
     QVERIFY(top.out.contains("--endpoint") && top.out.contains("materialize"));
 }
 
 void TestCtl::applyCreatesThenUnchanged() {
-    Run dry = ctl({"apply", "-f", "repo.yaml", "--dry-run"});
+    CtlRun dry = ctl({"apply", "-f", "repo.yaml", "--dry-run"});
     CHECK_RUN(dry, 0);
     QVERIFY(dry.out.contains("nothing was stored"));
     // A dry run stores nothing: the registry is still empty.
-    Run none = ctl({"list", "projects"});
+    CtlRun none = ctl({"list", "projects"});
     CHECK_RUN(none, 0);
     QVERIFY(!none.out.contains("shop"));
 
-    Run first = ctl({"apply", "-f", "repo.yaml"});
+    CtlRun first = ctl({"apply", "-f", "repo.yaml"});
     CHECK_RUN(first, 0);
     for (const char* name : {"shop/user", "shop/payments", "shop/user_stats", "shop/scoring"})
         QVERIFY2(first.out.contains(name), qPrintable(first.out));
     QCOMPARE(first.out.count(QRegularExpression("^created ", QRegularExpression::MultilineOption)),
              5);
 
-    Run again = ctl({"apply", "-f", "repo.yaml"});
+    CtlRun again = ctl({"apply", "-f", "repo.yaml"});
     CHECK_RUN(again, 0);
     QCOMPARE(
         again.out.count(QRegularExpression("^unchanged ", QRegularExpression::MultilineOption)), 5);
@@ -230,16 +180,16 @@ void TestCtl::applyCreatesThenUnchanged() {
 }
 
 void TestCtl::listObjects() {
-    Run views = ctl({"list", "feature-views"});
+    CtlRun views = ctl({"list", "feature-views"});
     CHECK_RUN(views, 0);
     QVERIFY(views.out.contains("user_stats"));
     QVERIFY(views.out.contains("TTL") && views.out.contains("1h"));
     QVERIFY(views.out.contains("OWNER REGION") && views.out.contains("local"));
     // Singular and plural, dashes or underscores.
-    Run entities = ctl({"list", "entity"});
+    CtlRun entities = ctl({"list", "entity"});
     CHECK_RUN(entities, 0);
     QVERIFY(entities.out.contains("user_id:INT64"));
-    Run services = ctl({"list", "feature_services"});
+    CtlRun services = ctl({"list", "feature_services"});
     CHECK_RUN(services, 0);
     QVERIFY(services.out.contains("fraud_v1 (risk)"));
 
@@ -251,7 +201,7 @@ void TestCtl::listObjects() {
 }
 
 void TestCtl::describeObject() {
-    Run view = ctl({"describe", "feature-view", "user_stats"});
+    CtlRun view = ctl({"describe", "feature-view", "user_stats"});
     CHECK_RUN(view, 0);
     QVERIFY(view.out.contains("shop/user_stats"));
     QVERIFY(view.out.contains("embedding") && view.out.contains("FLOAT_LIST"));
@@ -267,16 +217,16 @@ void TestCtl::updateShowsHistoryAndDiff() {
     QByteArray changed(kRepository);
     changed.replace("ttl_seconds: 3600", "ttl_seconds: 7200");
     writeFile("repo2.yaml", changed);
-    Run update = ctl({"apply", "-f", "repo2.yaml"});
+    CtlRun update = ctl({"apply", "-f", "repo2.yaml"});
     CHECK_RUN(update, 0);
     QVERIFY2(update.out.contains(QRegularExpression("updated +feature view +shop/user_stats +2")),
              qPrintable(update.out));
 
-    Run history = ctl({"history", "feature-view", "user_stats"});
+    CtlRun history = ctl({"history", "feature-view", "user_stats"});
     CHECK_RUN(history, 0);
     QVERIFY(history.out.contains("created") && history.out.contains("updated"));
 
-    Run diff = ctl({"diff", "feature-view", "user_stats", "1", "2"});
+    CtlRun diff = ctl({"diff", "feature-view", "user_stats", "1", "2"});
     CHECK_RUN(diff, 0);
     QVERIFY2(
         diff.out.contains("ttl_seconds") && diff.out.contains("3600") && diff.out.contains("7200"),
@@ -284,16 +234,16 @@ void TestCtl::updateShowsHistoryAndDiff() {
 
     // Back to the original ttl for the reads below.
     CHECK_RUN(ctl({"apply", "-f", "repo.yaml"}), 0);
-    Run old = ctl({"describe", "feature-view", "user_stats", "--version", "1"});
+    CtlRun old = ctl({"describe", "feature-view", "user_stats", "--version", "1"});
     CHECK_RUN(old, 0);
     QVERIFY(old.out.contains("1h"));
 }
 
 void TestCtl::lineage() {
-    Run table = ctl({"lineage"});
+    CtlRun table = ctl({"lineage"});
     CHECK_RUN(table, 0);
     QVERIFY(table.out.contains("entity user") && table.out.contains("feature view user_stats"));
-    Run dot = ctl({"lineage", "--format", "dot"});
+    CtlRun dot = ctl({"lineage", "--format", "dot"});
     CHECK_RUN(dot, 0);
     QVERIFY(dot.out.startsWith("digraph lineage {"));
     QVERIFY(dot.out.contains("\"entity:shop/user\" -> \"feature_view:shop/user_stats\""));
@@ -318,7 +268,7 @@ void TestCtl::pushRows() {
                 .toUtf8() +
             "\n";
     writeFile("rows.jsonl", rows);
-    Run push = ctl({"push", "user_stats", "-f", "rows.jsonl", "--batch-size", "2"});
+    CtlRun push = ctl({"push", "user_stats", "-f", "rows.jsonl", "--batch-size", "2"});
     CHECK_RUN(push, 0);
     QVERIFY2(push.out.contains("pushed 3 rows to shop/user_stats in 2 batches"),
              qPrintable(push.out));
@@ -329,8 +279,8 @@ void TestCtl::pushRows() {
 }
 
 void TestCtl::getShowsStatuses() {
-    Run get = ctl({"get", "--features", "user_stats:*", "--entity", "user_id=1", "--entity",
-                   "user_id=2", "--entity", "user_id=404"});
+    CtlRun get = ctl({"get", "--features", "user_stats:*", "--entity", "user_id=1", "--entity",
+                      "user_id=2", "--entity", "user_id=404"});
     CHECK_RUN(get, 0);
     const QStringList lines = get.out.split('\n');
     auto line = [&](const QString& entity, const QString& feature) {
@@ -350,7 +300,7 @@ void TestCtl::getShowsStatuses() {
                               .toString("yyyy-MM-dd'T'HH:mm:ss")));
     QVERIFY(get.out.contains("served by region local"));
 
-    Run service = ctl({"get", "--service", "scoring", "--entity", "user_id=3"});
+    CtlRun service = ctl({"get", "--service", "scoring", "--entity", "user_id=3"});
     CHECK_RUN(service, 0);
     QVERIFY(service.out.contains("user_stats:txn_count") && service.out.contains("PRESENT"));
     QVERIFY(!service.out.contains("user_stats:country"));
@@ -381,14 +331,14 @@ void TestCtl::historical() {
         QStringLiteral(R"({"user_id": 404, "event_timestamp": %1})").arg(m_now).toUtf8() + "\n";
     writeFile("entities.jsonl", entities);
 
-    Run table = ctl({"historical", "--features", "user_stats:txn_count,user_stats:country",
-                     "--entities", "entities.jsonl"});
+    CtlRun table = ctl({"historical", "--features", "user_stats:txn_count,user_stats:country",
+                        "--entities", "entities.jsonl"});
     CHECK_RUN(table, 0);
     QVERIFY2(table.out.contains("user_stats:txn_count") && table.out.contains("DE"),
              qPrintable(table.out));
 
-    Run file = ctl({"historical", "--service", "scoring", "--entities", "entities.jsonl", "--out",
-                    "train.jsonl"});
+    CtlRun file = ctl({"historical", "--service", "scoring", "--entities", "entities.jsonl",
+                       "--out", "train.jsonl"});
     CHECK_RUN(file, 0);
     QVERIFY(file.out.contains("wrote 3 point-in-time rows"));
     QFile out(m_dir.filePath("train.jsonl"));
@@ -413,16 +363,16 @@ void TestCtl::materialize() {
                   .arg(m_now - 30'000)
                   .toUtf8());
     CHECK_RUN(ctl({"push", "user_stats", "-f", "offline.jsonl", "--target", "offline"}), 0);
-    Run before = ctl({"get", "--features", "user_stats:txn_count", "--entity", "user_id=77"});
+    CtlRun before = ctl({"get", "--features", "user_stats:txn_count", "--entity", "user_id=77"});
     CHECK_RUN(before, 0);
     QVERIFY2(before.out.contains("NOT_FOUND"), qPrintable(before.out));
 
-    Run run = ctl({"materialize", "--view", "user_stats", "--start", "-1h", "--end", "now"});
+    CtlRun run = ctl({"materialize", "--view", "user_stats", "--start", "-1h", "--end", "now"});
     CHECK_RUN(run, 0);
     QVERIFY2(run.out.contains("user_stats"), qPrintable(run.out));
     QVERIFY2(run.err.contains("materialize user_stats"), qPrintable(run.err));
 
-    Run after = ctl({"get", "--features", "user_stats:txn_count", "--entity", "user_id=77"});
+    CtlRun after = ctl({"get", "--features", "user_stats:txn_count", "--entity", "user_id=77"});
     CHECK_RUN(after, 0);
     QVERIFY2(after.out.contains("PRESENT") && after.out.contains(" 9 "), qPrintable(after.out));
 
@@ -432,7 +382,7 @@ void TestCtl::materialize() {
 }
 
 void TestCtl::status() {
-    Run status = ctl({"status"});
+    CtlRun status = ctl({"status"});
     CHECK_RUN(status, 0);
     QVERIFY2(status.out.contains("region") && status.out.contains("local"), qPrintable(status.out));
     QVERIFY(status.out.contains("shop/user_stats"));
@@ -443,18 +393,18 @@ void TestCtl::status() {
 }
 
 void TestCtl::unknownViewIsRefused() {
-    Run push = ctl({"push", "no_such_view", "-f", "rows.jsonl"});
+    CtlRun push = ctl({"push", "no_such_view", "-f", "rows.jsonl"});
     CHECK_RUN(push, 1);
     QVERIFY2(push.err.startsWith("meridianctl: ") && push.err.contains("'no_such_view'"),
              qPrintable(push.err));
     QVERIFY(push.err.contains("user_stats"));  // the views there are
-    Run get = ctl({"get", "--features", "no_such_view:x", "--entity", "user_id=1"});
+    CtlRun get = ctl({"get", "--features", "no_such_view:x", "--entity", "user_id=1"});
     CHECK_RUN(get, 1);
     QVERIFY(get.err.contains("'no_such_view'"));
-    Run describe = ctl({"describe", "feature-view", "no_such_view"});
+    CtlRun describe = ctl({"describe", "feature-view", "no_such_view"});
     CHECK_RUN(describe, 1);
     QVERIFY(describe.err.contains("no_such_view"));
-    Run project =
+    CtlRun project =
         ctl({"--project", "nope", "get", "--service", "scoring", "--entity", "user_id=1"});
     CHECK_RUN(project, 1);
     QVERIFY(project.err.contains("'nope'"));
@@ -468,12 +418,12 @@ void TestCtl::badRowFileWritesNothing() {
                        "{\"user_id\": 501, \"event_timestamp\": %1, \"avg_amount\": \"abc\"}\n")
             .arg(m_now)
             .toUtf8());
-    Run push = ctl({"push", "user_stats", "-f", "bad.jsonl"});
+    CtlRun push = ctl({"push", "user_stats", "-f", "bad.jsonl"});
     CHECK_RUN(push, 2);
     QVERIFY2(
         push.err.contains("bad.jsonl:3: feature 'avg_amount' expects DOUBLE, got string \"abc\""),
         qPrintable(push.err));
-    Run get = ctl({"get", "--features", "user_stats:txn_count", "--entity", "user_id=500"});
+    CtlRun get = ctl({"get", "--features", "user_stats:txn_count", "--entity", "user_id=500"});
     CHECK_RUN(get, 0);
     QVERIFY2(get.out.contains("NOT_FOUND"), qPrintable(get.out));
 
@@ -481,16 +431,16 @@ void TestCtl::badRowFileWritesNothing() {
               QStringLiteral("{\"user_id\": 500, \"event_timestamp\": %1, \"txn_cnt\": 1}\n")
                   .arg(m_now)
                   .toUtf8());
-    Run unknown = ctl({"push", "user_stats", "-f", "unknown.jsonl"});
+    CtlRun unknown = ctl({"push", "user_stats", "-f", "unknown.jsonl"});
     CHECK_RUN(unknown, 2);
     QVERIFY2(unknown.err.contains("unknown.jsonl:1: unknown column 'txn_cnt'") &&
                  unknown.err.contains("txn_count, avg_amount, country, embedding"),
              qPrintable(unknown.err));
 
-    Run entity = ctl({"get", "--features", "user_stats:txn_count", "--entity", "user_id=abc"});
+    CtlRun entity = ctl({"get", "--features", "user_stats:txn_count", "--entity", "user_id=abc"});
     CHECK_RUN(entity, 2);
     QVERIFY(entity.err.contains("join key 'user_id' expects INT64, got 'abc'"));
-    Run entities = ctl({"historical", "--service", "scoring", "--entities", "bad.jsonl"});
+    CtlRun entities = ctl({"historical", "--service", "scoring", "--entities", "bad.jsonl"});
     CHECK_RUN(entities, 2);
     QVERIFY2(entities.err.contains("bad.jsonl:1: unknown column 'txn_count'"),
              qPrintable(entities.err));
@@ -501,7 +451,7 @@ void TestCtl::unreachableRegion() {
     for (const QStringList& args : {QStringList{"status"}, QStringList{"list", "views"},
                                     QStringList{"push", "user_stats", "-f", "rows.jsonl"},
                                     QStringList{"apply", "-f", "repo.yaml"}}) {
-        Run run = ctl(QStringList{"--endpoint", dead} + args);
+        CtlRun run = ctl(QStringList{"--endpoint", dead} + args);
         CHECK_RUN(run, 3);
         QVERIFY2(run.err.startsWith("meridianctl: cannot reach region at " + dead),
                  qPrintable(run.err));
@@ -509,30 +459,30 @@ void TestCtl::unreachableRegion() {
 }
 
 void TestCtl::usageErrors() {
-    Run noCommand = ctl({});
+    CtlRun noCommand = ctl({});
     CHECK_RUN(noCommand, 2);
-    Run unknownCommand = ctl({"frobnicate"});
+    CtlRun unknownCommand = ctl({"frobnicate"});
     CHECK_RUN(unknownCommand, 2);
     QVERIFY(unknownCommand.err.contains("unknown command 'frobnicate'"));
-    Run badKind = ctl({"list", "widgets"});
+    CtlRun badKind = ctl({"list", "widgets"});
     CHECK_RUN(badKind, 2);
     QVERIFY(badKind.err.contains("unknown kind 'widgets'"));
-    Run badFlag = ctl({"get", "--service", "scoring", "--entity", "user_id=1", "--bogus"});
+    CtlRun badFlag = ctl({"get", "--service", "scoring", "--entity", "user_id=1", "--bogus"});
     CHECK_RUN(badFlag, 2);
-    Run both =
+    CtlRun both =
         ctl({"get", "--service", "scoring", "--features", "user_stats:*", "--entity", "user_id=1"});
     CHECK_RUN(both, 2);
     QVERIFY(both.err.contains("exactly one"));
-    Run noEntity = ctl({"get", "--service", "scoring"});
+    CtlRun noEntity = ctl({"get", "--service", "scoring"});
     CHECK_RUN(noEntity, 2);
-    Run missingFile = ctl({"push", "user_stats", "-f", "does-not-exist.jsonl"});
+    CtlRun missingFile = ctl({"push", "user_stats", "-f", "does-not-exist.jsonl"});
     CHECK_RUN(missingFile, 2);
-    Run badTime = ctl({"materialize", "--start", "last tuesday"});
+    CtlRun badTime = ctl({"materialize", "--start", "last tuesday"});
     CHECK_RUN(badTime, 2);
     QVERIFY(badTime.err.contains("--start"));
-    Run badOutput = ctl({"status", "-o", "xml"});
+    CtlRun badOutput = ctl({"status", "-o", "xml"});
     CHECK_RUN(badOutput, 2);
-    Run badRepo =
+    CtlRun badRepo =
         ctl({"apply", "-f", writeFile("broken.yaml", "feature_views:\n  - name: x\n    ttl: 5\n")});
     CHECK_RUN(badRepo, 2);
     QVERIFY2(badRepo.err.contains("broken.yaml:3"), qPrintable(badRepo.err));
@@ -540,18 +490,18 @@ void TestCtl::usageErrors() {
 
 void TestCtl::deleteObjects() {
     // The view is still used by the service: refused, and the message says by whom.
-    Run refused = ctl({"delete", "feature-view", "user_stats"});
+    CtlRun refused = ctl({"delete", "feature-view", "user_stats"});
     CHECK_RUN(refused, 1);
     QVERIFY2(refused.err.contains("feature service shop/scoring"), qPrintable(refused.err));
 
-    Run removed = ctl({"delete", "feature-service", "scoring"});
+    CtlRun removed = ctl({"delete", "feature-service", "scoring"});
     CHECK_RUN(removed, 0);
     QVERIFY(removed.out.contains("deleted feature service shop/scoring"));
-    Run list = ctl({"list", "feature-services"});
+    CtlRun list = ctl({"list", "feature-services"});
     CHECK_RUN(list, 0);
     QVERIFY(!list.out.contains("scoring"));
     QVERIFY(list.err.contains("no feature services"));
-    Run history = ctl({"history", "feature-service", "scoring"});
+    CtlRun history = ctl({"history", "feature-service", "scoring"});
     CHECK_RUN(history, 0);
     QVERIFY(history.out.contains("deleted"));
 }

@@ -13,32 +13,16 @@
 
 #include <csignal>
 
+#include "support/ctlprocess.h"
 #include "support/replicationhelpers.h"
 #include "support/testcluster.h"
 
 using namespace meridian;
+using meridian::test::CtlProcess;
+using meridian::test::CtlRun;
 using meridian::test::TestCluster;
 
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-QString describe(const Run& run, int expected) {
-    return QStringLiteral("exit %1, expected %2\nstdout: %3\nstderr: %4")
-        .arg(run.exitCode)
-        .arg(expected)
-        .arg(run.out, run.err);
-}
-
-#define CHECK_RUN(expression, code)                                                  \
-    do {                                                                             \
-        const Run checked_ = (expression);                                           \
-        QVERIFY2(checked_.exitCode == (code), qPrintable(describe(checked_, code))); \
-    } while (false)
 
 std::vector<test::RepRow> rows(int64_t first, int count, int64_t eventMs) {
     std::vector<test::RepRow> out;
@@ -71,13 +55,13 @@ private slots:
     void oneRegionDown();
 
 private:
-    QProcessEnvironment environment() const;
-    Run ctl(const QStringList& args);
-    QJsonObject json(const QStringList& args);
+    CtlRun ctl(const QStringList& args) { return m_ctl.run(args); }
+    QJsonObject json(const QStringList& args) { return m_ctl.json(args); }
     // The link from -> to as `lag -o json` reports it (an empty object when absent).
     QJsonObject lagLink(const QString& from, const QString& to);
 
     QTemporaryDir m_home;  // XDG_DATA_HOME: no demo state file is found by accident
+    CtlProcess m_ctl{QStringLiteral(MERIDIANCTL_BINARY), m_home.path()};
     std::unique_ptr<TestCluster> m_cluster;
     QString m_deployment;
 };
@@ -85,6 +69,7 @@ private:
 void TestCtlReplication::initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_home.isValid());
+    m_ctl.setEnvironmentVariable("XDG_DATA_HOME", m_home.path());
     m_cluster = std::make_unique<TestCluster>(
         TestCluster::threeRegions(), std::vector<test::ClusterLink>{{"us1", "eu1", 20, 2}});
     QVERIFY(m_cluster->startAll());
@@ -115,44 +100,6 @@ void TestCtlReplication::cleanupTestCase() {
     m_cluster.reset();
 }
 
-QProcessEnvironment TestCtlReplication::environment() const {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove("MERIDIAN_DEPLOYMENT");
-    env.remove("MERIDIAN_ENDPOINT");
-    env.insert("XDG_DATA_HOME", m_home.path());
-    env.insert("USER", "ctl-test");
-    return env;
-}
-
-Run TestCtlReplication::ctl(const QStringList& args) {
-    QProcess process;
-    process.setProcessEnvironment(environment());
-    process.setWorkingDirectory(m_home.path());
-    process.start(QStringLiteral(MERIDIANCTL_BINARY), args);
-    Run run;
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = "meridianctl did not finish";
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
-}
-
-QJsonObject TestCtlReplication::json(const QStringList& args) {
-    const Run run = ctl(args + QStringList{"--output", "json"});
-    if (run.exitCode != 0)
-        qWarning("meridianctl %s: %s", qPrintable(args.join(' ')), qPrintable(run.err));
-    QJsonParseError error;
-    const auto doc = QJsonDocument::fromJson(run.out.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError)
-        qWarning("not JSON (%s): %s", qPrintable(error.errorString()), qPrintable(run.out));
-    return doc.object();
-}
-
 QJsonObject TestCtlReplication::lagLink(const QString& from, const QString& to) {
     const QJsonObject lag = json({"lag", "--deployment", m_deployment});
     for (const auto& l : lag["links"].toArray()) {
@@ -170,13 +117,13 @@ void TestCtlReplication::help() {
           QStringList{"sync"}, QStringList{"jobs"}, QStringList{"jobs", "cancel"},
           QStringList{"lag"}, QStringList{"cost"}, QStringList{"alerts"}, QStringList{"link"},
           QStringList{"link", "set"}}) {
-        Run help = ctl(command + QStringList{"--help"});
+        CtlRun help = ctl(command + QStringList{"--help"});
         CHECK_RUN(help, 0);
         QVERIFY2(
             help.out.contains("Examples:") && help.out.contains("meridianctl " + command.join(' ')),
             qPrintable(help.out));
     }
-    Run top = ctl({"--help"});
+    CtlRun top = ctl({"--help"});
     QVERIFY(top.out.contains("lag") && top.out.contains("cost") && top.out.contains("demo"));
 }
 
@@ -187,8 +134,8 @@ void TestCtlReplication::syncEachKind() {
     };
     for (const Case& c : {Case{"catch-up", "changes"}, Case{"offline-batch", "partitions"},
                           Case{"snapshot", "of snapshot"}}) {
-        Run run = ctl({"sync", "--from", "us1", "--to", "eu2", "--kind", c.kind, "--deployment",
-                       m_deployment});
+        CtlRun run = ctl({"sync", "--from", "us1", "--to", "eu2", "--kind", c.kind, "--deployment",
+                          m_deployment});
         CHECK_RUN(run, 0);
         // The progress line on stderr, the result on stdout.
         QVERIFY2(run.err.contains(c.kind + " us1 → eu2: "), qPrintable(run.err));
@@ -199,15 +146,15 @@ void TestCtlReplication::syncEachKind() {
         QVERIFY2(run.out.contains("sent:") && run.out.contains("cost $"), qPrintable(run.out));
     }
     // The batch copy compared the batch view's partition.
-    Run batch = ctl({"sync", "--from", "us1", "--to", "eu1", "--kind", "offline-batch", "--view",
-                     "rep/batch_view", "--deployment", m_deployment});
+    CtlRun batch = ctl({"sync", "--from", "us1", "--to", "eu1", "--kind", "offline-batch", "--view",
+                        "rep/batch_view", "--deployment", m_deployment});
     CHECK_RUN(batch, 0);
     QVERIFY2(batch.out.contains("partitions: 1 compared"), qPrintable(batch.out));
     QVERIFY2(batch.out.contains("scope:      rep/batch_view"), qPrintable(batch.out));
 }
 
 void TestCtlReplication::syncDetachThenJobs() {
-    Run detached =
+    CtlRun detached =
         ctl({"sync", "--from", "eu1", "--to", "us1", "--detach", "--deployment", m_deployment});
     CHECK_RUN(detached, 0);
     const QString id = detached.out.trimmed();
@@ -241,7 +188,7 @@ void TestCtlReplication::syncDetachThenJobs() {
             kinds.contains("SNAPSHOT"));
     QVERIFY(targets.contains("us1") && targets.contains("eu2"));
 
-    Run table = ctl({"jobs", "--deployment", m_deployment});
+    CtlRun table = ctl({"jobs", "--deployment", m_deployment});
     CHECK_RUN(table, 0);
     for (const char* column : {"ID", "KIND", "FROM → TO", "SCOPE", "STARTED BY", "WHEN", "STATE",
                                "DONE", "BYTES", "COST", "MESSAGE"})
@@ -251,15 +198,15 @@ void TestCtlReplication::syncDetachThenJobs() {
     QVERIFY(table.out.contains("ctl-test"));
     QVERIFY(table.out.contains("succeeded"));
 
-    Run limited = ctl({"jobs", "--limit", "2", "--deployment", m_deployment});
+    CtlRun limited = ctl({"jobs", "--limit", "2", "--deployment", m_deployment});
     CHECK_RUN(limited, 0);
     QCOMPARE(limited.out.count("\njob-"), 2);
 
     // A finished job cannot be cancelled; an unknown one is in no region.
-    Run finished = ctl({"jobs", "cancel", id, "--deployment", m_deployment});
+    CtlRun finished = ctl({"jobs", "cancel", id, "--deployment", m_deployment});
     CHECK_RUN(finished, 1);
     QVERIFY2(finished.err.contains("already finished"), qPrintable(finished.err));
-    Run unknown = ctl({"jobs", "cancel", "job-0-0", "--deployment", m_deployment});
+    CtlRun unknown = ctl({"jobs", "cancel", "job-0-0", "--deployment", m_deployment});
     CHECK_RUN(unknown, 1);
     QVERIFY2(unknown.err.contains("no region holds sync job 'job-0-0'"), qPrintable(unknown.err));
 }
@@ -279,7 +226,7 @@ void TestCtlReplication::syncCtrlCCancels() {
     QTRY_VERIFY_WITH_TIMEOUT(behind() > 0, 10000);
 
     QProcess process;
-    process.setProcessEnvironment(environment());
+    process.setProcessEnvironment(m_ctl.environment());
     process.start(QStringLiteral(MERIDIANCTL_BINARY),
                   {"sync", "--from", "us1", "--to", "eu1", "--deployment", m_deployment});
     QVERIFY(process.waitForStarted());
@@ -301,7 +248,7 @@ void TestCtlReplication::syncCtrlCCancels() {
 }
 
 void TestCtlReplication::lagTableAndJson() {
-    Run table = ctl({"lag", "--deployment", m_deployment});
+    CtlRun table = ctl({"lag", "--deployment", m_deployment});
     CHECK_RUN(table, 0);
     for (const char* column : {"FROM → TO", "MODE", "LAG S", "BEHIND", "APPLY/S", "P50 MS",
                                "P99 MS", "CONFLICTS", "WITHHELD", "STATE", "EMULATION"})
@@ -312,7 +259,7 @@ void TestCtlReplication::lagTableAndJson() {
         QVERIFY2(table.out.contains(link), qPrintable(table.out));
     QVERIFY2(table.out.contains("emulated: delay 20 ms ±2 ms"), qPrintable(table.out));
 
-    Run views = ctl({"lag", "--view", "--deployment", m_deployment});
+    CtlRun views = ctl({"lag", "--view", "--deployment", m_deployment});
     CHECK_RUN(views, 0);
     QVERIFY2(views.out.contains("  rep/hs_view"), qPrintable(views.out));
 
@@ -349,36 +296,36 @@ void TestCtlReplication::costAfterWrites() {
     QCOMPARE(whatIfs[0].toObject()["what_if"].toString(), QString("compression-off"));
     QVERIFY(whatIfs[0].toObject()["usd"].toDouble() >= actual);
 
-    Run table = ctl({"cost", "--what-if", "compression-off", "--deployment", m_deployment});
+    CtlRun table = ctl({"cost", "--what-if", "compression-off", "--deployment", m_deployment});
     CHECK_RUN(table, 0);
     // The test deployment names no price table: bytes are counted, and the output says why
     // they cost nothing.
     for (const char* text : {"PRICE CLASS", "$/GB", "us1 → eu1", "total", "per 30 days",
                              "compression off", "prices: none"})
         QVERIFY2(table.out.contains(text), qPrintable(table.out));
-    Run byView = ctl({"cost", "--by", "view", "--since", "1h", "--deployment", m_deployment});
+    CtlRun byView = ctl({"cost", "--by", "view", "--since", "1h", "--deployment", m_deployment});
     CHECK_RUN(byView, 0);
     QVERIFY2(byView.out.contains("rep/hs_view"), qPrintable(byView.out));
-    Run byKind = ctl({"cost", "--by", "kind", "--deployment", m_deployment});
+    CtlRun byKind = ctl({"cost", "--by", "kind", "--deployment", m_deployment});
     CHECK_RUN(byKind, 0);
     QVERIFY2(byKind.out.contains("stream"), qPrintable(byKind.out));
 
-    Run badWhatIf = ctl({"cost", "--what-if", "cheaper", "--deployment", m_deployment});
+    CtlRun badWhatIf = ctl({"cost", "--what-if", "cheaper", "--deployment", m_deployment});
     CHECK_RUN(badWhatIf, 2);
     QVERIFY(badWhatIf.err.contains("--what-if 'cheaper'"));
-    Run badRegion = ctl({"cost", "--what-if", "without:mars", "--deployment", m_deployment});
+    CtlRun badRegion = ctl({"cost", "--what-if", "without:mars", "--deployment", m_deployment});
     CHECK_RUN(badRegion, 2);
     QVERIFY(badRegion.err.contains("unknown region 'mars'"));
-    Run badSince = ctl({"cost", "--since", "yesterday", "--deployment", m_deployment});
+    CtlRun badSince = ctl({"cost", "--since", "yesterday", "--deployment", m_deployment});
     CHECK_RUN(badSince, 2);
 }
 
 void TestCtlReplication::alerts() {
-    Run run = ctl({"alerts", "--deployment", m_deployment});
+    CtlRun run = ctl({"alerts", "--deployment", m_deployment});
     CHECK_RUN(run, 0);
     QVERIFY2(run.out.contains("No active alerts in the 3 regions") || run.out.contains("SEVERITY"),
              qPrintable(run.out));
-    Run all = ctl({"alerts", "--all", "--deployment", m_deployment});
+    CtlRun all = ctl({"alerts", "--all", "--deployment", m_deployment});
     CHECK_RUN(all, 0);
     const QJsonObject alerts = json({"alerts", "--all", "--deployment", m_deployment});
     QVERIFY(alerts["alerts"].isArray());
@@ -386,7 +333,7 @@ void TestCtlReplication::alerts() {
 }
 
 void TestCtlReplication::partitionAndHeal() {
-    Run partition = ctl({"link", "partition", "us1", "eu2", "--deployment", m_deployment});
+    CtlRun partition = ctl({"link", "partition", "us1", "eu2", "--deployment", m_deployment});
     CHECK_RUN(partition, 0);
     QVERIFY2(partition.out.contains("us1 → eu2") && partition.out.contains("eu2 → us1") &&
                  partition.out.contains("emulated: partitioned"),
@@ -396,19 +343,19 @@ void TestCtlReplication::partitionAndHeal() {
     const QJsonObject cut = lagLink("eu2", "us1");
     QCOMPARE(cut["emulated"].toBool(), true);
     QCOMPARE(cut["emulation"].toString(), QString("partitioned"));
-    Run table = ctl({"lag", "--deployment", m_deployment});
+    CtlRun table = ctl({"lag", "--deployment", m_deployment});
     QVERIFY2(table.out.contains("PARTITIONED") && table.out.contains("emulated: partitioned"),
              qPrintable(table.out));
 
-    Run heal = ctl({"link", "heal", "us1", "eu2", "--deployment", m_deployment});
+    CtlRun heal = ctl({"link", "heal", "us1", "eu2", "--deployment", m_deployment});
     CHECK_RUN(heal, 0);
     QVERIFY2(heal.out.contains("no emulation"), qPrintable(heal.out));
     QTRY_COMPARE_WITH_TIMEOUT(lagLink("us1", "eu2")["state"].toString(), QString("streaming"),
                               15000);
     QCOMPARE(lagLink("us1", "eu2")["emulated"].toBool(), false);
 
-    Run set = ctl({"link", "set", "eu1", "eu2", "--delay", "15", "--loss", "1%", "--deployment",
-                   m_deployment});
+    CtlRun set = ctl({"link", "set", "eu1", "eu2", "--delay", "15", "--loss", "1%", "--deployment",
+                      m_deployment});
     CHECK_RUN(set, 0);
     QVERIFY2(set.out.contains("emulated: delay 15 ms, loss 1.0%"), qPrintable(set.out));
     QTRY_COMPARE_WITH_TIMEOUT(lagLink("eu2", "eu1")["emulation"].toString(),
@@ -418,8 +365,8 @@ void TestCtlReplication::partitionAndHeal() {
 
 void TestCtlReplication::generateJsonLines() {
     const QString file = m_home.filePath("hs.jsonl");
-    Run run = ctl({"generate", "--view", "hs_view", "--rows", "25", "--out", file, "--deployment",
-                   m_deployment});
+    CtlRun run = ctl({"generate", "--view", "hs_view", "--rows", "25", "--out", file,
+                      "--deployment", m_deployment});
     CHECK_RUN(run, 0);
     QFile f(file);
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -444,8 +391,8 @@ void TestCtlReplication::generateJsonLines() {
                    "--rows", "25", "--out", again, "--deployment", m_deployment}),
               0);
     QVERIFY(QFile::exists(again));
-    Run push = ctl({"--endpoint", QString::fromStdString(m_cluster->endpoint("us1")), "push",
-                    "hs_view", "-f", file});
+    CtlRun push = ctl({"--endpoint", QString::fromStdString(m_cluster->endpoint("us1")), "push",
+                       "hs_view", "-f", file});
     CHECK_RUN(push, 0);
     // Every view to a directory, one file each.
     const QString dir = m_home.filePath("rows");
@@ -466,7 +413,7 @@ void TestCtlReplication::generatePushes() {
         return int64_t{0};
     };
     const int64_t localBefore = rowsAt("eu2", "local_view");
-    Run run = ctl({"generate", "--rows", "30", "--deployment", m_deployment});
+    CtlRun run = ctl({"generate", "--rows", "30", "--deployment", m_deployment});
     CHECK_RUN(run, 0);
     QVERIFY2(run.out.contains("wrote "), qPrintable(run.out));
     // local_view is written where it lives; aa_view at each member in turn.
@@ -478,7 +425,7 @@ void TestCtlReplication::generatePushes() {
 
     // --follow writes until SIGTERM, then says what it wrote.
     QProcess follow;
-    follow.setProcessEnvironment(environment());
+    follow.setProcessEnvironment(m_ctl.environment());
     follow.start(QStringLiteral(MERIDIANCTL_BINARY),
                  {"generate", "--follow", "--rate", "20", "--view", "rep/aa_view", "--deployment",
                   m_deployment});
@@ -497,33 +444,34 @@ void TestCtlReplication::generatePushes() {
 }
 
 void TestCtlReplication::badInput() {
-    Run unknown = ctl({"sync", "--from", "us1", "--to", "mars", "--deployment", m_deployment});
-    QVERIFY2(unknown.exitCode == 1 || unknown.exitCode == 2, qPrintable(describe(unknown, 2)));
+    CtlRun unknown = ctl({"sync", "--from", "us1", "--to", "mars", "--deployment", m_deployment});
+    QVERIFY2(unknown.exitCode == 1 || unknown.exitCode == 2,
+             qPrintable(test::describeRun(unknown, 2)));
     QVERIFY2(unknown.err.contains("'mars'") && unknown.err.contains("us1, eu1, eu2"),
              qPrintable(unknown.err));
-    Run same = ctl({"sync", "--from", "eu1", "--to", "eu1", "--deployment", m_deployment});
+    CtlRun same = ctl({"sync", "--from", "eu1", "--to", "eu1", "--deployment", m_deployment});
     CHECK_RUN(same, 2);
-    Run badView = ctl({"sync", "--from", "us1", "--to", "eu1", "--view", "hs_view", "--deployment",
-                       m_deployment});
+    CtlRun badView = ctl({"sync", "--from", "us1", "--to", "eu1", "--view", "hs_view",
+                          "--deployment", m_deployment});
     CHECK_RUN(badView, 2);
     QVERIFY(badView.err.contains("project/view"));
-    Run missingView = ctl({"sync", "--from", "us1", "--to", "eu1", "--view", "rep/nothing",
-                           "--deployment", m_deployment});
+    CtlRun missingView = ctl({"sync", "--from", "us1", "--to", "eu1", "--view", "rep/nothing",
+                              "--deployment", m_deployment});
     CHECK_RUN(missingView, 1);
     QVERIFY2(missingView.err.contains("rep/nothing"), qPrintable(missingView.err));
-    Run link = ctl({"link", "partition", "us1", "nowhere", "--deployment", m_deployment});
+    CtlRun link = ctl({"link", "partition", "us1", "nowhere", "--deployment", m_deployment});
     CHECK_RUN(link, 2);
     QVERIFY(link.err.contains("unknown region 'nowhere'"));
-    Run kind = ctl(
+    CtlRun kind = ctl(
         {"sync", "--from", "us1", "--to", "eu1", "--kind", "rsync", "--deployment", m_deployment});
     CHECK_RUN(kind, 2);
-    Run both = ctl({"generate", "--follow", "--rows", "5", "--deployment", m_deployment});
+    CtlRun both = ctl({"generate", "--follow", "--rows", "5", "--deployment", m_deployment});
     CHECK_RUN(both, 2);
-    Run view =
+    CtlRun view =
         ctl({"generate", "--view", "no_such_view", "--rows", "5", "--deployment", m_deployment});
     QVERIFY2(view.exitCode != 0 && view.err.contains("'no_such_view'"),
-             qPrintable(describe(view, 1)));
-    Run noDeployment = ctl({"lag", "--deployment", m_home.filePath("missing.yaml")});
+             qPrintable(test::describeRun(view, 1)));
+    CtlRun noDeployment = ctl({"lag", "--deployment", m_home.filePath("missing.yaml")});
     CHECK_RUN(noDeployment, 2);
 }
 
@@ -550,7 +498,7 @@ void TestCtlReplication::noRegionReachable() {
           QStringList{"link", "partition", "a", "b"},
           QStringList{"sync", "--from", "a", "--to", "b"},
           QStringList{"generate", "--rows", "1"}}) {
-        Run run = ctl(args + QStringList{"--deployment", path});
+        CtlRun run = ctl(args + QStringList{"--deployment", path});
         CHECK_RUN(run, 3);
         QVERIFY2(run.err.contains("127.0.0.1:"), qPrintable(run.err));
     }
@@ -559,7 +507,7 @@ void TestCtlReplication::noRegionReachable() {
 void TestCtlReplication::oneRegionDown() {
     m_cluster->kill("eu2");
     const QString endpoint = QString::fromStdString(m_cluster->endpoint("eu2"));
-    Run lag = ctl({"lag", "--deployment", m_deployment});
+    CtlRun lag = ctl({"lag", "--deployment", m_deployment});
     CHECK_RUN(lag, 0);
     QVERIFY2(lag.out.contains("eu2 (" + endpoint + ") is down"), qPrintable(lag.out));
     QVERIFY(lag.out.contains("us1 → eu1"));
@@ -567,12 +515,12 @@ void TestCtlReplication::oneRegionDown() {
     QCOMPARE(json["down"].toArray().size(), 1);
     QCOMPARE(json["down"].toArray()[0].toObject()["region"].toString(), QString("eu2"));
     for (const char* command : {"cost", "jobs", "alerts"}) {
-        Run run = ctl({command, "--deployment", m_deployment});
+        CtlRun run = ctl({command, "--deployment", m_deployment});
         CHECK_RUN(run, 0);
         QVERIFY2(run.out.contains("eu2 (" + endpoint + ") is down"), qPrintable(run.out));
     }
     // A sync into the region that is down cannot start: exit 3, naming it.
-    Run sync = ctl({"sync", "--from", "us1", "--to", "eu2", "--deployment", m_deployment});
+    CtlRun sync = ctl({"sync", "--from", "us1", "--to", "eu2", "--deployment", m_deployment});
     CHECK_RUN(sync, 3);
     QVERIFY2(sync.err.contains(endpoint), qPrintable(sync.err));
 }
