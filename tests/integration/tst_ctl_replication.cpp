@@ -223,7 +223,10 @@ void TestCtlReplication::syncCtrlCCancels() {
         const auto link = stats ? test::linkOf(*stats, "us1") : std::nullopt;
         return link ? link->changes_behind() : 0;
     };
-    QTRY_VERIFY_WITH_TIMEOUT(behind() > 0, 10000);
+    // eu1 learns of the new rows when it reads their batch off the stream; with 15 s of delay
+    // the reader can be held behind two heartbeats it has queued (flow control), each applied
+    // 15 s after it arrived, so this can take one delay and a bit on a busy machine.
+    QTRY_VERIFY_WITH_TIMEOUT(behind() > 0, 30000);
 
     QProcess process;
     process.setProcessEnvironment(m_ctl.environment());
