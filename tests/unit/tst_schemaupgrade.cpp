@@ -1,7 +1,8 @@
 // A region database written by the previous release (schema version 1, kept as a fixture in
 // tests/data/upgrade) opens with this one: every row is still there and reads back the same
 // values, partition digests are recomputed, the changelog keeps its sequence, and the upgrade
-// happens once. A database from a newer release is refused.
+// happens once. A database from a newer release is refused. One written by this release
+// (schema version 2) is kept beside it, so that the next release's upgrade is tested from it.
 
 #include <QtTest>
 
@@ -25,6 +26,8 @@ const char* kFixture = MERIDIAN_SOURCE_DIR "/tests/data/upgrade/v1-aws-eu-west-1
 constexpr int64_t kOnlineRows = 30 + 29 + 29;
 constexpr int64_t kOfflineRows = 150;
 constexpr uint64_t kLogSeq = 25;
+// The same demo region written by this release (schema version 2), stopped cleanly.
+const char* kCurrentFixture = MERIDIAN_SOURCE_DIR "/tests/data/upgrade/v2-aws-eu-west-1.db";
 
 }  // namespace
 
@@ -40,9 +43,10 @@ private slots:
     void changelogKeepsItsSequence();
     void upgradeRunsOnce();
     void newerSchemaRefused();
+    void thisReleasesDatabaseReadsAsWritten();
 
 private:
-    std::unique_ptr<serving::Region> open();
+    std::unique_ptr<serving::Region> open(const char* folder = "r");
 
     std::unique_ptr<QTemporaryDir> m_dir;
 };
@@ -58,10 +62,10 @@ void TestSchemaUpgrade::cleanup() {
     m_dir.reset();
 }
 
-std::unique_ptr<serving::Region> TestSchemaUpgrade::open() {
+std::unique_ptr<serving::Region> TestSchemaUpgrade::open(const char* folder) {
     serving::RegionOptions options;
     options.name = "aws-eu-west-1";
-    options.dataDir = m_dir->filePath("r").toStdString();
+    options.dataDir = m_dir->filePath(folder).toStdString();
     options.regions = demoRegions();
     options.controlRegion = "aws-us-east-1";
     auto region = serving::Region::open(options);
@@ -194,6 +198,47 @@ void TestSchemaUpgrade::newerSchemaRefused() {
     auto region = serving::Region::open(options);
     MERIDIAN_EXPECT_ERROR(region.status(), absl::StatusCode::kFailedPrecondition,
                           "newer than this build");
+}
+
+void TestSchemaUpgrade::thisReleasesDatabaseReadsAsWritten() {
+    std::filesystem::create_directories(m_dir->filePath("v2").toStdString());
+    const std::string path = m_dir->filePath("v2/region.db").toStdString();
+    std::filesystem::copy_file(kCurrentFixture, path);
+    {
+        auto conn = storage::Connection::open(path, true);
+        QVERIFY(conn.ok());
+        auto& q = (*conn)->prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+        QVERIFY(q.step());
+        QCOMPARE(std::string(q.text(0)), std::string("2"));
+        q.reset();
+    }
+    auto region = open("v2");
+    v1::GetOnlineFeaturesRequest request;
+    request.set_project("commerce");
+    request.mutable_features()->add_refs("merchant_risk:*");
+    (*request.add_entities()->mutable_keys())["merchant_id"].set_int64_val(113);
+    auto answer = region->online().read(request, replication::wallClockMs());
+    QVERIFY2(answer.ok(), qPrintable(describe(answer.status())));
+    std::map<std::string, std::string> got;
+    for (int i = 0; i < answer->feature_names_size(); ++i)
+        got[answer->feature_names(i)] = answer->rows(0).values(i).value().ShortDebugString();
+    QCOMPARE(got["merchant_risk:merchant_txn_count_24h"], std::string("int64_val: 32"));
+    QCOMPARE(got["merchant_risk:refund_rate_30d"], std::string("double_val: 0.0487"));
+    QCOMPARE(got["merchant_risk:avg_ticket_30d"], std::string("double_val: 251.85"));
+    QCOMPARE(got["merchant_risk:mcc_category"], std::string("string_val: \"gift_cards\""));
+    QCOMPARE(got["merchant_risk:is_high_risk_mcc"], std::string("bool_val: true"));
+    QVERIFY(got["merchant_risk:onboarded_at"].starts_with("unix_timestamp_val"));
+    QCOMPARE(answer->rows(0).values(0).event_timestamp(), int64_t(1796593107618));
+    MERIDIAN_EXPECT_OK(region->database().read([&](storage::Connection& conn) -> absl::Status {
+        auto last = storage::ChangelogTable(conn).lastSeq();
+        if (!last.ok() || *last != 25)
+            return absl::InternalError("the changelog does not end at seq 25");
+        auto& q = conn.prepare("SELECT sum(keys - deleted) FROM online_counts");
+        const int64_t online = q.step() ? q.int64(0) : -1;
+        q.reset();
+        return online == 79 ? absl::OkStatus()
+                            : absl::InternalError("online rows " + std::to_string(online));
+    }));
 }
 
 QTEST_GUILESS_MAIN(TestSchemaUpgrade)
