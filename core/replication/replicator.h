@@ -16,18 +16,19 @@
 #include "replication/feedstream.h"
 #include "replication/logsignal.h"
 #include "replication/peerlink.h"
+#include "replication/replicationfigures.h"
 #include "replication/snapshot.h"
 #include "replication/syncjobs.h"
 #include "storage/logretention.h"
 
 namespace meridian::replication {
 
-class Replicator {
+class Replicator : public ReplicationFigures {
 public:
     Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock,
                RegistryReplica& registry, deployment::Deployment deployment, std::string self,
                SyncJobs::PriceFn price = {});
-    ~Replicator();
+    ~Replicator() override;
 
     void start();
     void stop();
@@ -55,7 +56,7 @@ public:
     absl::StatusOr<LinkEmulation> setEmulation(const v1::LinkEmulationRequest& request);
 
     // With `withLagHistory`, each link row carries its lag samples of the last hour.
-    void fillStats(v1::StatsResponse& out, bool withLagHistory = false);
+    void fillStats(v1::StatsResponse& out, bool withLagHistory) override;
     static constexpr int64_t kLagHistoryMs = 3'600'000;
     // Periodic upkeep after a retention pass over the log: alerts for peers the log is leaving
     // behind, clock-offset checks, lag samples, scheduled batch syncs.

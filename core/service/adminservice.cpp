@@ -16,8 +16,12 @@ constexpr int64_t kCountsMaxAgeMs = 5000;
 }  // namespace
 
 AdminServiceImpl::AdminServiceImpl(serving::Region& region, ServiceMetrics& metrics,
-                                   RegionIdentity identity)
-    : m_region(region), m_metrics(metrics), m_identity(std::move(identity)) {
+                                   RegionIdentity identity,
+                                   replication::ReplicationFigures* replication)
+    : m_region(region),
+      m_metrics(metrics),
+      m_identity(std::move(identity)),
+      m_replicationFigures(replication) {
     SetMessageAllocatorFor_Echo(&m_allocator);
 }
 
@@ -124,8 +128,8 @@ absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out, bool withLagHis
     });
     if (!st.ok())
         return st;
-    if (m_extension)
-        m_extension(out, withLagHistory);
+    if (m_replicationFigures)
+        m_replicationFigures->fillStats(out, withLagHistory);
     return absl::OkStatus();
 }
 

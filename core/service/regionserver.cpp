@@ -88,16 +88,9 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
             [replicator](const std::string& origin) { return replicator->watermark(origin); });
         identity.role = config.region == store.deployment->controlRegion ? "control" : "replica";
     }
-    server->m_admin =
-        std::make_unique<AdminServiceImpl>(*server->m_region, server->m_metrics, identity);
+    server->m_admin = std::make_unique<AdminServiceImpl>(*server->m_region, server->m_metrics,
+                                                         identity, server->m_replicator.get());
     server->m_admin->setChangelogLimit(server->m_retention.maxBytes);
-    if (server->m_replicator) {
-        auto* replicator = server->m_replicator.get();
-        server->m_admin->setStatsExtension(
-            [replicator](v1::StatsResponse& out, bool withLagHistory) {
-                replicator->fillStats(out, withLagHistory);
-            });
-    }
 
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &server->m_port);

@@ -4,13 +4,13 @@
 
 #include <grpcpp/server_context.h>
 
-#include <functional>
 #include <mutex>
 #include <string>
 
 #include "meridian/v1/admin.grpc.pb.h"
 #include "meridian/v1/registry.grpc.pb.h"
 #include "meridian/v1/serving.grpc.pb.h"
+#include "replication/replicationfigures.h"
 #include "service/arenaallocator.h"
 #include "service/servicemetrics.h"
 #include "serving/region.h"
@@ -85,12 +85,9 @@ private:
 // Echo, the benchmarks' floor, is served exactly as online reads are (callback API, arena).
 class AdminServiceImpl final : public v1::Admin::WithCallbackMethod_Echo<v1::Admin::Service> {
 public:
-    // Adds replication figures (links, lag, and when asked the last hour of lag samples) to a
-    // stats answer; set by the replication layer.
-    using StatsExtension = std::function<void(v1::StatsResponse&, bool withLagHistory)>;
-
-    AdminServiceImpl(serving::Region& region, ServiceMetrics& metrics, RegionIdentity identity);
-    void setStatsExtension(StatsExtension extension) { m_extension = std::move(extension); }
+    // `replication` adds the per-link figures to stats answers; null in a region without peers.
+    AdminServiceImpl(serving::Region& region, ServiceMetrics& metrics, RegionIdentity identity,
+                     replication::ReplicationFigures* replication);
     // The changelog's retention by size, reported beside its size.
     void setChangelogLimit(int64_t bytes) { m_changelogLimitBytes = bytes; }
 
@@ -110,7 +107,7 @@ private:
     serving::Region& m_region;
     ServiceMetrics& m_metrics;
     RegionIdentity m_identity;
-    StatsExtension m_extension;
+    replication::ReplicationFigures* m_replicationFigures;
     int64_t m_changelogLimitBytes = 0;
     std::mutex m_countsMutex;
     int64_t m_countsAtMs = 0;

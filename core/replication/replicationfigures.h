@@ -1,0 +1,18 @@
+#pragma once
+// What a region's stats answer needs from replication: its per-link figures. The admin service
+// is given one (none in a region without peers) and knows nothing else of the replicator.
+
+#include "meridian/v1/admin.pb.h"
+
+namespace meridian::replication {
+
+class ReplicationFigures {
+public:
+    virtual ~ReplicationFigures() = default;
+
+    // Adds a row per incoming link and per view on it (mode, lag, conflicts, bytes); with
+    // `withLagHistory`, each link row carries its lag samples of the last hour.
+    virtual void fillStats(v1::StatsResponse& out, bool withLagHistory) = 0;
+};
+
+}  // namespace meridian::replication
