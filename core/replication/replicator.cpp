@@ -29,7 +29,8 @@ Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridC
       m_snapshotInstaller(
           db, viewIds, clock, registry,
           (std::filesystem::path(db.path()).parent_path() / "snapshots-in").string()),
-      m_jobs(std::make_unique<SyncJobs>(*this, std::move(price))) {
+      m_jobs(std::make_unique<SyncJobs>(db, viewIds, registry, m_snapshotInstaller, m_links, m_self,
+                                        std::move(price))) {
     LinkSettings settings;
     settings.maxBatch = m_deployment.replication.batchMaxChanges;
     settings.heartbeatMs = m_deployment.replication.heartbeatMs;
@@ -99,13 +100,6 @@ void Replicator::notePeerPosition(const std::string& peer, uint64_t seq) {
 PeerLink* Replicator::link(const std::string& peer) {
     auto it = m_links.find(peer);
     return it == m_links.end() ? nullptr : it->second.get();
-}
-
-std::vector<PeerLink*> Replicator::links() {
-    std::vector<PeerLink*> out;
-    for (auto& [peer, link] : m_links)
-        out.push_back(link.get());
-    return out;
 }
 
 absl::StatusOr<LinkEmulation> Replicator::setEmulation(const v1::LinkEmulationRequest& request) {

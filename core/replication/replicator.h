@@ -37,13 +37,11 @@ public:
     const deployment::Deployment& deployment() const { return m_deployment; }
     ChangeFeed& feed() { return m_feed; }
     LogSignal& signal() { return m_signal; }
-    ChangeApplier& applier() { return m_applier; }
     AlertBoard& alerts() { return m_alerts; }
     storage::Database& database() { return m_db; }
     storage::ViewIds& viewIds() { return m_viewIds; }
     RegistryReplica& registry() { return m_registry; }
     SnapshotSource& snapshotSource() { return m_snapshotSource; }
-    SnapshotInstaller& snapshotInstaller() { return m_snapshotInstaller; }
     SyncJobs& jobs() { return *m_jobs; }
     FeedStreamSettings streamSettings() const;
 
@@ -51,7 +49,6 @@ public:
     void notePeerPosition(const std::string& peer, uint64_t seq);
 
     PeerLink* link(const std::string& peer);
-    std::vector<PeerLink*> links();
     // Changes the emulation of the link from `request.peer()` into this region.
     absl::StatusOr<LinkEmulation> setEmulation(const v1::LinkEmulationRequest& request);
 

@@ -6,7 +6,6 @@
 #include "replication/batchsync.h"
 #include "replication/hybridclock.h"
 #include "replication/replicationpolicy.h"
-#include "replication/replicator.h"
 #include "storage/recordtable.h"
 
 namespace meridian::replication {
@@ -51,8 +50,16 @@ void refreshEstimates(v1::SyncJob& job, double usdPerGb) {
 
 }  // namespace
 
-SyncJobs::SyncJobs(Replicator& replicator, PriceFn price)
-    : m_replicator(replicator), m_price(std::move(price)) {}
+SyncJobs::SyncJobs(storage::Database& db, storage::ViewIds& viewIds, RegistryReplica& registry,
+                   SnapshotInstaller& installer, const PeerLinks& links, std::string self,
+                   PriceFn price)
+    : m_db(db),
+      m_viewIds(viewIds),
+      m_registry(registry),
+      m_installer(installer),
+      m_links(links),
+      m_self(std::move(self)),
+      m_price(std::move(price)) {}
 
 SyncJobs::~SyncJobs() {
     stop();
@@ -78,9 +85,14 @@ double SyncJobs::price(const v1::SyncJob& job) const {
     return m_price ? m_price(job.from_region(), job.to_region()) : 0.0;
 }
 
+PeerLink* SyncJobs::linkFrom(const std::string& peer) const {
+    auto it = m_links.find(peer);
+    return it == m_links.end() ? nullptr : it->second.get();
+}
+
 void SyncJobs::save(const v1::SyncJob& job) {
-    auto st = m_replicator.database().write(
-        [&](storage::Connection& conn) { return storage::JobTable(conn).put(job); });
+    auto st =
+        m_db.write([&](storage::Connection& conn) { return storage::JobTable(conn).put(job); });
     if (!st.ok())
         std::fprintf(stderr, "meridian-store: cannot record sync job %s: %s\n", job.id().c_str(),
                      std::string(st.message()).c_str());
@@ -107,7 +119,7 @@ void SyncJobs::update(Running& r, const std::function<void(v1::SyncJob&)>& chang
 }
 
 absl::StatusOr<v1::SyncJob> SyncJobs::trigger(const v1::TriggerSyncRequest& request) {
-    const std::string& self = m_replicator.self();
+    const std::string& self = m_self;
     if (!request.to_region().empty() && request.to_region() != self)
         return absl::InvalidArgumentError("this is region '" + self + "'; ask '" +
                                           request.to_region() + "' to run a sync into it");
@@ -115,12 +127,12 @@ absl::StatusOr<v1::SyncJob> SyncJobs::trigger(const v1::TriggerSyncRequest& requ
         return absl::InvalidArgumentError("from_region is missing");
     if (request.from_region() == self)
         return absl::InvalidArgumentError("a region does not sync from itself");
-    if (!m_replicator.link(request.from_region()))
+    if (!linkFrom(request.from_region()))
         return absl::NotFoundError("'" + request.from_region() + "' is not a peer of region '" +
                                    self + "'");
     if (request.kind() == v1::SyncJob::KIND_UNSPECIFIED)
         return absl::InvalidArgumentError("kind is missing (CATCH_UP, OFFLINE_BATCH or SNAPSHOT)");
-    const auto catalog = m_replicator.registry().catalog();
+    const auto catalog = m_registry.catalog();
     for (const auto& scope : request.scope()) {
         const auto slash = scope.find('/');
         if (slash == std::string::npos)
@@ -205,7 +217,7 @@ void SyncJobs::run(std::shared_ptr<Running> r) {
 }
 
 absl::Status SyncJobs::runCatchUp(Running& r) {
-    auto* link = m_replicator.link(r.job.from_region());
+    auto* link = linkFrom(r.job.from_region());
     if (link->emulation().partitioned)
         return absl::FailedPreconditionError("the link from '" + r.job.from_region() +
                                              "' is partitioned (emulated); heal it first");
@@ -249,7 +261,7 @@ absl::Status SyncJobs::runCatchUp(Running& r) {
 }
 
 absl::Status SyncJobs::runSnapshot(Running& r) {
-    auto* link = m_replicator.link(r.job.from_region());
+    auto* link = linkFrom(r.job.from_region());
     if (link->emulation().partitioned)
         return absl::FailedPreconditionError("the link from '" + r.job.from_region() +
                                              "' is partitioned (emulated); heal it first");
@@ -259,14 +271,13 @@ absl::Status SyncJobs::runSnapshot(Running& r) {
         ~Resume() { link->setPaused(false); }
     } resume{link};
     auto stub = v1::Replication::NewStub(link->channel());
-    auto& installer = m_replicator.snapshotInstaller();
     std::string snapshotId;
     int attempts = 0;
     while (true) {
         v1::SnapshotRequest request;
-        request.set_requester(m_replicator.self());
+        request.set_requester(m_self);
         request.set_snapshot_id(snapshotId);
-        request.set_from_chunk(snapshotId.empty() ? 0 : installer.nextChunk(snapshotId));
+        request.set_from_chunk(snapshotId.empty() ? 0 : m_installer.nextChunk(snapshotId));
         request.set_job_id(r.job.id());
         for (const auto& s : r.job.scope())
             request.add_feature_views(s);
@@ -280,7 +291,7 @@ absl::Status SyncJobs::runSnapshot(Running& r) {
                 break;
             }
             snapshotId = chunk.snapshot_id();
-            if (auto st = installer.receive(chunk); !st.ok()) {
+            if (auto st = m_installer.receive(chunk); !st.ok()) {
                 ctx.TryCancel();
                 reader->Finish();
                 return st;
@@ -306,7 +317,7 @@ absl::Status SyncJobs::runSnapshot(Running& r) {
         // A broken stream resumes from the next chunk.
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
-    auto merged = installer.install(r.job.from_region(), snapshotId);
+    auto merged = m_installer.install(r.job.from_region(), snapshotId);
     if (!merged.ok())
         return merged.status();
     link->reloadCursor();
@@ -319,19 +330,19 @@ absl::Status SyncJobs::runSnapshot(Running& r) {
 }
 
 absl::Status SyncJobs::runBatch(Running& r) {
-    auto* link = m_replicator.link(r.job.from_region());
+    auto* link = linkFrom(r.job.from_region());
     if (link->emulation().partitioned)
         return absl::FailedPreconditionError("the link from '" + r.job.from_region() +
                                              "' is partitioned (emulated); heal it first");
     std::vector<std::string> views(r.job.scope().begin(), r.job.scope().end());
     if (views.empty()) {
         // Every batch-mode view this region holds and the peer owns.
-        const auto catalog = m_replicator.registry().catalog();
+        const auto catalog = m_registry.catalog();
         for (const auto* o : catalog->ofKind(v1::FEATURE_VIEW)) {
             const auto& v = o->feature_view();
             if (v.replication().mode() == v1::ReplicationPolicy::BATCH &&
                 v.owner_region() == r.job.from_region() &&
-                copyOf(v, m_replicator.self(), m_replicator.registry().regions()) == Delivery::Send)
+                copyOf(v, m_self, m_registry.regions()) == Delivery::Send)
                 views.push_back(v.project() + "/" + v.name());
         }
         if (views.empty()) {
@@ -347,7 +358,7 @@ absl::Status SyncJobs::runBatch(Running& r) {
     std::string firstRefusal;
     for (const auto& view : views) {
         auto st = syncPartitions(
-            m_replicator.database(), m_replicator.viewIds(), *stub, m_replicator.self(), view,
+            m_db, m_viewIds, *stub, m_self, view,
             [&](const BatchSyncProgress& p) {
                 update(r, [&](v1::SyncJob& j) {
                     j.set_total(p.partitionsTotal);
@@ -388,15 +399,14 @@ absl::StatusOr<v1::SyncJob> SyncJobs::get(const std::string& id) {
         if (auto it = m_running.find(id); it != m_running.end())
             return it->second->job;
     }
-    auto reader = m_replicator.database().read();
+    auto reader = m_db.read();
     if (!reader.ok())
         return reader.status();
     auto job = storage::JobTable(**reader).get(id);
     if (!job.ok())
         return job.status();
     if (!*job)
-        return absl::NotFoundError("sync job '" + id + "' not found in region '" +
-                                   m_replicator.self() + "'");
+        return absl::NotFoundError("sync job '" + id + "' not found in region '" + m_self + "'");
     return **job;
 }
 
@@ -417,7 +427,7 @@ absl::StatusOr<v1::SyncJob> SyncJobs::cancel(const std::string& id) {
 }
 
 absl::StatusOr<std::vector<v1::SyncJob>> SyncJobs::list(int limit) {
-    auto reader = m_replicator.database().read();
+    auto reader = m_db.read();
     if (!reader.ok())
         return reader.status();
     auto jobs = storage::JobTable(**reader).latest(limit > 0 ? limit : 50);

@@ -15,17 +15,26 @@
 
 #include "absl/status/statusor.h"
 #include "meridian/v1/replication.pb.h"
+#include "replication/peerlink.h"
+#include "replication/registryreplica.h"
+#include "replication/snapshot.h"
+#include "storage/database.h"
+#include "storage/viewids.h"
 
 namespace meridian::replication {
 
-class Replicator;
+// The links this region pulls from, by peer.
+using PeerLinks = std::map<std::string, std::unique_ptr<PeerLink>>;
 
 class SyncJobs {
 public:
     // $/GB of transfers from `from` to `to`.
     using PriceFn = std::function<double(const std::string& from, const std::string& to)>;
 
-    SyncJobs(Replicator& replicator, PriceFn price);
+    // Jobs run into region `self` over `links` (read, never changed, after construction);
+    // records are kept in `db`, snapshots merged through `installer`.
+    SyncJobs(storage::Database& db, storage::ViewIds& viewIds, RegistryReplica& registry,
+             SnapshotInstaller& installer, const PeerLinks& links, std::string self, PriceFn price);
     ~SyncJobs();
 
     absl::StatusOr<v1::SyncJob> trigger(const v1::TriggerSyncRequest& request);
@@ -54,8 +63,14 @@ private:
     void update(Running& r, const std::function<void(v1::SyncJob&)>& change, bool save = false);
     void save(const v1::SyncJob& job);
     double price(const v1::SyncJob& job) const;
+    PeerLink* linkFrom(const std::string& peer) const;
 
-    Replicator& m_replicator;
+    storage::Database& m_db;
+    storage::ViewIds& m_viewIds;
+    RegistryReplica& m_registry;
+    SnapshotInstaller& m_installer;
+    const PeerLinks& m_links;
+    const std::string m_self;
     PriceFn m_price;
     std::mutex m_mutex;
     std::condition_variable m_changed;
