@@ -77,6 +77,8 @@ private slots:
     void idempotentReapply();
     void isNewerRule_data();
     void isNewerRule();
+    void sqlRuleAgreesWithIsNewer_data();
+    void sqlRuleAgreesWithIsNewer();
     void sqlAgreesWithIsNewer();
     void shuffledOrdersConverge();
     void viewsAreSeparate();
@@ -231,7 +233,11 @@ void TestOnlineStore::idempotentReapply() {
     QCOMPARE(count(1), int64_t(1));
 }
 
-void TestOnlineStore::isNewerRule_data() {
+namespace {
+
+// Pairs of versions (e1, h1, o1) and (e2, h2, o2), and whether the first is newer: the table
+// both the C++ rule and its SQL face are checked against.
+void conflictRuleCases() {
     QTest::addColumn<qlonglong>("e1");
     QTest::addColumn<qulonglong>("h1");
     QTest::addColumn<QString>("o1");
@@ -246,9 +252,22 @@ void TestOnlineStore::isNewerRule_data() {
     QTest::newRow("prefix origin is smaller")
         << 1LL << 2ULL << "aws" << 1LL << 2ULL << "aws-eu" << false;
     QTest::newRow("clock above 2^63") << 1LL << (1ULL << 63) << "a" << 1LL << 1ULL << "a" << true;
+    QTest::newRow("negative event times") << -100LL << 1ULL << "a" << -200LL << 5ULL << "a" << true;
+    QTest::newRow("equal event: realistic clocks")
+        << 1718000000000LL << (1718000000000ULL << 16) + 2 << "b" << 1718000000000LL
+        << (1718000000000ULL << 16) + 3 << "a" << false;
+    QTest::newRow("equal event and clock: region names")
+        << 100LL << 5ULL << "aws-us-east-1" << 100LL << 5ULL << "aws-eu-west-1" << true;
 }
 
-void TestOnlineStore::isNewerRule() {
+// The current row of that table.
+struct ConflictCase {
+    Row first;
+    Row second;
+    bool newer = false;
+};
+
+ConflictCase fetchConflictCase() {
     QFETCH(qlonglong, e1);
     QFETCH(qulonglong, h1);
     QFETCH(QString, o1);
@@ -256,12 +275,65 @@ void TestOnlineStore::isNewerRule() {
     QFETCH(qulonglong, h2);
     QFETCH(QString, o2);
     QFETCH(bool, newer);
-    const std::string a = o1.toStdString(), b = o2.toStdString();
-    QCOMPARE(storage::isNewer(e1, h1, a, e2, h2, b), newer);
+    return {record(e1, h1, o1.toStdString(), ""), record(e2, h2, o2.toStdString(), ""), newer};
+}
+
+bool isNewer(const Row& a, const Row& b) {
+    return storage::isNewer(a.eventTs, a.writeHlc, a.origin, b.eventTs, b.writeHlc, b.origin);
+}
+
+}  // namespace
+
+void TestOnlineStore::isNewerRule_data() {
+    conflictRuleCases();
+}
+
+void TestOnlineStore::isNewerRule() {
+    const auto [a, b, newer] = fetchConflictCase();
+    QCOMPARE(isNewer(a, b), newer);
     // Antisymmetric: at most one of two versions is newer, exactly one unless they are equal.
-    const bool reverse = storage::isNewer(e2, h2, b, e1, h1, a);
+    const bool reverse = isNewer(b, a);
     QVERIFY(!(newer && reverse));
-    QCOMPARE(newer || reverse, !(e1 == e2 && h1 == h2 && a == b));
+    QCOMPARE(newer || reverse,
+             !(a.eventTs == b.eventTs && a.writeHlc == b.writeHlc && a.origin == b.origin));
+}
+
+void TestOnlineStore::sqlRuleAgreesWithIsNewer_data() {
+    conflictRuleCases();
+}
+
+void TestOnlineStore::sqlRuleAgreesWithIsNewer() {
+    // meridian_newer() as upserts call it, both ways round, against isNewer() on the same pair.
+    const auto [a, b, newer] = fetchConflictCase();
+    int64_t forward = -1, backward = -1;
+    MERIDIAN_EXPECT_OK(m_db->write([&](storage::Connection& conn) -> absl::Status {
+        auto& regions = m_db->dictionaries().regions;
+        auto first = regions.obtain(conn, a.origin);
+        if (!first.ok())
+            return first.status();
+        auto second = regions.obtain(conn, b.origin);
+        if (!second.ok())
+            return second.status();
+        auto& q = conn.prepare(
+            "SELECT meridian_newer(?1, ?2, ?3, ?4, ?5, ?6), "
+            "meridian_newer(?4, ?5, ?6, ?1, ?2, ?3)");
+        q.bind(1, a.eventTs)
+            .bind(2, static_cast<int64_t>(a.writeHlc))
+            .bind(3, *first)
+            .bind(4, b.eventTs)
+            .bind(5, static_cast<int64_t>(b.writeHlc))
+            .bind(6, *second);
+        if (q.step()) {
+            forward = q.int64(0);
+            backward = q.int64(1);
+        }
+        auto st = q.status();
+        q.reset();
+        return st;
+    }));
+    QCOMPARE(forward, int64_t(isNewer(a, b)));
+    QCOMPARE(backward, int64_t(isNewer(b, a)));
+    QCOMPARE(forward, int64_t(newer));
 }
 
 void TestOnlineStore::sqlAgreesWithIsNewer() {
