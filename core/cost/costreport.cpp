@@ -6,6 +6,13 @@
 
 namespace meridian::cost {
 
+Price priceBetween(const PriceTable& prices, const deployment::Deployment& deployment,
+                   const std::string& from, const std::string& to) {
+    const auto* a = deployment.region(from);
+    const auto* b = deployment.region(to);
+    return a && b ? prices.priceOf(a->info, b->info) : Price{0, "unknown region", {}, {}};
+}
+
 v1::CostResponse buildCostReport(const std::vector<storage::EgressRecord>& records,
                                  const PriceTable& prices, const deployment::Deployment& deployment,
                                  const std::string& self, int64_t sinceMs, int64_t untilMs) {
@@ -14,13 +21,10 @@ v1::CostResponse buildCostReport(const std::vector<storage::EgressRecord>& recor
     out.set_since_ms(sinceMs);
     out.set_until_ms(untilMs);
     out.set_pricing_source(prices.path());
-    const auto* from = deployment.region(self);
     std::map<std::tuple<std::string, std::string, std::string>, v1::CostLine> lines;
     std::map<int64_t, v1::CostBucket> buckets;
     for (const auto& r : records) {
-        const auto* to = deployment.region(r.toRegion);
-        const Price price =
-            from && to ? prices.priceOf(from->info, to->info) : Price{0, "unknown region", {}, {}};
+        const Price price = priceBetween(prices, deployment, self, r.toRegion);
         const double usd = static_cast<double>(r.bytes) / kBytesPerGb * price.usdPerGb;
         auto& line = lines[{r.toRegion, r.view, r.kind}];
         if (line.to_region().empty()) {

@@ -15,6 +15,11 @@ namespace meridian::cost {
 
 inline constexpr double kBytesPerGb = 1e9;
 
+// What a byte from region `from` to region `to` of `deployment` costs; nothing, with the class
+// "unknown region", when the deployment does not list either.
+Price priceBetween(const PriceTable& prices, const deployment::Deployment& deployment,
+                   const std::string& from, const std::string& to);
+
 // The cost report of the sending region `self` over [since, until).
 v1::CostResponse buildCostReport(const std::vector<storage::EgressRecord>& records,
                                  const PriceTable& prices, const deployment::Deployment& deployment,

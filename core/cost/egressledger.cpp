@@ -2,17 +2,22 @@
 
 namespace meridian::cost {
 
-void EgressLedger::add(int64_t atMs, const std::string& toRegion, const std::string& view,
-                       const std::string& kind, int64_t bytes, int64_t rawBytes, int64_t changes) {
+void EgressLedger::add(int64_t atMs, const std::string& toRegion, const EgressShare& share) {
     const int64_t minute = atMs - atMs % 60000;
     std::lock_guard lock(m_mutex);
-    auto& r = m_pending[{minute, toRegion, view, kind}];
+    auto& r = m_pending[{minute, toRegion, share.view, share.kind}];
     if (r.minuteMs == 0)
-        r = {minute, toRegion, view, kind, 0, 0, 0};
-    r.bytes += bytes;
-    r.rawBytes += rawBytes;
-    r.changes += changes;
-    m_totals[toRegion] += bytes;
+        r = {minute, toRegion, share.view, share.kind, 0, 0, 0};
+    r.bytes += share.bytes;
+    r.rawBytes += share.rawBytes;
+    r.changes += share.changes;
+    m_totals[toRegion] += share.bytes;
+}
+
+void EgressLedger::add(int64_t atMs, const std::string& toRegion,
+                       const std::vector<EgressShare>& shares) {
+    for (const auto& share : shares)
+        add(atMs, toRegion, share);
 }
 
 absl::Status EgressLedger::flush() {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "cost/egressattribution.h"
 #include "storage/database.h"
 #include "storage/egresstable.h"
 
@@ -20,8 +21,8 @@ class EgressLedger {
 public:
     explicit EgressLedger(storage::Database& db) : m_db(db) {}
 
-    void add(int64_t atMs, const std::string& toRegion, const std::string& view,
-             const std::string& kind, int64_t bytes, int64_t rawBytes, int64_t changes);
+    void add(int64_t atMs, const std::string& toRegion, const EgressShare& share);
+    void add(int64_t atMs, const std::string& toRegion, const std::vector<EgressShare>& shares);
     absl::Status flush();
     // Persisted and buffered buckets with since <= minute < until.
     absl::StatusOr<std::vector<storage::EgressRecord>> records(int64_t sinceMs, int64_t untilMs);

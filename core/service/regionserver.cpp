@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "cost/costreport.h"
 #include "replication/hybridclock.h"
 #include "serving/limits.h"
 
@@ -69,10 +70,8 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         }
         auto& r = *server->m_region;
         auto priceFn = [s = server.get()](const std::string& from, const std::string& to) {
-            const auto& d = s->m_replicator->deployment();
-            const auto* a = d.region(from);
-            const auto* b = d.region(to);
-            return a && b ? s->m_prices.priceOf(a->info, b->info).usdPerGb : 0.0;
+            return cost::priceBetween(s->m_prices, s->m_replicator->deployment(), from, to)
+                .usdPerGb;
         };
         server->m_replicator = std::make_unique<replication::Replicator>(
             r.database(), r.viewIds(), r.clock(), r.registry(), *store.deployment, config.region,

@@ -1,22 +1,13 @@
 #include "service/replicationservice.h"
 
 #include "cost/costreport.h"
+#include "cost/egressattribution.h"
 #include "replication/batchsync.h"
 #include "replication/hybridclock.h"
 #include "service/regionservices.h"
 #include "service/statusmap.h"
 
 namespace meridian::service {
-namespace {
-
-// Bytes a message takes on the wire: gRPC's 5-byte length prefix, and a 9-byte HTTP/2 frame
-// header per 16 KiB DATA frame.
-int64_t wireBytes(size_t messageBytes) {
-    const auto framed = static_cast<int64_t>(messageBytes) + 5;
-    return framed + 9 * ((framed + 16383) / 16384);
-}
-
-}  // namespace
 
 grpc::Status ReplicationServiceImpl::checkPeer(const std::string& requester) const {
     if (requester.empty() || !m_replicator.deployment().region(requester))
@@ -36,17 +27,7 @@ grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context,
         return st;
     const std::string peer = request->requester();
     auto write = [&](const v1::ChangeBatch& batch) {
-        // Everything on the wire is counted: each view's share of the payload, and the rest of
-        // the message and its framing as control traffic.
-        const int64_t total = wireBytes(batch.ByteSizeLong());
-        int64_t attributed = 0;
-        const int64_t now = replication::wallClockMs();
-        for (const auto& vb : batch.view_bytes()) {
-            m_ledger.add(now, peer, vb.feature_view(), "stream", vb.bytes(), vb.raw_bytes(),
-                         vb.changes());
-            attributed += vb.bytes();
-        }
-        m_ledger.add(now, peer, "", "control", total - attributed, total - attributed, 0);
+        m_ledger.add(replication::wallClockMs(), peer, cost::changeBatchShares(batch));
         return writer->Write(batch);
     };
     auto st = replication::streamChanges(
@@ -76,15 +57,8 @@ grpc::Status ReplicationServiceImpl::Snapshot(grpc::ServerContext* context,
         auto chunk = m_replicator.snapshotSource().chunk(*file, i);
         if (!chunk.ok())
             return toGrpc(chunk.status());
-        const int64_t bytes = wireBytes(chunk->ByteSizeLong());
-        // Attributed to the views the snapshot carries, in equal shares.
-        const int64_t share =
-            file->views.empty() ? 0 : bytes / static_cast<int64_t>(file->views.size());
-        const int64_t now = replication::wallClockMs();
-        for (const auto& v : file->views)
-            m_ledger.add(now, request->requester(), v, "snapshot", share, share, 0);
-        m_ledger.add(now, request->requester(), "", "snapshot",
-                     bytes - share * static_cast<int64_t>(file->views.size()), 0, 0);
+        m_ledger.add(replication::wallClockMs(), request->requester(),
+                     cost::snapshotChunkShares(*chunk, file->views));
         if (!writer->Write(*chunk))
             break;
     }
@@ -115,8 +89,8 @@ grpc::Status ReplicationServiceImpl::FetchPartition(
         [&](const v1::PartitionChunk& chunk) {
             if (context->IsCancelled())
                 return false;
-            m_ledger.add(replication::wallClockMs(), request->requester(), view, "batch",
-                         wireBytes(chunk.ByteSizeLong()), chunk.raw_bytes(), chunk.row_count());
+            m_ledger.add(replication::wallClockMs(), request->requester(),
+                         cost::partitionChunkShare(chunk, view));
             return writer->Write(chunk);
         });
     return toGrpc(st);
