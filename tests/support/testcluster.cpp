@@ -4,6 +4,9 @@
 #include <QTcpServer>
 #include <QtTest>
 
+#include <memory>
+#include <vector>
+
 #include "deployment/repositoryfile.h"
 #include "registry/applyplan.h"
 
@@ -28,9 +31,14 @@ TestCluster::TestCluster(std::vector<ClusterRegion> regions, std::vector<Cluster
       m_links(std::move(links)),
       m_replicationYaml(std::move(replicationYaml)),
       m_control(controlRegion.empty() ? m_regions.front().name : std::move(controlRegion)) {
+    // Every probe stays open until all are chosen: a probe closed first would let the kernel
+    // hand the same port to the next one (it did: "endpoint '127.0.0.1:35333' is used twice").
+    std::vector<std::unique_ptr<QTcpServer>> probes;
     for (const auto& r : m_regions) {
-        m_ports[r.name] = freePort();
+        auto probe = std::make_unique<QTcpServer>();
+        m_ports[r.name] = probe->listen(QHostAddress::LocalHost, 0) ? probe->serverPort() : 0;
         m_publicPorts[r.name] = m_ports[r.name];
+        probes.push_back(std::move(probe));
     }
     writeDeployment();
 }
