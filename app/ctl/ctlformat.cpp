@@ -4,11 +4,31 @@
 
 #include <cstdio>
 
+#include "console/consoleconvert.h"
+#include "console/linkfigures.h"
 #include "registry/valuetypes.h"
 #include "rows/eventtime.h"
 #include "texttable.h"
 
 namespace meridian::ctl {
+namespace {
+
+// The JSON printer writes enum constants ("LINK_STATE_STREAMING"); scripts read a link's state
+// by the name the tables show, as when the state was a string on the wire.
+void nameLinkStates(std::string& json) {
+    const std::string key = "\"state\": \"";
+    const std::string constant = key + "LINK_STATE_";
+    for (size_t pos = json.find(constant); pos != std::string::npos;
+         pos = json.find(constant, pos)) {
+        const size_t begin = pos + key.size();
+        const size_t end = json.find('"', begin);
+        v1::LinkState state = v1::LINK_STATE_UNSPECIFIED;
+        v1::LinkState_Parse(json.substr(begin, end - begin), &state);
+        json.replace(begin, end - begin, linkStateName(state));
+    }
+}
+
+}  // namespace
 
 std::string jsonOf(const google::protobuf::Message& message) {
     google::protobuf::util::JsonPrintOptions options;
@@ -20,6 +40,7 @@ std::string jsonOf(const google::protobuf::Message& message) {
         return "{}";
     while (!out.empty() && out.back() == '\n')
         out.pop_back();
+    nameLinkStates(out);
     return out;
 }
 
@@ -130,6 +151,10 @@ std::string actionName(v1::ApplyResult::Action action) {
         default:
             return "?";
     }
+}
+
+std::string linkStateName(v1::LinkState state) {
+    return console::linkStateName(console::fromWire(state));
 }
 
 }  // namespace meridian::ctl

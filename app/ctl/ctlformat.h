@@ -7,13 +7,15 @@
 #include <cstdint>
 #include <string>
 
+#include "meridian/v1/admin.pb.h"
 #include "meridian/v1/registry.pb.h"
 #include "meridian/v1/types.pb.h"
 
 namespace meridian::ctl {
 
 // Indented JSON with the proto field names (as in repository files) and every field printed,
-// so scripts find each key even when its value is zero.
+// so scripts find each key even when its value is zero. Link states are written by name
+// ("streaming"), as the tables show them.
 std::string jsonOf(const google::protobuf::Message& message);
 void printJson(const google::protobuf::Message& message);
 // `text` with every line after the first indented by `spaces`, to nest JSON documents.
@@ -33,6 +35,8 @@ std::string formatValue(const v1::Value& value);
 std::string ellipsize(const std::string& text, size_t width);
 // The start of a spec hash, enough to tell versions apart.
 std::string shortHash(const std::string& hash);
+// A link's state as the console names it too: "streaming", "partitioned", …
+std::string linkStateName(v1::LinkState state);
 // "created", "updated", "unchanged".
 std::string actionName(v1::ApplyResult::Action action);
 

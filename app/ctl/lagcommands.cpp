@@ -31,11 +31,12 @@ std::string latency(double ms) {
 
 // "streaming", "PARTITIONED": what needs attention stands out.
 std::string stateText(const v1::LinkStats& l) {
-    if (l.state() == "streaming" || l.state() == "connecting" || l.state() == "snapshot")
-        return l.state();
-    std::string upper = l.state();
-    std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-    return upper;
+    std::string name = linkStateName(l.state());
+    if (l.state() == v1::LINK_STATE_STREAMING || l.state() == v1::LINK_STATE_CONNECTING ||
+        l.state() == v1::LINK_STATE_SNAPSHOT)
+        return name;
+    std::transform(name.begin(), name.end(), name.begin(), ::toupper);
+    return name;
 }
 
 std::string emulationText(const v1::LinkStats& l) {

@@ -107,9 +107,9 @@ void printLinks(const v1::StatsResponse& s) {
         t.alignRight(c);
     for (const auto& l : s.links())
         t.addRow({l.from_region(), l.feature_view().empty() ? "*" : l.feature_view(), l.mode(),
-                  l.state() + (l.emulated() ? " (emulated)" : ""), formatFixed(l.lag_seconds(), 1),
-                  formatCount(l.changes_behind()), formatFixed(l.apply_rate(), 1),
-                  formatCount(l.conflicts())});
+                  linkStateName(l.state()) + (l.emulated() ? " (emulated)" : ""),
+                  formatFixed(l.lag_seconds(), 1), formatCount(l.changes_behind()),
+                  formatFixed(l.apply_rate(), 1), formatCount(l.conflicts())});
     std::printf("\n");
     t.print();
 }

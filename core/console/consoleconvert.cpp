@@ -190,6 +190,25 @@ ObjectKind fromWire(v1::ObjectKind kind) {
     }
 }
 
+LinkState fromWire(v1::LinkState state) {
+    switch (state) {
+        case v1::LINK_STATE_CONNECTING:
+            return LinkState::Connecting;
+        case v1::LINK_STATE_STREAMING:
+            return LinkState::Streaming;
+        case v1::LINK_STATE_SNAPSHOT:
+            return LinkState::Snapshot;
+        case v1::LINK_STATE_SNAPSHOT_NEEDED:
+            return LinkState::SnapshotNeeded;
+        case v1::LINK_STATE_PARTITIONED:
+            return LinkState::Partitioned;
+        case v1::LINK_STATE_DOWN:
+            return LinkState::Down;
+        default:
+            return LinkState::Unknown;
+    }
+}
+
 v1::SyncJob::Kind toWire(SyncJobInfo::Kind kind) {
     switch (kind) {
         case SyncJobInfo::Kind::CatchUp:
@@ -244,7 +263,7 @@ LinkStatus toLink(const v1::LinkStats& l) {
     s.latencyP99Ms = l.latency_p99_ms();
     s.conflicts = l.conflicts();
     s.residencyWithheld = l.residency_skipped();
-    s.state = l.state();
+    s.state = fromWire(l.state());
     s.emulated = l.emulated();
     s.emulation = l.emulation();
     s.bytesReceived = l.bytes_received();

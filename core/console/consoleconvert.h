@@ -16,6 +16,7 @@ namespace meridian::console {
 
 v1::ObjectKind toWire(ObjectKind kind);
 ObjectKind fromWire(v1::ObjectKind kind);
+LinkState fromWire(v1::LinkState state);
 v1::SyncJob::Kind toWire(SyncJobInfo::Kind kind);
 
 // Fills what a region says about itself; the deployment's static facts stay as they are.

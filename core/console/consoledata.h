@@ -36,6 +36,17 @@ struct RegionStatus {
     int64_t changelogLimitBytes = 0;
 };
 
+// The state of a replication link, as the region pulling over it reports it.
+enum class LinkState {
+    Unknown,
+    Connecting,      // (re)connecting to the peer
+    Streaming,       // pulling the peer's log
+    Snapshot,        // paused while a snapshot from the peer is installed
+    SnapshotNeeded,  // the peer's log no longer holds the region's place
+    Partitioned,     // cut by link emulation
+    Down,            // the stream failed; retrying
+};
+
 struct LinkStatus {
     std::string from;
     std::string to;
@@ -48,7 +59,7 @@ struct LinkStatus {
     double latencyP99Ms = 0;
     int64_t conflicts = 0;
     int64_t residencyWithheld = 0;
-    std::string state;  // "streaming", "connecting", "partitioned", "down", "snapshot"
+    LinkState state = LinkState::Unknown;  // named by linkStateName() (linkfigures.h)
     bool emulated = false;
     std::string emulation;  // "delay 35 ms ±3 ms"
     int64_t bytesReceived = 0;

@@ -27,7 +27,7 @@ DeploymentSnapshot layoutOf(const deployment::Deployment& deployment) {
             LinkStatus l;
             l.from = from;
             l.to = to;
-            l.state = "connecting";
+            l.state = LinkState::Connecting;
             l.emulated = true;
             l.emulation = "delay " + std::to_string(link.delayMs) + " ms";
             out.links.push_back(std::move(l));

@@ -163,7 +163,7 @@ uint64_t PeerLink::senderHead() const {
     return m_senderHead;
 }
 
-void PeerLink::setState(const std::string& state, const std::string& error) {
+void PeerLink::setState(v1::LinkState state, const std::string& error) {
     std::lock_guard lock(m_mutex);
     m_state = state;
     if (!error.empty())
@@ -191,13 +191,13 @@ void PeerLink::run() {
             if (m_stopping)
                 return;
             if (m_paused || m_emulation.partitioned) {
-                m_state = m_paused ? "snapshot" : "partitioned";
+                m_state = m_paused ? v1::LINK_STATE_SNAPSHOT : v1::LINK_STATE_PARTITIONED;
                 m_wake.wait_for(lock, std::chrono::milliseconds(200));
                 continue;
             }
             emulation = m_emulation;
-            if (m_state != "streaming")
-                m_state = "connecting";
+            if (m_state != v1::LINK_STATE_STREAMING)
+                m_state = v1::LINK_STATE_CONNECTING;
         }
         grpc::ClientContext context;
         uint64_t generation;
@@ -241,8 +241,7 @@ void PeerLink::run() {
                 m_bytesReceived += static_cast<int64_t>(batch.ByteSizeLong()) + 5;
                 if (m_emulationGeneration != generation)
                     emulation = m_emulation;
-                if (m_state != "streaming")
-                    m_state = "streaming";
+                m_state = v1::LINK_STATE_STREAMING;
             }
             if (schedule.lost(emulation)) {
                 // A lost batch: the stream breaks and is resumed from the cursor after a timeout.
@@ -281,7 +280,7 @@ void PeerLink::run() {
         if (dropped)
             continue;
         if (status.error_code() == grpc::StatusCode::OUT_OF_RANGE) {
-            setState("snapshot needed", status.error_message());
+            setState(v1::LINK_STATE_SNAPSHOT_NEEDED, status.error_message());
             if (m_snapshotNeeded)
                 m_snapshotNeeded(m_peer, status.error_message());
             sleepUntil(wallClockMs() + kMaxBackoffMs);
@@ -289,7 +288,8 @@ void PeerLink::run() {
         }
         if (status.error_code() == grpc::StatusCode::CANCELLED)
             continue;  // partition or pause
-        setState("down", status.error_message().empty() ? "stream ended" : status.error_message());
+        setState(v1::LINK_STATE_DOWN,
+                 status.error_message().empty() ? "stream ended" : status.error_message());
         sleepUntil(wallClockMs() + backoffMs);
         backoffMs = std::min(backoffMs * 2, kMaxBackoffMs);
     }
@@ -393,7 +393,7 @@ std::vector<v1::LinkStats> PeerLink::stats(int64_t nowMs) const {
     link.set_from_region(m_peer);
     link.set_to_region(m_self);
     link.set_state(m_state);
-    const bool connected = m_state == "streaming";
+    const bool connected = m_state == v1::LINK_STATE_STREAMING;
     double lag = 0;
     if (m_nextPendingCommitMs > 0) {
         lag = static_cast<double>(nowMs - m_nextPendingCommitMs) / 1000.0;

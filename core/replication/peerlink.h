@@ -81,7 +81,7 @@ private:
     // False when the batch could not be applied (the stream is then cancelled).
     bool applyBatch(const v1::ChangeBatch& batch, const DecodedBatch& decoded);
     void reportFailure(const v1::ChangeBatch& batch, const absl::Status& status);
-    void setState(const std::string& state, const std::string& error = {});
+    void setState(v1::LinkState state, const std::string& error = {});
 
     ChangeApplier& m_applier;
     std::string m_self;
@@ -102,7 +102,7 @@ private:
     std::thread m_thread;
 
     // Figures, guarded by m_mutex.
-    std::string m_state = "connecting";
+    v1::LinkState m_state = v1::LINK_STATE_CONNECTING;
     std::string m_lastError;
     uint64_t m_cursor = 0;
     uint64_t m_senderHead = 0;

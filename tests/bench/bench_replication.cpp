@@ -51,7 +51,7 @@ bool waitCaughtUp(TestClient& replica, const std::string& from, int timeoutS) {
         auto s = stats(replica);
         if (s) {
             auto l = linkOf(*s, from);
-            if (l && l->state() == "streaming" && l->changes_behind() == 0 &&
+            if (l && l->state() == v1::LINK_STATE_STREAMING && l->changes_behind() == 0 &&
                 l->last_applied_seq() > 0)
                 return true;
         }

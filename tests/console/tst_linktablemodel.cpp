@@ -24,7 +24,7 @@ console::LinkStatus link(const std::string& from, const std::string& to, double 
     l.applyRate = 40;
     l.latencyP50Ms = 12;
     l.latencyP99Ms = 30;
-    l.state = "streaming";
+    l.state = console::LinkState::Streaming;
     return l;
 }
 

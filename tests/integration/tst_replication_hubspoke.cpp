@@ -91,8 +91,9 @@ void ReplicationHubSpokeTest::lagIsZeroWhenCaughtUp() {
             if (!s)
                 return false;
             auto link = linkOf(*s, "us1");
-            return link && link->state() == "streaming" && link->changes_behind() == 0 &&
-                   link->lag_seconds() == 0.0 && link->last_applied_seq() > 0;
+            return link && link->state() == v1::LINK_STATE_STREAMING &&
+                   link->changes_behind() == 0 && link->lag_seconds() == 0.0 &&
+                   link->last_applied_seq() > 0;
         }(),
         15000);
     auto s = *stats(m_cluster->client("eu1"));

@@ -68,7 +68,7 @@ void ReplicationPartitionTest::partitionHealConverge() {
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
             auto link = linkOf(stats(cluster.client("us1")).value_or(v1::StatsResponse{}), "eu1");
-            return link && link->state() == "partitioned" && link->emulated() &&
+            return link && link->state() == v1::LINK_STATE_PARTITIONED && link->emulated() &&
                    link->lag_seconds() > 0.5;
         }(),
         15000);
@@ -88,7 +88,7 @@ void ReplicationPartitionTest::partitionHealConverge() {
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
             auto link = linkOf(stats(cluster.client("us1")).value_or(v1::StatsResponse{}), "eu1");
-            return link && link->state() == "streaming" && link->changes_behind() == 0;
+            return link && link->state() == v1::LINK_STATE_STREAMING && link->changes_behind() == 0;
         }(),
         15000);
 }

@@ -172,7 +172,7 @@ FakeRegionService* FakeRegionService::demo(QObject* parent) {
             l.applyRate = 40;
             l.latencyP50Ms = lags[i][j] * 1000;
             l.latencyP99Ms = lags[i][j] * 1400;
-            l.state = "streaming";
+            l.state = LinkState::Streaming;
             l.emulated = true;
             l.emulation = "delay " + std::to_string(static_cast<int>(lags[i][j] * 1000)) + " ms";
             l.bytesReceived = 5'000'000;

@@ -51,7 +51,7 @@ double DeploymentMonitor::displayLagMs(const console::LinkStatus& link) {
 }
 
 bool DeploymentMonitor::isBroken(const console::LinkStatus& link) {
-    return link.state == "down" || link.state == "partitioned";
+    return link.state == console::LinkState::Down || link.state == console::LinkState::Partitioned;
 }
 
 QStringList DeploymentMonitor::linkKeys() const {

@@ -118,7 +118,7 @@ void OverviewPage::refresh(const DeploymentSnapshot& snapshot) {
         if (!l.view.empty())
             continue;
         ++links;
-        if (l.state == "streaming")
+        if (l.state == console::LinkState::Streaming)
             ++streaming;
         worst = std::max(worst, DeploymentMonitor::displayLagMs(l));
         conflicts += l.conflicts;

@@ -15,6 +15,7 @@
 #include "common/displayformat.h"
 #include "common/qtstrings.h"
 #include "common/theme.h"
+#include "console/linkfigures.h"
 #include "overview/worldoutline.h"
 
 namespace meridian::ui {
@@ -131,7 +132,7 @@ void WorldMapWidget::rebuildArcs() {
         d.broken = DeploymentMonitor::isBroken(l) || !up.value(from) || !up.value(to);
         QString text = tr("%1 → %2: lag %3, %4 behind, %5 applied, %6")
                            .arg(from, to, format::lagMs(d.lagMs), format::count(l.changesBehind),
-                                format::rate(l.applyRate), qs(l.state));
+                                format::rate(l.applyRate), qs(console::linkStateName(l.state)));
         if (l.emulated) {
             arc.emulated = true;
             text += tr(" (emulated: %1)").arg(qs(l.emulation));

@@ -10,16 +10,18 @@
 #include "common/displayformat.h"
 #include "common/qtstrings.h"
 #include "common/theme.h"
+#include "console/linkfigures.h"
 
 namespace meridian::ui {
 namespace {
 
-QColor stateColor(const std::string& state) {
-    if (state == "streaming")
+QColor stateColor(console::LinkState state) {
+    using S = console::LinkState;
+    if (state == S::Streaming)
         return Theme::good();
-    if (state == "connecting" || state == "snapshot")
+    if (state == S::Connecting || state == S::Snapshot)
         return Theme::warning();
-    if (state.empty())
+    if (state == S::Unknown)
         return Theme::muted();
     return Theme::bad();
 }
@@ -86,7 +88,8 @@ QVariant LinkTableModel::display(const console::LinkStatus& l, int column) const
         case Withheld:
             return format::count(l.residencyWithheld);
         case State:
-            return l.state.empty() ? tr("unknown") : qs(l.state);
+            return l.state == console::LinkState::Unknown ? tr("unknown")
+                                                          : qs(console::linkStateName(l.state));
         case Network: {
             if (!l.emulated)
                 return tr("real network");

@@ -21,6 +21,7 @@
 #include "common/datatable.h"
 #include "common/displayformat.h"
 #include "common/theme.h"
+#include "console/linkfigures.h"
 #include "replication/jobprogressdelegate.h"
 #include "replication/jobtablemodel.h"
 #include "replication/lagchart.h"
@@ -215,7 +216,7 @@ void ReplicationPage::refresh(const DeploymentSnapshot& snapshot) {
         if (!l.view.empty())
             continue;
         ++links;
-        streaming += l.state == "streaming";
+        streaming += l.state == console::LinkState::Streaming;
         worst = std::max(worst, DeploymentMonitor::displayLagMs(l));
         behind += l.changesBehind;
         conflicts += l.conflicts;
@@ -257,7 +258,8 @@ void ReplicationPage::sizeLinkColumns() {
     fit(C::LatencyP99, QStringLiteral("999 ms"));
     fit(C::Conflicts, QStringLiteral("99,999"));
     fit(C::Withheld, QStringLiteral("99,999"));
-    fit(C::State, QStringLiteral("partitioned"), 22);
+    fit(C::State, QString::fromStdString(console::linkStateName(console::LinkState::Partitioned)),
+        22);
     fit(C::Network, QStringLiteral("emulated · 110 ms ±8 ms"), 22);
 }
 
