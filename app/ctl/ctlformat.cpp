@@ -157,4 +157,8 @@ std::string linkStateName(v1::LinkState state) {
     return console::linkStateName(console::fromWire(state));
 }
 
+double lagSeconds(const v1::LinkStats& link) {
+    return console::lagSeconds(console::toLink(link));
+}
+
 }  // namespace meridian::ctl

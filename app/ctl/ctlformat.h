@@ -37,6 +37,9 @@ std::string ellipsize(const std::string& text, size_t width);
 std::string shortHash(const std::string& hash);
 // A link's state as the console names it too: "streaming", "partitioned", …
 std::string linkStateName(v1::LinkState state);
+// A link's lag in seconds, the figure the console shows too: the age of the oldest change not
+// yet applied, 0 when caught up.
+double lagSeconds(const v1::LinkStats& link);
 // "created", "updated", "unchanged".
 std::string actionName(v1::ApplyResult::Action action);
 

@@ -46,10 +46,11 @@ std::string emulationText(const v1::LinkStats& l) {
 }
 
 void addLinkRow(TextTable& t, const v1::LinkStats& l, bool viewRow) {
+    const double lag = lagSeconds(l);
     t.addRow({viewRow ? "  " + l.feature_view() : linkName(l.from_region(), l.to_region()),
-              l.mode(), formatFixed(l.lag_seconds(), l.lag_seconds() < 10 ? 2 : 1),
-              formatCount(l.changes_behind()), formatFixed(l.apply_rate(), 1),
-              latency(l.latency_p50_ms()), latency(l.latency_p99_ms()), formatCount(l.conflicts()),
+              l.mode(), formatFixed(lag, lag < 10 ? 2 : 1), formatCount(l.changes_behind()),
+              formatFixed(l.apply_rate(), 1), latency(l.latency_p50_ms()),
+              latency(l.latency_p99_ms()), formatCount(l.conflicts()),
               viewRow ? "" : formatCount(l.residency_skipped()), viewRow ? "" : stateText(l),
               viewRow ? "" : emulationText(l)});
 }

@@ -108,7 +108,7 @@ void printLinks(const v1::StatsResponse& s) {
     for (const auto& l : s.links())
         t.addRow({l.from_region(), l.feature_view().empty() ? "*" : l.feature_view(), l.mode(),
                   linkStateName(l.state()) + (l.emulated() ? " (emulated)" : ""),
-                  formatFixed(l.lag_seconds(), 1), formatCount(l.changes_behind()),
+                  formatFixed(lagSeconds(l), 1), formatCount(l.changes_behind()),
                   formatFixed(l.apply_rate(), 1), formatCount(l.conflicts())});
     std::printf("\n");
     t.print();

@@ -1,5 +1,7 @@
 #include "console/linkfigures.h"
 
+#include <algorithm>
+
 namespace meridian::console {
 
 std::string linkStateName(LinkState state) {
@@ -20,6 +22,18 @@ std::string linkStateName(LinkState state) {
             break;
     }
     return "unknown";
+}
+
+double lagSeconds(const LinkStatus& link) {
+    return std::max(0.0, link.lagSeconds);
+}
+
+double lagMs(const LinkStatus& link) {
+    return 1000.0 * lagSeconds(link);
+}
+
+double lagMs(const LinkStatus::Sample& sample) {
+    return 1000.0 * std::max(0.0, sample.lagSeconds);
 }
 
 }  // namespace meridian::console

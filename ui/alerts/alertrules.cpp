@@ -10,6 +10,7 @@
 #include "bridge/deploymentmonitor.h"
 #include "common/displayformat.h"
 #include "common/qtstrings.h"
+#include "console/linkfigures.h"
 #include "costs/costformat.h"
 
 namespace meridian::ui {
@@ -133,7 +134,7 @@ void AlertRules::evaluateLag(const console::DeploymentSnapshot& snapshot, qint64
         const QString key = DeploymentMonitor::linkKey(from, to);
         const QString id = lagId(from, to);
         seen.insert(key);
-        const double lagMs = DeploymentMonitor::displayLagMs(l);
+        const double lagMs = console::lagMs(l);
         if (lagMs <= thresholdMs) {
             m_lagSince.remove(key);
             clear(id, now);

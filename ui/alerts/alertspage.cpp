@@ -23,6 +23,7 @@
 #include "common/qtstrings.h"
 #include "common/theme.h"
 #include "console/costanalysis.h"
+#include "console/linkfigures.h"
 
 namespace meridian::ui {
 namespace {
@@ -222,7 +223,7 @@ void AlertsPage::onSnapshot(const DeploymentSnapshot& snapshot) {
     double worst = 0;
     for (const auto& l : snapshot.links) {
         if (l.view.empty())
-            worst = std::max(worst, DeploymentMonitor::displayLagMs(l));
+            worst = std::max(worst, console::lagMs(l));
     }
     m_editor->setCurrentLag(worst);
     m_rules->evaluate(snapshot);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "console/linkfigures.h"
+
 namespace meridian::ui {
 
 DeploymentMonitor::DeploymentMonitor(RegionService* service, QObject* parent)
@@ -44,10 +46,6 @@ QString DeploymentMonitor::linkKey(const console::LinkStatus& link) {
 
 QString DeploymentMonitor::linkKey(const QString& from, const QString& to) {
     return from + QStringLiteral("→") + to;
-}
-
-double DeploymentMonitor::displayLagMs(const console::LinkStatus& link) {
-    return std::max(link.lagSeconds * 1000.0, link.latencyP50Ms);
 }
 
 bool DeploymentMonitor::isBroken(const console::LinkStatus& link) {
@@ -125,18 +123,14 @@ void DeploymentMonitor::ingest(const DeploymentSnapshot& snapshot) {
         QList<QPointF> earlier;
         for (const auto& h : l.history) {
             const double at = static_cast<double>(h.atMs);
-            if (samples.isEmpty() || at < samples.first().x()) {
-                console::LinkStatus past;
-                past.lagSeconds = h.lagSeconds;
-                past.latencyP50Ms = h.latencyP50Ms;
-                earlier.append(QPointF(at, displayLagMs(past)));
-            }
+            if (samples.isEmpty() || at < samples.first().x())
+                earlier.append(QPointF(at, console::lagMs(h)));
         }
         if (!earlier.isEmpty())
             samples = earlier + samples;
         if (!samples.isEmpty() && samples.last().x() >= now)
             continue;
-        samples.append(QPointF(now, displayLagMs(l)));
+        samples.append(QPointF(now, console::lagMs(l)));
     }
     // Bounded: an hour of samples at most, whatever the poll rate.
     for (auto it = m_lag.begin(); it != m_lag.end(); ++it) {

@@ -45,9 +45,6 @@ public:
     // "from→to", the key of a whole link (not of a view on it).
     static QString linkKey(const console::LinkStatus& link);
     static QString linkKey(const QString& from, const QString& to);
-    // What the console calls a link's lag: the age of the oldest unapplied change, or the
-    // end-to-end latency of a streaming link that was caught up when polled.
-    static double displayLagMs(const console::LinkStatus& link);
     // True when the link is not streaming (down, partitioned) as far as lag colour goes.
     static bool isBroken(const console::LinkStatus& link);
     // Keys of every link seen so far, sorted; and its stable colour index for tables and charts.

@@ -12,6 +12,7 @@
 #include "common/displayformat.h"
 #include "common/qtstrings.h"
 #include "common/theme.h"
+#include "console/linkfigures.h"
 #include "overview/regioncard.h"
 #include "overview/worldmapwidget.h"
 
@@ -120,7 +121,7 @@ void OverviewPage::refresh(const DeploymentSnapshot& snapshot) {
         ++links;
         if (l.state == console::LinkState::Streaming)
             ++streaming;
-        worst = std::max(worst, DeploymentMonitor::displayLagMs(l));
+        worst = std::max(worst, console::lagMs(l));
         conflicts += l.conflicts;
     }
     const QString sep = QStringLiteral(" &nbsp;·&nbsp; ");

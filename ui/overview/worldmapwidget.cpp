@@ -128,7 +128,7 @@ void WorldMapWidget::rebuildArcs() {
         Arc& arc = m_arcs[*it];
         Direction& d = from == arc.a ? arc.ab : arc.ba;
         d.present = true;
-        d.lagMs = DeploymentMonitor::displayLagMs(l);
+        d.lagMs = console::lagMs(l);
         d.broken = DeploymentMonitor::isBroken(l) || !up.value(from) || !up.value(to);
         QString text = tr("%1 → %2: lag %3, %4 behind, %5 applied, %6")
                            .arg(from, to, format::lagMs(d.lagMs), format::count(l.changesBehind),

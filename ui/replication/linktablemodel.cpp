@@ -74,7 +74,7 @@ QVariant LinkTableModel::display(const console::LinkStatus& l, int column) const
         case Mode:
             return modeText(l.mode);
         case Lag:
-            return format::lagMs(DeploymentMonitor::displayLagMs(l));
+            return format::lagMs(console::lagMs(l));
         case Behind:
             return format::count(l.changesBehind);
         case ApplyRate:
@@ -105,7 +105,7 @@ QVariant LinkTableModel::display(const console::LinkStatus& l, int column) const
 QVariant LinkTableModel::sortValue(const console::LinkStatus& l, int column) const {
     switch (column) {
         case Lag:
-            return DeploymentMonitor::displayLagMs(l);
+            return console::lagMs(l);
         case Behind:
             return static_cast<qlonglong>(l.changesBehind);
         case ApplyRate:
@@ -152,8 +152,7 @@ QVariant LinkTableModel::data(const QModelIndex& index, int role) const {
             return {};
         case Qt::ForegroundRole:
             if (column == Lag)
-                return Theme::lag(DeploymentMonitor::displayLagMs(l),
-                                  DeploymentMonitor::isBroken(l));
+                return Theme::lag(console::lagMs(l), DeploymentMonitor::isBroken(l));
             if (column == State)
                 return stateColor(l.state);
             if (column == Conflicts && l.conflicts > 0)
@@ -181,9 +180,9 @@ QVariant LinkTableModel::data(const QModelIndex& index, int role) const {
             if (column == Mode)
                 return modeText(l.mode);
             if (column == Lag)
-                return tr("Age of the oldest change not yet applied (%1), or the end-to-end "
-                          "latency (p50 %2) when caught up")
-                    .arg(format::lagMs(l.lagSeconds * 1000), format::lagMs(l.latencyP50Ms));
+                return tr("Age of the oldest change not yet applied, 0 when caught up. How long "
+                          "applied changes took to arrive is the latency: p50 %1, p99 %2")
+                    .arg(format::lagMs(l.latencyP50Ms), format::lagMs(l.latencyP99Ms));
             return {};
         default:
             return {};

@@ -217,7 +217,7 @@ void ReplicationPage::refresh(const DeploymentSnapshot& snapshot) {
             continue;
         ++links;
         streaming += l.state == console::LinkState::Streaming;
-        worst = std::max(worst, DeploymentMonitor::displayLagMs(l));
+        worst = std::max(worst, console::lagMs(l));
         behind += l.changesBehind;
         conflicts += l.conflicts;
     }
