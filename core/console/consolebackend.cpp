@@ -217,7 +217,8 @@ const deployment::Deployment& ConsoleBackend::deployment() const {
     return m_impl->deployment;
 }
 
-void ConsoleBackend::poll(bool withLagHistory, Callback<DeploymentSnapshot> done) {
+void ConsoleBackend::poll(bool withLagHistory, Callback<DeploymentSnapshot> done,
+                          int64_t lagHistoryAfterMs) {
     struct Poll {
         std::mutex mutex;
         DeploymentSnapshot snapshot;
@@ -289,6 +290,7 @@ void ConsoleBackend::poll(bool withLagHistory, Callback<DeploymentSnapshot> done
             });
         v1::StatsRequest statsRequest;
         statsRequest.set_with_lag_history(withLagHistory);
+        statsRequest.set_lag_history_after(lagHistoryAfterMs);
         impl.unary<v1::StatsRequest, v1::StatsResponse>(
             region, statsRequest, impl.pollDeadlineMs,
             [&region](auto* ctx, auto* req, auto* resp, auto cb) {

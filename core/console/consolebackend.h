@@ -51,8 +51,10 @@ public:
 
     // Health and Stats of every region; a region that does not answer within the deadline is
     // in the snapshot as down. The callback runs once, with every region. `withLagHistory`
-    // also brings each link's lag samples of the last hour (for a chart opened mid-session).
-    void poll(bool withLagHistory, Callback<DeploymentSnapshot> done);
+    // also brings each link's lag samples as its region recorded them: those taken after
+    // `lagHistoryAfterMs` (0: the whole record, the last hour).
+    void poll(bool withLagHistory, Callback<DeploymentSnapshot> done,
+              int64_t lagHistoryAfterMs = 0);
 
     // The registry as `region` holds it (the control region when empty).
     void listRegistry(const std::string& region, Callback<std::vector<RegistryEntry>> done);

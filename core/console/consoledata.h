@@ -63,8 +63,9 @@ struct LinkStatus {
     bool emulated = false;
     std::string emulation;  // "delay 35 ms ±3 ms"
     int64_t bytesReceived = 0;
-    // The last hour as the receiving region sampled it, oldest first; only in a snapshot
-    // polled with history, and only on rows of the link as a whole.
+    // The lag as the receiving region sampled it (every few seconds, the last hour), oldest
+    // first; only in a snapshot polled with history, only the samples asked for, and only on
+    // rows of the link as a whole.
     struct Sample {
         int64_t atMs = 0;
         double lagSeconds = 0;

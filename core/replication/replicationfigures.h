@@ -10,9 +10,10 @@ class ReplicationFigures {
 public:
     virtual ~ReplicationFigures() = default;
 
-    // Adds a row per incoming link and per view on it (mode, lag, conflicts, bytes); with
-    // `withLagHistory`, each link row carries its lag samples of the last hour.
-    virtual void fillStats(v1::StatsResponse& out, bool withLagHistory) = 0;
+    // Adds a row per incoming link and per view on it (mode, lag, conflicts, bytes); when
+    // `request` asks for the lag history, each link row carries the lag samples the region took
+    // after `request.lag_history_after()`, oldest first.
+    virtual void fillStats(v1::StatsResponse& out, const v1::StatsRequest& request) = 0;
 };
 
 }  // namespace meridian::replication

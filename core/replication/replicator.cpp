@@ -165,12 +165,13 @@ void Replicator::sampleLag(int64_t nowMs) {
     for (auto& [peer, sample] : samples) {
         auto& history = m_lagHistory[peer];
         history.push_back(std::move(sample));
-        while (!history.empty() && history.front().at() < nowMs - kLagHistoryMs)
+        while (!history.empty() && (history.front().at() < nowMs - kLagHistoryMs ||
+                                    history.size() > kLagHistorySamples))
             history.pop_front();
     }
 }
 
-void Replicator::fillStats(v1::StatsResponse& out, bool withLagHistory) {
+void Replicator::fillStats(v1::StatsResponse& out, const v1::StatsRequest& request) {
     const int64_t now = wallClockMs();
     std::map<std::string, std::map<std::string, int64_t>> conflicts;
     if (auto reader = m_db.read(); reader.ok()) {
@@ -187,10 +188,15 @@ void Replicator::fillStats(v1::StatsResponse& out, bool withLagHistory) {
             if (s.feature_view().empty()) {
                 s.set_mode(modes);
                 s.set_conflicts(total);
-                if (withLagHistory) {
+                if (request.with_lag_history()) {
                     std::lock_guard lock(m_lagHistoryMutex);
-                    for (const auto& sample : m_lagHistory[peer])
-                        *s.add_lag_history() = sample;
+                    const auto& history = m_lagHistory[peer];
+                    auto newer = std::partition_point(
+                        history.begin(), history.end(), [&](const v1::LagSample& sample) {
+                            return sample.at() <= request.lag_history_after();
+                        });
+                    for (; newer != history.end(); ++newer)
+                        *s.add_lag_history() = *newer;
                 }
             } else {
                 const auto slash = s.feature_view().find('/');

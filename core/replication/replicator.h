@@ -52,9 +52,12 @@ public:
     // Changes the emulation of the link from `request.peer()` into this region.
     absl::StatusOr<LinkEmulation> setEmulation(const v1::LinkEmulationRequest& request);
 
-    // With `withLagHistory`, each link row carries its lag samples of the last hour.
-    void fillStats(v1::StatsResponse& out, bool withLagHistory) override;
+    // Link rows, and when the request asks for it each link's lag samples: the record the
+    // console charts, kept here and fetched a little at a time (those after a time).
+    void fillStats(v1::StatsResponse& out, const v1::StatsRequest& request) override;
     static constexpr int64_t kLagHistoryMs = 3'600'000;
+    // One sample a maintenance pass (5 s) for an hour; fewer hours if passes come faster.
+    static constexpr size_t kLagHistorySamples = 720;
     // Periodic upkeep after a retention pass over the log: alerts for peers the log is leaving
     // behind, clock-offset checks, lag samples, scheduled batch syncs.
     void maintain(int64_t nowMs, const storage::LogExtent& log);
@@ -85,7 +88,8 @@ private:
     SnapshotSource m_snapshotSource;
     SnapshotInstaller m_snapshotInstaller;
     std::map<std::string, std::unique_ptr<PeerLink>> m_links;
-    // Per peer: the link's lag sampled at each maintenance pass, the last hour of it.
+    // Per peer: the link's lag sampled at each maintenance pass, the last hour of it (at most
+    // kLagHistorySamples), oldest first.
     std::mutex m_lagHistoryMutex;
     std::map<std::string, std::deque<v1::LagSample>> m_lagHistory;
     std::unique_ptr<SyncJobs> m_jobs;

@@ -75,7 +75,7 @@ absl::Status AdminServiceImpl::refreshRowCounts() {
     return absl::OkStatus();
 }
 
-absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out, bool withLagHistory) {
+absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out, const v1::StatsRequest& request) {
     out.set_region(m_region.name());
     out.set_at(replication::wallClockMs());
     out.set_hlc_now(m_region.clock().current());
@@ -129,13 +129,13 @@ absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out, bool withLagHis
     if (!st.ok())
         return st;
     if (m_replicationFigures)
-        m_replicationFigures->fillStats(out, withLagHistory);
+        m_replicationFigures->fillStats(out, request);
     return absl::OkStatus();
 }
 
 grpc::Status AdminServiceImpl::Stats(grpc::ServerContext*, const v1::StatsRequest* request,
                                      v1::StatsResponse* response) {
-    return toGrpc(fillStats(*response, request->with_lag_history()));
+    return toGrpc(fillStats(*response, *request));
 }
 
 grpc::Status AdminServiceImpl::WatchStats(grpc::ServerContext* context,

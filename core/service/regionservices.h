@@ -99,7 +99,7 @@ public:
     grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext*, const v1::EchoRequest*,
                                    v1::EchoResponse*) override;
 
-    absl::Status fillStats(v1::StatsResponse& out, bool withLagHistory = false);
+    absl::Status fillStats(v1::StatsResponse& out, const v1::StatsRequest& request = {});
 
 private:
     absl::Status refreshRowCounts();

@@ -123,6 +123,8 @@ void OverviewPageTest::monitorDropsLateAnswersAndKeepsBoundedHistory() {
     const qint64 start = QDateTime::currentMSecsSinceEpoch() - 2 * DeploymentMonitor::kHistoryMs;
     for (int i = 0; i < 7200; i += 1) {
         snapshot.atMs = start + i * 1000LL;
+        for (auto& l : snapshot.links)  // the regions' sample of that second
+            l.history = {{snapshot.atMs, l.lagSeconds, l.latencyP50Ms}};
         monitor.ingest(snapshot);
     }
     const QString key = DeploymentMonitor::linkKey("aws-us-east-1", "aws-eu-west-1");

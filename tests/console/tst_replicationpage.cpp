@@ -227,8 +227,8 @@ void ReplicationPageTest::lagChartDecimatesLongSeriesKeepingPeaks() {
     QCOMPARE(LagChart::decimate(points.mid(0, 3), start, 10'000).size(), 3);
 }
 
-// The regions' record of the last hour (asked for on the first poll only) lies before the
-// samples of this session, so the chart does not start empty.
+// The regions' record of the last hour comes with the first poll, so the chart does not start
+// empty; later polls bring the samples the regions took since.
 void ReplicationPageTest::chartStartsWithTheRegionsLastHour() {
     auto* service = FakeRegionService::demo();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -246,7 +246,7 @@ void ReplicationPageTest::chartStartsWithTheRegionsLastHour() {
     QCOMPARE(points.first().y(), 250.0);  // lag 0.25 s shown in ms
     for (int i = 1; i < points.size(); ++i)
         QVERIFY(points[i].x() > points[i - 1].x());
-    // Later polls do not ask again: the hour is not added twice.
+    // Later polls ask only for what is new: the hour is not added twice.
     const int before = static_cast<int>(points.size());
     QTRY_VERIFY(monitor.lagHistory(key).size() >= before + 3);
     QVERIFY(monitor.lagHistory(key).size() < 2 * 360);

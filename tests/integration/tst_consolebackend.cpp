@@ -73,6 +73,7 @@ private slots:
     void initTestCase();
     void pollSeesEveryRegion();
     void pollWithHistoryBringsTheLastHourOfLag();
+    void pollBringsOnlyTheSamplesTakenSinceTheGivenTime();
     void registryHistoryDiffAndLineage();
     void syncJobsAreTriggeredWatchedAndListed();
     void costAndAlertsAnswer();
@@ -151,6 +152,34 @@ void ConsoleBackendTest::pollWithHistoryBringsTheLastHourOfLag() {
     }
     for (const auto& l : pollOnce(false).links)
         QVERIFY(l.history.empty());
+}
+
+// The console fetches each region's record a little at a time: a poll asking for the samples
+// after a time gets those and no older ones.
+void ConsoleBackendTest::pollBringsOnlyTheSamplesTakenSinceTheGivenTime() {
+    auto samplesAfter = [&](int64_t after) {
+        Answer<DeploymentSnapshot> answer;
+        m_backend->poll(true, answer.callback(), after);
+        std::vector<LinkStatus::Sample> samples;
+        if (!QTest::qWaitFor([&] { return answer.ready(); }, 10000))
+            return samples;
+        auto snapshot = answer.take();
+        for (const auto& l : snapshot.ok() ? snapshot->links : std::vector<LinkStatus>{}) {
+            if (l.from == "us1" && l.to == "eu1" && l.view.empty())
+                samples = l.history;
+        }
+        return samples;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(samplesAfter(0).size() >= 2, 20000);
+    const auto all = samplesAfter(0);
+    QVERIFY(all.size() >= 2);
+    QVERIFY(all.size() <= 720);  // what a region keeps of a link (admin.proto, StatsRequest)
+    const int64_t after = all[all.size() - 2].atMs;
+    const auto newer = samplesAfter(after);
+    QVERIFY(!newer.empty());  // the newest of `all` at least
+    QCOMPARE(newer.front().atMs, all.back().atMs);
+    for (const auto& s : newer)
+        QVERIFY(s.atMs > after);
 }
 
 void ConsoleBackendTest::registryHistoryDiffAndLineage() {

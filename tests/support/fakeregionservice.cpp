@@ -25,14 +25,22 @@ quint64 FakeRegionService::answer(const QString& what, Emit emitAnswer) {
     return token;
 }
 
-quint64 FakeRegionService::poll(bool withLagHistory) {
-    return answer("poll", [this, withLagHistory](quint64 t) {
-        auto s = snapshot;
-        if (!withLagHistory) {
-            for (auto& l : s.links)
-                l.history.clear();
+quint64 FakeRegionService::poll(qint64 lagHistoryAfterMs) {
+    return answer("poll", [this, lagHistoryAfterMs](quint64 t) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        // As a region does at each maintenance pass, every link's lag goes into its record of
+        // the last hour.
+        for (auto& l : snapshot.links) {
+            if (!l.view.empty())
+                continue;
+            std::erase_if(l.history, [&](const auto& h) { return h.atMs < now - 3'600'000; });
+            if (l.history.empty() || l.history.back().atMs < now)
+                l.history.push_back({now, l.lagSeconds, l.latencyP50Ms});
         }
-        s.atMs = QDateTime::currentMSecsSinceEpoch();
+        auto s = snapshot;
+        for (auto& l : s.links)
+            std::erase_if(l.history, [&](const auto& h) { return h.atMs <= lagHistoryAfterMs; });
+        s.atMs = now;
         emit polled(t, s);
     });
 }

@@ -30,7 +30,8 @@ public:
     int requests = 0;
 
     console::DeploymentSnapshot layout() const override { return snapshot; }
-    quint64 poll(bool withLagHistory = false) override;
+    // Records each link's lag, as a region would, then answers with the samples asked for.
+    quint64 poll(qint64 lagHistoryAfterMs = 0) override;
     quint64 listRegistry(const QString& region) override;
     quint64 history(console::ObjectKind kind, const QString& project, const QString& name) override;
     quint64 diff(console::ObjectKind kind, const QString& project, const QString& name,

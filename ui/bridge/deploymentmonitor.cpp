@@ -67,8 +67,7 @@ QList<QPointF> DeploymentMonitor::lagHistory(const QString& key) const {
 void DeploymentMonitor::tick() {
     if (m_pending != 0 && m_pendingSince.elapsed() < kPollStaleMs)
         return;  // the previous poll is still out: never pile polls up behind a slow region
-    m_pendingWithHistory = m_wantHistory;
-    m_pending = m_service->poll(m_pendingWithHistory);
+    m_pending = m_service->poll(lagHistoryAfterMs());
     m_pendingSince.start();
 }
 
@@ -76,8 +75,6 @@ void DeploymentMonitor::onPolled(quint64 token, const DeploymentSnapshot& snapsh
     if (token != m_pending)
         return;  // late: a newer poll is out, or it was given up
     m_pending = 0;
-    if (m_pendingWithHistory)
-        m_wantHistory = false;
     ingest(snapshot);
 }
 
@@ -107,6 +104,24 @@ void DeploymentMonitor::rememberLinkKeys() {
     }
 }
 
+qint64 DeploymentMonitor::lagHistoryAfterMs() const {
+    // The oldest of the links' newest samples: each region then sends at least what is new to
+    // it (what the monitor has already is dropped), and a link without samples gets the hour.
+    qint64 after = 0;
+    bool any = false;
+    for (const auto& l : m_snapshot.links) {
+        if (!l.view.empty())
+            continue;
+        const auto samples = m_lag.constFind(linkKey(l));
+        if (samples == m_lag.constEnd() || samples->isEmpty())
+            return 0;
+        const auto newest = static_cast<qint64>(samples->last().x());
+        after = any ? std::min(after, newest) : newest;
+        any = true;
+    }
+    return after;
+}
+
 void DeploymentMonitor::ingest(const DeploymentSnapshot& snapshot) {
     const bool first = !m_polled;
     m_snapshot = snapshot;
@@ -118,21 +133,15 @@ void DeploymentMonitor::ingest(const DeploymentSnapshot& snapshot) {
     for (const auto& l : snapshot.links) {
         if (!l.view.empty())
             continue;
+        // The samples the region took since the last poll; any it sent before are dropped.
         auto& samples = m_lag[linkKey(l)];
-        // The region's own record of the last hour fills in what came before this session.
-        QList<QPointF> earlier;
         for (const auto& h : l.history) {
             const double at = static_cast<double>(h.atMs);
-            if (samples.isEmpty() || at < samples.first().x())
-                earlier.append(QPointF(at, console::lagMs(h)));
+            if (samples.isEmpty() || at > samples.last().x())
+                samples.append(QPointF(at, console::lagMs(h)));
         }
-        if (!earlier.isEmpty())
-            samples = earlier + samples;
-        if (!samples.isEmpty() && samples.last().x() >= now)
-            continue;
-        samples.append(QPointF(now, console::lagMs(l)));
     }
-    // Bounded: an hour of samples at most, whatever the poll rate.
+    // Bounded: an hour of samples at most, whatever the regions send.
     for (auto it = m_lag.begin(); it != m_lag.end(); ++it) {
         auto& samples = it.value();
         qsizetype drop = 0;
@@ -151,10 +160,8 @@ void DeploymentMonitor::ingest(const DeploymentSnapshot& snapshot) {
         const bool was = m_up.value(name, false);
         if (!r.up && (first || was))
             down.append({name, QString::fromStdString(r.error)});
-        else if (r.up && !first && !was) {
+        else if (r.up && !first && !was)
             up << name;
-            m_wantHistory = true;
-        }
         m_up.insert(name, r.up);
     }
     emit updated(m_snapshot);

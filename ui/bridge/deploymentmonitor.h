@@ -1,7 +1,8 @@
 #pragma once
 // Polls a deployment once a second through a RegionService and keeps what pages refresh from:
-// the latest snapshot, each link's lag over the last hour (bounded buffers) and regions going
-// down or coming back. Answers to a poll that was superseded are dropped.
+// the latest snapshot, each link's lag over the last hour as its region recorded it (each poll
+// fetches the samples taken since the previous one; bounded) and regions going down or coming
+// back. Answers to a poll that was superseded are dropped.
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -22,7 +23,7 @@ class DeploymentMonitor : public QObject {
 public:
     static constexpr int kIntervalMs = 1000;
     static constexpr qint64 kHistoryMs = 3'600'000;
-    // One sample a second for an hour, and some slack for irregular polls.
+    // A link's samples kept at most, whatever the regions send (they sample every 5 s).
     static constexpr int kMaxSamples = 4000;
     // A poll still unanswered after this is given up (the service lost it).
     static constexpr qint64 kPollStaleMs = 10'000;
@@ -50,7 +51,8 @@ public:
     // Keys of every link seen so far, sorted; and its stable colour index for tables and charts.
     QStringList linkKeys() const;
     int linkIndex(const QString& key) const;
-    // Lag samples of a link (x: ms since epoch, y: lag in ms), oldest first, last hour only.
+    // Lag samples of a link as its region took them (x: ms since epoch, y: lag in ms), oldest
+    // first, last hour only.
     QList<QPointF> lagHistory(const QString& key) const;
 
     // For tests and benchmarks: record a snapshot as if a poll had answered it.
@@ -67,14 +69,12 @@ private:
     void onPolled(quint64 token, const DeploymentSnapshot& snapshot);
     void onFailed(quint64 token, const QString& what, const QString& message);
     void rememberLinkKeys();
+    // What the next poll asks the regions for: the samples after this time.
+    qint64 lagHistoryAfterMs() const;
 
     RegionService* m_service;
     QTimer m_timer;
     quint64 m_pending = 0;
-    bool m_pendingWithHistory = false;
-    // The next poll asks for the regions' last hour of lag: at first, and after a region
-    // comes back, so charts start full rather than at the moment the console connected.
-    bool m_wantHistory = true;
     QElapsedTimer m_pendingSince;
     bool m_polled = false;
     DeploymentSnapshot m_snapshot;

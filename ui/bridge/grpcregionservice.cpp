@@ -84,13 +84,13 @@ struct Delivery {
 
 }  // namespace
 
-quint64 GrpcRegionService::poll(bool withLagHistory) {
+quint64 GrpcRegionService::poll(qint64 lagHistoryAfterMs) {
     const quint64 token = ++m_next;
-    m_backend->poll(
-        withLagHistory,
-        deliver<DeploymentSnapshot>(
-            token, QStringLiteral("poll"),
-            Delivery<DeploymentSnapshot, DeploymentSnapshot, &RegionService::polled>{}));
+    m_backend->poll(true,
+                    deliver<DeploymentSnapshot>(
+                        token, QStringLiteral("poll"),
+                        Delivery<DeploymentSnapshot, DeploymentSnapshot, &RegionService::polled>{}),
+                    lagHistoryAfterMs);
     return token;
 }
 

@@ -29,7 +29,7 @@ public:
     QString deploymentPath() const;
 
     DeploymentSnapshot layout() const override { return m_layout; }
-    quint64 poll(bool withLagHistory = false) override;
+    quint64 poll(qint64 lagHistoryAfterMs = 0) override;
     quint64 listRegistry(const QString& region) override;
     quint64 history(console::ObjectKind kind, const QString& project, const QString& name) override;
     quint64 diff(console::ObjectKind kind, const QString& project, const QString& name,

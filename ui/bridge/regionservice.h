@@ -32,8 +32,9 @@ public:
     virtual DeploymentSnapshot layout() const = 0;
 
     // Each returns a token that the matching signal carries back.
-    // `withLagHistory`: link rows also carry their last hour of lag samples.
-    virtual quint64 poll(bool withLagHistory = false) = 0;
+    // Link rows also carry the lag samples their region took after `lagHistoryAfterMs` (ms
+    // since epoch; 0: the region's whole record, the last hour).
+    virtual quint64 poll(qint64 lagHistoryAfterMs = 0) = 0;
     virtual quint64 listRegistry(const QString& region) = 0;
     virtual quint64 history(console::ObjectKind kind, const QString& project,
                             const QString& name) = 0;

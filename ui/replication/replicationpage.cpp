@@ -265,7 +265,7 @@ void ReplicationPage::sizeLinkColumns() {
 
 void ReplicationPage::refreshChart() {
     if (!isVisible())
-        return;  // nothing to draw for: the samples keep accumulating in the monitor
+        return;  // nothing to draw for: the monitor keeps fetching the regions' samples
     QVector<LagSeries> series;
     for (const auto& key : m_monitor->linkKeys()) {
         auto points = m_monitor->lagHistory(key);
