@@ -23,9 +23,7 @@ absl::StatusOr<std::vector<AuditEntry>> AuditTable::latest(int limit) {
         out.push_back({q.int64(0), std::string(q.text(1)), std::string(q.text(2)),
                        std::string(q.text(3)), std::string(q.text(4))});
     }
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
+    if (auto st = q.finish(); !st.ok())
         return st;
     return out;
 }

@@ -8,6 +8,13 @@
 namespace meridian::storage {
 namespace {
 
+// Sequence numbers and clocks are unsigned in the log, integers in SQLite.
+absl::StatusOr<uint64_t> asUnsigned(absl::StatusOr<int64_t> value) {
+    if (!value.ok())
+        return value.status();
+    return static_cast<uint64_t>(*value);
+}
+
 void appendTag(std::string& out, int field, int wireType) {
     appendVarint(out, static_cast<uint64_t>(field << 3 | wireType));
 }
@@ -72,34 +79,19 @@ absl::StatusOr<uint64_t> ChangelogTable::append(const LogAppend& entry, uint64_t
 
 absl::StatusOr<uint64_t> ChangelogTable::lastSeq() {
     auto& q = m_conn.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'changelog'");
-    uint64_t seq = q.step() ? static_cast<uint64_t>(q.int64(0)) : 0;
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
-        return st;
-    return seq;
+    return asUnsigned(q.singleInt64());
 }
 
 absl::StatusOr<uint64_t> ChangelogTable::firstSeq() {
     auto& q = m_conn.prepare("SELECT min(seq) FROM changelog");
-    uint64_t seq = q.step() ? static_cast<uint64_t>(q.int64(0)) : 0;
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
-        return st;
-    return seq;
+    return asUnsigned(q.singleInt64());
 }
 
 absl::StatusOr<uint64_t> ChangelogTable::maxHlc() {
     auto& q = m_conn.prepare(
         "SELECT max(coalesce((SELECT hlc FROM changelog ORDER BY seq DESC LIMIT 1), 0), "
         "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'hlc_floor'), 0))");
-    uint64_t hlc = q.step() ? static_cast<uint64_t>(q.int64(0)) : 0;
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
-        return st;
-    return hlc;
+    return asUnsigned(q.singleInt64());
 }
 
 absl::Status ChangelogTable::scanAfter(uint64_t after, int limit,
@@ -120,9 +112,7 @@ absl::Status ChangelogTable::scanAfter(uint64_t after, int limit,
         if (!visit(e))
             break;
     }
-    auto st = q.status();
-    q.reset();
-    return st;
+    return q.finish();
 }
 
 absl::Status ChangelogTable::readAfter(uint64_t after, int limit, ViewIds& views,
@@ -192,12 +182,7 @@ absl::StatusOr<uint64_t> ChangelogTable::lastSeqBefore(int64_t commitMs) {
         auto& q =
             m_conn.prepare("SELECT commit_ms FROM changelog WHERE seq >= ? ORDER BY seq LIMIT 1");
         q.bind(1, static_cast<int64_t>(seq));
-        const int64_t ms = q.step() ? q.int64(0) : INT64_MAX;
-        auto st = q.status();
-        q.reset();
-        if (!st.ok())
-            return st;
-        return ms;
+        return q.singleInt64(INT64_MAX);
     };
     if (*first == 0)
         return uint64_t{0};
@@ -241,9 +226,7 @@ absl::StatusOr<int64_t> ChangelogTable::estimatedBytes() {
             bytes += q.int64(0);
             ++sampled;
         }
-        auto st = q.status();
-        q.reset();
-        if (!st.ok())
+        if (auto st = q.finish(); !st.ok())
             return st;
     }
     if (sampled == 0)

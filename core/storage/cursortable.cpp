@@ -8,9 +8,7 @@ absl::StatusOr<Cursor> CursorTable::get(const std::string& peer) {
     Cursor c;
     if (q.step())
         c = {static_cast<uint64_t>(q.int64(0)), static_cast<uint64_t>(q.int64(1)), q.int64(2)};
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
+    if (auto st = q.finish(); !st.ok())
         return st;
     return c;
 }
@@ -21,9 +19,7 @@ absl::StatusOr<std::map<std::string, Cursor>> CursorTable::all() {
     while (q.step())
         out[std::string(q.text(0))] = {static_cast<uint64_t>(q.int64(1)),
                                        static_cast<uint64_t>(q.int64(2)), q.int64(3)};
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
+    if (auto st = q.finish(); !st.ok())
         return st;
     return out;
 }
@@ -58,9 +54,7 @@ absl::StatusOr<std::map<std::string, std::map<std::string, int64_t>>> CursorTabl
     std::map<std::string, std::map<std::string, int64_t>> out;
     while (q.step())
         out[std::string(q.text(0))][std::string(q.text(1))] = q.int64(2);
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
+    if (auto st = q.finish(); !st.ok())
         return st;
     return out;
 }

@@ -53,8 +53,7 @@ absl::Status checkIntegrity(Connection& conn, const std::string& path, OpenCheck
         if (line != "ok")
             problems.push_back(std::move(line));
     }
-    auto st = q.status();
-    q.reset();
+    auto st = q.finish();
     if (!st.ok() && st.code() != absl::StatusCode::kDataLoss)
         return st;
     if (problems.empty() && st.ok())

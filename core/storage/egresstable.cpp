@@ -29,9 +29,7 @@ absl::Status EgressTable::scan(int64_t sinceMs, int64_t untilMs,
         visit({q.int64(0), std::string(q.text(1)), std::string(q.text(2)), std::string(q.text(3)),
                q.int64(4), q.int64(5), q.int64(6)});
     }
-    auto st = q.status();
-    q.reset();
-    return st;
+    return q.finish();
 }
 
 absl::Status EgressTable::prune(int64_t beforeMs) {

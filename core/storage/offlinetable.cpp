@@ -115,9 +115,7 @@ absl::StatusOr<std::vector<OfflineTable::Partition>> OfflineTable::partitions(in
     std::vector<Partition> out;
     while (q.step())
         out.push_back({q.int64(0), q.int64(1), static_cast<uint64_t>(q.int64(2))});
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
+    if (auto st = q.finish(); !st.ok())
         return st;
     return out;
 }
@@ -145,9 +143,7 @@ absl::Status OfflineTable::scanPartition(int64_t viewId, int64_t day, const Offl
         if (!visit(r))
             break;
     }
-    auto st = q.status();
-    q.reset();
-    return st;
+    return q.finish();
 }
 
 absl::Status OfflineTable::dropPartition(int64_t viewId, int64_t day) {
@@ -198,9 +194,7 @@ absl::Status OfflineTable::newestOf(Statement& q,
     }
     if (!stopped)
         flush();
-    auto st = q.status();
-    q.reset();
-    return st;
+    return q.finish();
 }
 
 absl::StatusOr<std::optional<OfflineRecord>> OfflineTable::pointInTime(int64_t viewId,
@@ -239,24 +233,14 @@ absl::StatusOr<int64_t> OfflineTable::countKeys(int64_t viewId, int64_t start, i
         "SELECT count(DISTINCT entity_key) FROM offline WHERE view_id = ? AND event_ts >= ? AND "
         "event_ts < ?");
     q.bind(1, viewId).bind(2, start).bind(3, end);
-    int64_t n = q.step() ? q.int64(0) : 0;
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
-        return st;
-    return n;
+    return q.singleInt64();
 }
 
 absl::StatusOr<int64_t> OfflineTable::count(int64_t viewId) {
     auto& q =
         m_conn.prepare("SELECT coalesce(sum(rows), 0) FROM offline_partitions WHERE view_id = ?");
     q.bind(1, viewId);
-    int64_t n = q.step() ? q.int64(0) : 0;
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
-        return st;
-    return n;
+    return q.singleInt64();
 }
 
 }  // namespace meridian::storage

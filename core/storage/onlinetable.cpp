@@ -61,9 +61,7 @@ absl::StatusOr<bool> OnlineTable::get(int64_t viewId, std::string_view entityKey
         "entity_key = ?");
     q.bind(1, viewId).bindBlob(2, entityKey);
     if (!q.step()) {
-        auto st = q.status();
-        q.reset();
-        if (!st.ok())
+        if (auto st = q.finish(); !st.ok())
             return st;
         return false;
     }
@@ -80,12 +78,7 @@ absl::StatusOr<bool> OnlineTable::get(int64_t viewId, std::string_view entityKey
 absl::StatusOr<int64_t> OnlineTable::count(int64_t viewId) {
     auto& q = m_conn.prepare("SELECT keys - deleted FROM online_counts WHERE view_id = ?");
     q.bind(1, viewId);
-    int64_t n = q.step() ? q.int64(0) : 0;
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
-        return st;
-    return n;
+    return q.singleInt64();
 }
 
 }  // namespace meridian::storage

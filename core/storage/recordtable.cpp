@@ -16,9 +16,7 @@ absl::StatusOr<std::vector<Message>> collect(Statement& q) {
         }
         out.push_back(std::move(m));
     }
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
+    if (auto st = q.finish(); !st.ok())
         return st;
     return out;
 }

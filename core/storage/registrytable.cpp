@@ -53,9 +53,7 @@ absl::StatusOr<std::vector<v1::RegistryObject>> RegistryTable::current(bool incl
             return o.status();
         out.push_back(std::move(*o));
     }
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
+    if (auto st = q.finish(); !st.ok())
         return st;
     return out;
 }
@@ -79,9 +77,7 @@ absl::StatusOr<std::optional<v1::RegistryObject>> RegistryTable::get(const regis
             return o.status();
         out = std::move(*o);
     }
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
+    if (auto st = q.finish(); !st.ok())
         return st;
     return out;
 }
@@ -99,9 +95,7 @@ absl::StatusOr<std::vector<v1::RegistryObject>> RegistryTable::history(
             return o.status();
         out.push_back(std::move(*o));
     }
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
+    if (auto st = q.finish(); !st.ok())
         return st;
     return out;
 }
@@ -110,14 +104,7 @@ absl::StatusOr<int64_t> RegistryTable::lastVersion(const registry::ObjectKey& ke
     auto& q = m_conn.prepare(
         "SELECT max(version) FROM registry_history WHERE kind = ? AND project = ? AND name = ?");
     q.bind(1, static_cast<int64_t>(key.kind)).bind(2, key.project).bind(3, key.name);
-    int64_t v = 0;
-    if (q.step())
-        v = q.int64(0);
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
-        return st;
-    return v;
+    return q.singleInt64();
 }
 
 }  // namespace meridian::storage

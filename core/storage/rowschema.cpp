@@ -69,9 +69,7 @@ absl::Status RowSchemas::load(Connection& conn) {
         m_idOfDigest[schema->digest] = id;
         m_byId[id] = std::make_shared<const RowSchema>(std::move(*schema));
     }
-    auto st = q.status();
-    q.reset();
-    return st;
+    return q.finish();
 }
 
 absl::StatusOr<uint32_t> RowSchemas::obtain(Connection& writer, const RowSchema& schema) {
@@ -116,9 +114,7 @@ absl::Status RegionIds::load(Connection& conn) {
         m_names[q.int64(0)] = std::string(q.text(1));
         m_ids[std::string(q.text(1))] = q.int64(0);
     }
-    auto st = q.status();
-    q.reset();
-    return st;
+    return q.finish();
 }
 
 absl::StatusOr<int64_t> RegionIds::obtain(Connection& writer, std::string_view name) {

@@ -63,9 +63,20 @@ bool Statement::step() {
 absl::Status Statement::run() {
     while (step()) {
     }
+    return finish();
+}
+
+absl::Status Statement::finish() {
     absl::Status st = m_status;
     reset();
     return st;
+}
+
+absl::StatusOr<int64_t> Statement::singleInt64(int64_t ifNoRow) {
+    const int64_t value = step() ? int64(0) : ifNoRow;
+    if (auto st = finish(); !st.ok())
+        return st;
+    return value;
 }
 
 void Statement::reset() {

@@ -37,6 +37,10 @@ public:
     absl::Status run();
     void reset();
     absl::Status status() const { return m_status; }
+    // After reading rows: how the reading went, and the statement reset for its next use.
+    absl::Status finish();
+    // For a query of one value: column 0 of the first row, or `ifNoRow`; then resets.
+    absl::StatusOr<int64_t> singleInt64(int64_t ifNoRow = 0);
 
     int64_t int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
     bool isNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }

@@ -37,9 +37,7 @@ absl::StatusOr<std::optional<int64_t>> ViewIds::find(Connection& conn, const std
     std::optional<int64_t> id;
     if (q.step())
         id = q.int64(0);
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
+    if (auto st = q.finish(); !st.ok())
         return st;
     if (id) {
         std::lock_guard lock(m_mutex);
@@ -60,9 +58,7 @@ absl::StatusOr<std::pair<std::string, std::string>> ViewIds::nameOf(Connection& 
     std::optional<std::pair<std::string, std::string>> found;
     if (q.step())
         found.emplace(std::string(q.text(0)), std::string(q.text(1)));
-    auto st = q.status();
-    q.reset();
-    if (!st.ok())
+    if (auto st = q.finish(); !st.ok())
         return st;
     if (!found)
         return absl::NotFoundError("no feature view has id " + std::to_string(id));
