@@ -1,24 +1,13 @@
 #include "storage/recordtable.h"
 
+#include "storage/storedmessages.h"
+
 namespace meridian::storage {
 namespace {
 
 template <typename Message>
-absl::StatusOr<std::vector<Message>> collect(Statement& q) {
-    std::vector<Message> out;
-    while (q.step()) {
-        Message m;
-        const auto blob = q.blob(0);
-        if (!m.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
-            q.reset();
-            return absl::DataLossError("stored " + std::string(Message::descriptor()->name()) +
-                                       " does not parse");
-        }
-        out.push_back(std::move(m));
-    }
-    if (auto st = q.finish(); !st.ok())
-        return st;
-    return out;
+std::string_view nameOf() {
+    return Message::descriptor()->name();
 }
 
 }  // namespace
@@ -38,18 +27,13 @@ absl::Status JobTable::put(const v1::SyncJob& job) {
 absl::StatusOr<std::optional<v1::SyncJob>> JobTable::get(const std::string& id) {
     auto& q = m_conn.prepare("SELECT job FROM sync_jobs WHERE id = ?");
     q.bind(1, id);
-    auto jobs = collect<v1::SyncJob>(q);
-    if (!jobs.ok())
-        return jobs.status();
-    if (jobs->empty())
-        return std::optional<v1::SyncJob>();
-    return std::optional<v1::SyncJob>(std::move(jobs->front()));
+    return readFirstMessage<v1::SyncJob>(q, nameOf<v1::SyncJob>());
 }
 
 absl::StatusOr<std::vector<v1::SyncJob>> JobTable::latest(int limit) {
     auto& q = m_conn.prepare("SELECT job FROM sync_jobs ORDER BY created_ms DESC, id DESC LIMIT ?");
     q.bind(1, limit);
-    return collect<v1::SyncJob>(q);
+    return readMessages<v1::SyncJob>(q, nameOf<v1::SyncJob>());
 }
 
 absl::Status AlertTable::put(const v1::Alert& alert) {
@@ -69,7 +53,7 @@ absl::StatusOr<std::vector<v1::Alert>> AlertTable::latest(bool includeCleared, i
     auto& q = m_conn.prepare(
         "SELECT alert FROM alerts WHERE cleared_ms = 0 OR ? ORDER BY raised_ms DESC LIMIT ?");
     q.bind(1, includeCleared ? 1 : 0).bind(2, limit);
-    return collect<v1::Alert>(q);
+    return readMessages<v1::Alert>(q, nameOf<v1::Alert>());
 }
 
 }  // namespace meridian::storage

@@ -1,14 +1,11 @@
 #include "storage/registrytable.h"
 
+#include "storage/storedmessages.h"
+
 namespace meridian::storage {
 namespace {
 
-absl::StatusOr<v1::RegistryObject> parse(std::string_view bytes) {
-    v1::RegistryObject o;
-    if (!o.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-        return absl::DataLossError("stored registry object does not parse");
-    return o;
-}
+constexpr std::string_view kStoredObject = "registry object";
 
 }  // namespace
 
@@ -46,16 +43,7 @@ absl::StatusOr<std::vector<v1::RegistryObject>> RegistryTable::current(bool incl
     auto& q = m_conn.prepare(
         "SELECT object FROM registry_objects WHERE deleted = 0 OR ? ORDER BY kind, project, name");
     q.bind(1, includeDeleted ? 1 : 0);
-    std::vector<v1::RegistryObject> out;
-    while (q.step()) {
-        auto o = parse(q.blob(0));
-        if (!o.ok())
-            return o.status();
-        out.push_back(std::move(*o));
-    }
-    if (auto st = q.finish(); !st.ok())
-        return st;
-    return out;
+    return readMessages<v1::RegistryObject>(q, kStoredObject);
 }
 
 absl::StatusOr<std::optional<v1::RegistryObject>> RegistryTable::get(const registry::ObjectKey& key,
@@ -70,16 +58,7 @@ absl::StatusOr<std::optional<v1::RegistryObject>> RegistryTable::get(const regis
     q.bind(1, static_cast<int64_t>(key.kind)).bind(2, key.project).bind(3, key.name);
     if (version != 0)
         q.bind(4, version);
-    std::optional<v1::RegistryObject> out;
-    if (q.step()) {
-        auto o = parse(q.blob(0));
-        if (!o.ok())
-            return o.status();
-        out = std::move(*o);
-    }
-    if (auto st = q.finish(); !st.ok())
-        return st;
-    return out;
+    return readFirstMessage<v1::RegistryObject>(q, kStoredObject);
 }
 
 absl::StatusOr<std::vector<v1::RegistryObject>> RegistryTable::history(
@@ -88,16 +67,7 @@ absl::StatusOr<std::vector<v1::RegistryObject>> RegistryTable::history(
         "SELECT object FROM registry_history WHERE kind = ? AND project = ? AND name = ? ORDER BY "
         "version");
     q.bind(1, static_cast<int64_t>(key.kind)).bind(2, key.project).bind(3, key.name);
-    std::vector<v1::RegistryObject> out;
-    while (q.step()) {
-        auto o = parse(q.blob(0));
-        if (!o.ok())
-            return o.status();
-        out.push_back(std::move(*o));
-    }
-    if (auto st = q.finish(); !st.ok())
-        return st;
-    return out;
+    return readMessages<v1::RegistryObject>(q, kStoredObject);
 }
 
 absl::StatusOr<int64_t> RegistryTable::lastVersion(const registry::ObjectKey& key) {
