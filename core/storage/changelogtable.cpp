@@ -87,6 +87,16 @@ absl::StatusOr<uint64_t> ChangelogTable::firstSeq() {
     return asUnsigned(q.singleInt64());
 }
 
+absl::StatusOr<ChangelogTable::SeqSpan> ChangelogTable::seqSpan() {
+    auto first = firstSeq();
+    if (!first.ok())
+        return first.status();
+    auto last = lastSeq();
+    if (!last.ok())
+        return last.status();
+    return SeqSpan{*first, *last};
+}
+
 absl::StatusOr<uint64_t> ChangelogTable::maxHlc() {
     auto& q = m_conn.prepare(
         "SELECT max(coalesce((SELECT hlc FROM changelog ORDER BY seq DESC LIMIT 1), 0), "
@@ -172,21 +182,19 @@ absl::StatusOr<int64_t> ChangelogTable::truncateThrough(uint64_t upTo, int64_t l
 
 absl::StatusOr<uint64_t> ChangelogTable::lastSeqBefore(int64_t commitMs) {
     // commit_ms grows with seq, so a bisection over seq finds the answer with point lookups.
-    auto first = firstSeq();
-    if (!first.ok())
-        return first.status();
-    auto last = lastSeq();
-    if (!last.ok())
-        return last.status();
+    auto seqs = seqSpan();
+    if (!seqs.ok())
+        return seqs.status();
+    const uint64_t first = seqs->first, last = seqs->last;
     auto commitOf = [&](uint64_t seq) -> absl::StatusOr<int64_t> {
         auto& q =
             m_conn.prepare("SELECT commit_ms FROM changelog WHERE seq >= ? ORDER BY seq LIMIT 1");
         q.bind(1, static_cast<int64_t>(seq));
         return q.singleInt64(INT64_MAX);
     };
-    if (*first == 0)
+    if (first == 0)
         return uint64_t{0};
-    uint64_t lo = *first, hi = *last, answer = 0;
+    uint64_t lo = first, hi = last, answer = 0;
     while (lo <= hi) {
         const uint64_t mid = lo + (hi - lo) / 2;
         auto ms = commitOf(mid);
@@ -205,23 +213,21 @@ absl::StatusOr<uint64_t> ChangelogTable::lastSeqBefore(int64_t commitMs) {
 }
 
 absl::StatusOr<int64_t> ChangelogTable::estimatedBytes() {
-    auto first = firstSeq();
-    if (!first.ok())
-        return first.status();
-    auto last = lastSeq();
-    if (!last.ok())
-        return last.status();
-    if (*first == 0)
+    auto seqs = seqSpan();
+    if (!seqs.ok())
+        return seqs.status();
+    const uint64_t first = seqs->first, last = seqs->last;
+    if (first == 0)
         return int64_t{0};
     // Entries spread evenly over the log stand for all of it: views of different sizes are
     // written in bursts, so the newest entries alone can be far from the average.
-    const uint64_t span = *last - *first + 1;
+    const uint64_t span = last - first + 1;
     const uint64_t samples = std::min<uint64_t>(span, kSizeSample);
     auto& q =
         m_conn.prepare("SELECT length(change) FROM changelog WHERE seq >= ? ORDER BY seq LIMIT 1");
     int64_t sampled = 0, bytes = 0;
     for (uint64_t i = 0; i < samples; ++i) {
-        q.bind(1, static_cast<int64_t>(*first + i * span / samples));
+        q.bind(1, static_cast<int64_t>(first + i * span / samples));
         if (q.step()) {
             bytes += q.int64(0);
             ++sampled;

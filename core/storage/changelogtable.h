@@ -56,6 +56,12 @@ public:
     absl::StatusOr<uint64_t> lastSeq();
     // Lowest seq still in the log (0 for an empty log).
     absl::StatusOr<uint64_t> firstSeq();
+    // Both of the above, read together.
+    struct SeqSpan {
+        uint64_t first = 0;
+        uint64_t last = 0;
+    };
+    absl::StatusOr<SeqSpan> seqSpan();
     // Highest clock value the log ever recorded (retention included), to restart the clock
     // above it. Entries are stamped inside their transaction, so it is the newest entry's.
     absl::StatusOr<uint64_t> maxHlc();

@@ -17,15 +17,12 @@ absl::StatusOr<LogExtent> trimChangelog(Database& db, const RetentionPolicy& pol
     LogExtent extent;
     auto st = db.read([&](Connection& conn) -> absl::Status {
         ChangelogTable log(conn);
-        auto first = log.firstSeq();
-        if (!first.ok())
-            return first.status();
-        auto last = log.lastSeq();
-        if (!last.ok())
-            return last.status();
-        extent.first = *first;
-        extent.last = *last;
-        if (*first == 0)
+        auto seqs = log.seqSpan();
+        if (!seqs.ok())
+            return seqs.status();
+        extent.first = seqs->first;
+        extent.last = seqs->last;
+        if (extent.first == 0)
             return absl::OkStatus();
         auto byAge = log.lastSeqBefore(nowMs - policy.maxAgeSeconds * 1000);
         if (!byAge.ok())
@@ -41,9 +38,9 @@ absl::StatusOr<LogExtent> trimChangelog(Database& db, const RetentionPolicy& pol
             // this one's, from trimming a few entries every time.
             const double keep =
                 0.9 * static_cast<double>(policy.maxBytes) / static_cast<double>(*bytes);
-            const auto count = *last - *first + 1;
+            const auto count = seqs->last - seqs->first + 1;
             const auto kept = static_cast<uint64_t>(keep * static_cast<double>(count));
-            extent.cutoff = std::max<uint64_t>(extent.cutoff, *last - kept);
+            extent.cutoff = std::max<uint64_t>(extent.cutoff, seqs->last - kept);
         }
         return absl::OkStatus();
     });
