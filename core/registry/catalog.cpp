@@ -3,6 +3,31 @@
 #include <algorithm>
 
 namespace meridian::registry {
+namespace {
+
+// How each kind is said in prose ("feature view") and written in commands ("feature_view").
+struct KindWords {
+    v1::ObjectKind kind;
+    std::string_view name;
+    std::string_view keyword;
+};
+
+constexpr KindWords kKindWords[] = {
+    {v1::PROJECT, "project", "project"},
+    {v1::ENTITY, "entity", "entity"},
+    {v1::DATA_SOURCE, "data source", "data_source"},
+    {v1::FEATURE_VIEW, "feature view", "feature_view"},
+    {v1::FEATURE_SERVICE, "feature service", "feature_service"},
+};
+
+const KindWords* wordsFor(v1::ObjectKind kind) {
+    for (const auto& words : kKindWords)
+        if (words.kind == kind)
+            return &words;
+    return nullptr;
+}
+
+}  // namespace
 
 std::string ObjectKey::toString() const {
     std::string out(kindName(kind));
@@ -14,37 +39,13 @@ std::string ObjectKey::toString() const {
 }
 
 std::string_view kindName(v1::ObjectKind kind) {
-    switch (kind) {
-        case v1::PROJECT:
-            return "project";
-        case v1::ENTITY:
-            return "entity";
-        case v1::DATA_SOURCE:
-            return "data source";
-        case v1::FEATURE_VIEW:
-            return "feature view";
-        case v1::FEATURE_SERVICE:
-            return "feature service";
-        default:
-            return "object";
-    }
+    const KindWords* words = wordsFor(kind);
+    return words ? words->name : "object";
 }
 
 std::string_view kindKeyword(v1::ObjectKind kind) {
-    switch (kind) {
-        case v1::PROJECT:
-            return "project";
-        case v1::ENTITY:
-            return "entity";
-        case v1::DATA_SOURCE:
-            return "data_source";
-        case v1::FEATURE_VIEW:
-            return "feature_view";
-        case v1::FEATURE_SERVICE:
-            return "feature_service";
-        default:
-            return "object";
-    }
+    const KindWords* words = wordsFor(kind);
+    return words ? words->keyword : "object";
 }
 
 v1::ObjectKind kindFromKeyword(std::string_view word) {
