@@ -98,8 +98,7 @@ public:
     void ReportAdded(const Message&, const Message&,
                      const std::vector<MessageDifferencer::SpecificField>& path) override {
         if (isPlainScalar(path)) {
-            m_out.push_back({FieldChange::Kind::Modified, pathOf(path),
-                             render(m_before, path, false), render(m_after, path, true)});
+            addModified(path);
             return;
         }
         m_out.push_back(
@@ -108,8 +107,7 @@ public:
     void ReportDeleted(const Message&, const Message&,
                        const std::vector<MessageDifferencer::SpecificField>& path) override {
         if (isPlainScalar(path)) {
-            m_out.push_back({FieldChange::Kind::Modified, pathOf(path),
-                             render(m_before, path, false), render(m_after, path, true)});
+            addModified(path);
             return;
         }
         m_out.push_back(
@@ -120,11 +118,15 @@ public:
         if (path.back().field &&
             path.back().field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE)
             return;  // the nested fields are reported one by one
+        addModified(path);
+    }
+
+private:
+    void addModified(const std::vector<MessageDifferencer::SpecificField>& path) {
         m_out.push_back({FieldChange::Kind::Modified, pathOf(path), render(m_before, path, false),
                          render(m_after, path, true)});
     }
 
-private:
     const Message& m_before;
     const Message& m_after;
     std::vector<FieldChange>& m_out;
