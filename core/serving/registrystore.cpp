@@ -79,16 +79,21 @@ absl::Status RegistryStore::store(std::vector<v1::RegistryObject>& objects,
     });
 }
 
+registry::ApplyContext RegistryStore::contextFor(const std::string& principal) const {
+    registry::ApplyContext context;
+    context.region = m_region;
+    context.principal = principal;
+    context.nowMs = replication::wallClockMs();
+    return context;
+}
+
 absl::StatusOr<v1::ApplyResponse> RegistryStore::apply(const v1::ApplyRequest& request,
                                                        const std::string& principal) {
     if (auto st = checkWritable(); !st.ok())
         return st;
     std::lock_guard lock(m_applyMutex);
     const auto current = catalog();
-    registry::ApplyContext context;
-    context.region = m_region;
-    context.principal = principal;
-    context.nowMs = replication::wallClockMs();
+    registry::ApplyContext context = contextFor(principal);
     context.lastVersion = [this](const registry::ObjectKey& key) -> int64_t {
         auto reader = m_db.read();
         if (!reader.ok())
@@ -133,10 +138,7 @@ absl::StatusOr<v1::ObjectMeta> RegistryStore::remove(const v1::ObjectRef& ref,
         return st;
     std::lock_guard lock(m_applyMutex);
     const auto current = catalog();
-    registry::ApplyContext context;
-    context.region = m_region;
-    context.principal = principal;
-    context.nowMs = replication::wallClockMs();
+    registry::ApplyContext context = contextFor(principal);
     auto tombstone = registry::planDelete(*current, registry::keyOf(ref), context);
     if (!tombstone.ok())
         return tombstone.status();

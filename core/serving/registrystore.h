@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "meridian/v1/registry.pb.h"
+#include "registry/applyplan.h"
 #include "registry/catalog.h"
 #include "registry/regionset.h"
 #include "replication/hybridclock.h"
@@ -47,6 +48,8 @@ public:
 
 private:
     absl::Status checkWritable() const;
+    // Who changes the registry, where and when, for planning an apply or a delete.
+    registry::ApplyContext contextFor(const std::string& principal) const;
     absl::Status store(std::vector<v1::RegistryObject>& objects, const std::string& principal,
                        const std::string& action);
     void publish(registry::CatalogPtr catalog);
