@@ -110,4 +110,23 @@ absl::StatusOr<FeatureSelection> selectFeatures(const registry::Catalog& catalog
     return sel;
 }
 
+absl::StatusOr<std::vector<std::optional<int64_t>>> storedViewIds(const FeatureSelection& selection,
+                                                                  storage::ViewIds& ids,
+                                                                  storage::Connection& conn) {
+    std::vector<std::optional<int64_t>> out;
+    out.reserve(selection.views.size());
+    for (const auto& sv : selection.views) {
+        auto id = ids.find(conn, sv.view->project(), sv.view->name());
+        if (!id.ok())
+            return id.status();
+        out.push_back(*id);
+    }
+    return out;
+}
+
+absl::Status storedRowError(const SelectedView& view, std::string_view problem) {
+    return absl::DataLossError("stored row of feature view '" + view.view->name() + "' " +
+                               std::string(problem));
+}
+
 }  // namespace meridian::serving

@@ -2,12 +2,16 @@
 // Which features a read asks for: a feature service or "view:feature" references, resolved
 // against the catalog into the views to look up and the order of the answer's columns.
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "meridian/v1/serving.pb.h"
 #include "registry/catalog.h"
+#include "storage/viewids.h"
 
 namespace meridian::serving {
 
@@ -33,5 +37,14 @@ absl::StatusOr<FeatureSelection> selectFeatures(const registry::Catalog& catalog
 // The join keys of a view, gathered from its entities.
 absl::StatusOr<std::vector<v1::JoinKey>> joinKeysOf(const registry::Catalog& catalog,
                                                     const v1::FeatureView& view);
+
+// The stored id of each selected view, in the selection's order; none for a view that never
+// held data.
+absl::StatusOr<std::vector<std::optional<int64_t>>> storedViewIds(const FeatureSelection& selection,
+                                                                  storage::ViewIds& ids,
+                                                                  storage::Connection& conn);
+
+// A stored row of a selected view that cannot be read: "stored row of feature view 'v' <problem>".
+absl::Status storedRowError(const SelectedView& view, std::string_view problem);
 
 }  // namespace meridian::serving

@@ -82,14 +82,10 @@ absl::Status HistoricalReader::answer(const v1::GetHistoricalFeaturesRequest& re
     for (const auto& name : selection.columnNames)
         response.add_feature_names(name);
     const int nColumns = static_cast<int>(selection.columnNames.size());
-    std::vector<std::optional<int64_t>> viewIds(nViews);
-    for (size_t v = 0; v < nViews; ++v) {
-        auto id = m_viewIds.find(conn, selection.views[v].view->project(),
-                                 selection.views[v].view->name());
-        if (!id.ok())
-            return id.status();
-        viewIds[v] = *id;
-    }
+    auto storedIds = storedViewIds(selection, m_viewIds, conn);
+    if (!storedIds.ok())
+        return storedIds.status();
+    const auto& viewIds = *storedIds;
 
     for (int r = 0; r < request.entities_size(); ++r) {
         const auto& entity = request.entities(r);
@@ -128,8 +124,7 @@ absl::Status HistoricalReader::answer(const v1::GetHistoricalFeaturesRequest& re
             const storage::RowSchemaPtr schema =
                 storage::rowSchemaId((*record)->vals, schemaId) ? schemas.find(schemaId) : nullptr;
             if (!schema)
-                return absl::DataLossError("stored row of feature view '" + sv.view->name() +
-                                           "' names an unknown row schema");
+                return storedRowError(sv, "names an unknown row schema");
             for (int column : sv.columns) {
                 row->mutable_values(column)->set_event_timestamp((*record)->eventTs);
                 row->mutable_values(column)->set_status(v1::NULL_VALUE);
@@ -153,8 +148,7 @@ absl::Status HistoricalReader::answer(const v1::GetHistoricalFeaturesRequest& re
                 out->set_status(v1::PRESENT);
             }
             if (!fields.ok())
-                return absl::DataLossError("stored row of feature view '" + sv.view->name() +
-                                           "' does not decode");
+                return storedRowError(sv, "does not decode");
         }
     }
     return absl::OkStatus();

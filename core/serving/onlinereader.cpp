@@ -154,14 +154,10 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
     google::protobuf::Arena localArena;
     google::protobuf::Arena* arena = response->GetArena() ? response->GetArena() : &localArena;
 
-    std::vector<std::optional<int64_t>> viewIds(nViews);
-    for (size_t v = 0; v < nViews; ++v) {
-        const auto& sv = selection.views[v];
-        auto id = m_viewIds.find(**reader, sv.view->project(), sv.view->name());
-        if (!id.ok())
-            return id.status();
-        viewIds[v] = *id;
-    }
+    auto storedIds = storedViewIds(selection, m_viewIds, **reader);
+    if (!storedIds.ok())
+        return storedIds.status();
+    const auto& viewIds = *storedIds;
 
     // Where each field of a stored row goes in the answer, per view and row schema: worked out
     // once per read for each schema met (a view's rows mostly share its current one).
@@ -229,8 +225,7 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
             const Placement* placement =
                 storage::rowSchemaId(record.vals, schemaId) ? placementOf(v, schemaId) : nullptr;
             if (!placement)
-                return absl::DataLossError("stored row of feature view '" + sv.view->name() +
-                                           "' names an unknown row schema");
+                return storedRowError(sv, "names an unknown row schema");
             const std::vector<int>* columns = &placement->columns;
             storage::RowReader fields(record.vals, *placement->schema);
             int field = -1;
@@ -251,8 +246,7 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
                 out->set_status(v1::PRESENT);
             }
             if (!fields.ok())
-                return absl::DataLossError("stored row of feature view '" + sv.view->name() +
-                                           "' does not decode");
+                return storedRowError(sv, "does not decode");
         }
     }
     return absl::OkStatus();
