@@ -190,6 +190,20 @@ absl::StatusOr<int64_t> readTime(const Struct& row, const std::string& column) {
     return *t;
 }
 
+// What feature rows and entity rows share: no unknown columns, the join keys and the event time.
+template <typename Row>
+absl::Status readKeysAndTime(const Struct& json, const Columns& columns, Row& row) {
+    if (auto s = checkColumns(json, columns); !s.ok())
+        return s;
+    if (auto s = readKeys(json, columns.joinKeys, *row.mutable_keys()); !s.ok())
+        return s;
+    auto time = readTime(json, columns.timeColumn);
+    if (!time.ok())
+        return time.status();
+    row.set_event_timestamp(*time);
+    return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -230,15 +244,9 @@ absl::StatusOr<std::vector<v1::FeatureRow>> parseFeatureRows(std::string_view te
     auto st = forEachObject(
         text, name,
         [&](const Struct& json) -> absl::Status {
-            if (auto s = checkColumns(json, columns); !s.ok())
-                return s;
             v1::FeatureRow row;
-            if (auto s = readKeys(json, schema.joinKeys, *row.mutable_keys()); !s.ok())
+            if (auto s = readKeysAndTime(json, columns, row); !s.ok())
                 return s;
-            auto time = readTime(json, schema.timeColumn);
-            if (!time.ok())
-                return time.status();
-            row.set_event_timestamp(*time);
             for (const auto& feature : schema.features) {
                 auto it = json.fields().find(feature.name());
                 if (it == json.fields().end())
@@ -274,15 +282,9 @@ absl::StatusOr<std::vector<v1::EntityRow>> parseEntityRows(std::string_view text
     Columns columns{schema.joinKeys, schema.timeColumn, {}, {}};
     std::vector<v1::EntityRow> rows;
     auto st = forEachObject(text, name, [&](const Struct& json) -> absl::Status {
-        if (auto s = checkColumns(json, columns); !s.ok())
-            return s;
         v1::EntityRow row;
-        if (auto s = readKeys(json, schema.joinKeys, *row.mutable_keys()); !s.ok())
+        if (auto s = readKeysAndTime(json, columns, row); !s.ok())
             return s;
-        auto time = readTime(json, schema.timeColumn);
-        if (!time.ok())
-            return time.status();
-        row.set_event_timestamp(*time);
         rows.push_back(std::move(row));
         return absl::OkStatus();
     });
