@@ -1,16 +1,28 @@
 #include "cost/egressledger.h"
 
 namespace meridian::cost {
+namespace {
+
+// Adds a minute's figures to the slot for the same minute, link, view and kind (an empty slot
+// takes them as they are).
+void addInto(storage::EgressRecord& slot, const storage::EgressRecord& r) {
+    if (slot.minuteMs == 0) {
+        slot = r;
+        return;
+    }
+    slot.bytes += r.bytes;
+    slot.rawBytes += r.rawBytes;
+    slot.changes += r.changes;
+}
+
+}  // namespace
 
 void EgressLedger::add(int64_t atMs, const std::string& toRegion, const EgressShare& share) {
     const int64_t minute = atMs - atMs % 60000;
     std::lock_guard lock(m_mutex);
-    auto& r = m_pending[{minute, toRegion, share.view, share.kind}];
-    if (r.minuteMs == 0)
-        r = {minute, toRegion, share.view, share.kind, 0, 0, 0};
-    r.bytes += share.bytes;
-    r.rawBytes += share.rawBytes;
-    r.changes += share.changes;
+    addInto(m_pending[{minute, toRegion, share.view, share.kind}],
+            {minute, toRegion, share.view, share.kind, share.bytes, share.rawBytes,
+             share.changes});
     m_totals[toRegion] += share.bytes;
 }
 
@@ -40,14 +52,7 @@ absl::Status EgressLedger::flush() {
         // Keep the figures for the next attempt.
         std::lock_guard lock(m_mutex);
         for (auto& [key, r] : pending) {
-            auto& slot = m_pending[key];
-            if (slot.minuteMs == 0)
-                slot = r;
-            else {
-                slot.bytes += r.bytes;
-                slot.rawBytes += r.rawBytes;
-                slot.changes += r.changes;
-            }
+            addInto(m_pending[key], r);
         }
     }
     return st;
@@ -72,14 +77,7 @@ absl::StatusOr<std::vector<storage::EgressRecord>> EgressLedger::records(int64_t
         for (const auto& [key, r] : m_pending) {
             if (r.minuteMs < sinceMs - sinceMs % 60000 || r.minuteMs >= untilMs)
                 continue;
-            auto& slot = merged[key];
-            if (slot.minuteMs == 0)
-                slot = r;
-            else {
-                slot.bytes += r.bytes;
-                slot.rawBytes += r.rawBytes;
-                slot.changes += r.changes;
-            }
+            addInto(merged[key], r);
         }
     }
     std::vector<storage::EgressRecord> out;
