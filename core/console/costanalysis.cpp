@@ -99,12 +99,15 @@ CostAnalysis::CostAnalysis(CostReport report) : m_report(std::move(report)) {
         byView[l.view].push_back(i);
         byKind[l.kind].push_back(i);
     }
-    auto projectOf = [&](const std::vector<size_t>& indexes) {
+    // A group's cost in the window and projected to 30 days, from its lines alone.
+    auto priceGroup = [&](auto& c, const std::vector<size_t>& indexes) {
         std::vector<v1::CostLine> lines;
         lines.reserve(indexes.size());
         for (size_t i : indexes)
             lines.push_back(wire[i]);
-        return cost::project(lines, m_windowSeconds);
+        const auto p = cost::project(lines, m_windowSeconds);
+        c.usd = p.usd;
+        c.usdPer30Days = p.usdPer30Days;
     };
 
     for (const auto& [key, indexes] : byLink) {
@@ -122,9 +125,7 @@ CostAnalysis::CostAnalysis(CostReport report) : m_report(std::move(report)) {
                 c.usdPerGb = l.usdPerGb;
             }
         }
-        const auto p = projectOf(indexes);
-        c.usd = p.usd;
-        c.usdPer30Days = p.usdPer30Days;
+        priceGroup(c, indexes);
         m_links.push_back(std::move(c));
     }
     for (const auto& [view, indexes] : byView) {
@@ -141,9 +142,7 @@ CostAnalysis::CostAnalysis(CostReport report) : m_report(std::move(report)) {
         }
         c.kinds.assign(kinds.begin(), kinds.end());
         c.links = static_cast<int>(links.size());
-        const auto p = projectOf(indexes);
-        c.usd = p.usd;
-        c.usdPer30Days = p.usdPer30Days;
+        priceGroup(c, indexes);
         m_views.push_back(std::move(c));
     }
     for (const auto& [kind, indexes] : byKind) {
@@ -151,9 +150,7 @@ CostAnalysis::CostAnalysis(CostReport report) : m_report(std::move(report)) {
         c.kind = kind;
         for (size_t i : indexes)
             c.bytes += m_report.lines[i].bytes;
-        const auto p = projectOf(indexes);
-        c.usd = p.usd;
-        c.usdPer30Days = p.usdPer30Days;
+        priceGroup(c, indexes);
         m_kinds.push_back(std::move(c));
     }
     sortByCost(m_links);
