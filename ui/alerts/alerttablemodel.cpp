@@ -4,12 +4,14 @@
 #include <QHash>
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 #include "alerts/alertrules.h"
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
 #include "common/qtstrings.h"
+#include "common/tablecolumns.h"
 #include "common/theme.h"
 
 namespace meridian::ui {
@@ -167,8 +169,7 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const {
             }
             return {};
         case Qt::TextAlignmentRole:
-            return QVariant::fromValue((column == Duration ? Qt::AlignRight : Qt::AlignLeft) |
-                                       Qt::AlignVCenter);
+            return columnAlignment(column == Duration);
         case Qt::ToolTipRole:
             if (column == Message)
                 return qs(a.message);
@@ -187,11 +188,6 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant AlertTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    if (role == Qt::TextAlignmentRole)
-        return QVariant::fromValue((section == Duration ? Qt::AlignRight : Qt::AlignLeft) |
-                                   Qt::AlignVCenter);
     static const char* const names[] = {
         QT_TR_NOOP("Severity"), QT_TR_NOOP("Raised"), QT_TR_NOOP("Cleared"), QT_TR_NOOP("For"),
         QT_TR_NOOP("Region"),   QT_TR_NOOP("Kind"),   QT_TR_NOOP("Subject"), QT_TR_NOOP("Message")};
@@ -204,11 +200,8 @@ QVariant AlertTableModel::headerData(int section, Qt::Orientation orientation, i
         QT_TR_NOOP("What kind of problem"),
         QT_TR_NOOP("What it is about: a region, a link, a feature view"),
         QT_TR_NOOP("What happened")};
-    if (role == Qt::DisplayRole)
-        return tr(names[section]);
-    if (role == Qt::ToolTipRole)
-        return tr(tips[section]);
-    return {};
+    static_assert(std::size(names) == ColumnCount && std::size(tips) == ColumnCount);
+    return columnHeaderData(*this, section, orientation, role, names, tips, section == Duration);
 }
 
 AlertFilterModel::AlertFilterModel(bool active, QObject* parent)

@@ -4,12 +4,14 @@
 
 #include <QHash>
 
+#include <iterator>
 #include <utility>
 
 #include "bridge/deploymentmonitor.h"
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
 #include "common/qtstrings.h"
+#include "common/tablecolumns.h"
 #include "common/theme.h"
 #include "costs/costformat.h"
 
@@ -119,8 +121,7 @@ QVariant CostLinkModel::data(const QModelIndex& index, int role) const {
                 return Theme::muted();
             return {};
         case Qt::TextAlignmentRole:
-            return QVariant::fromValue((isFigure(column) ? Qt::AlignRight : Qt::AlignLeft) |
-                                       Qt::AlignVCenter);
+            return columnAlignment(isFigure(column));
         case Qt::ToolTipRole:
             if (column == Sent) {
                 const double ratio = l.bytes > 0 ? static_cast<double>(l.rawBytes) / l.bytes : 1;
@@ -141,11 +142,6 @@ QVariant CostLinkModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant CostLinkModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    if (role == Qt::TextAlignmentRole)
-        return QVariant::fromValue((isFigure(section) ? Qt::AlignRight : Qt::AlignLeft) |
-                                   Qt::AlignVCenter);
     static const char* const names[] = {
         QT_TR_NOOP("From"), QT_TR_NOOP("To"),   QT_TR_NOOP("Price class"), QT_TR_NOOP("$/GB"),
         QT_TR_NOOP("Sent"), QT_TR_NOOP("Cost"), QT_TR_NOOP("30 days"),     QT_TR_NOOP("Share")};
@@ -159,11 +155,8 @@ QVariant CostLinkModel::headerData(int section, Qt::Orientation orientation, int
         QT_TR_NOOP("Cost in the window"),
         QT_TR_NOOP("The window's rate extrapolated to 30 days"),
         QT_TR_NOOP("Share of the window's total egress cost")};
-    if (role == Qt::DisplayRole)
-        return tr(names[section]);
-    if (role == Qt::ToolTipRole)
-        return tr(tips[section]);
-    return {};
+    static_assert(std::size(names) == ColumnCount && std::size(tips) == ColumnCount);
+    return columnHeaderData(*this, section, orientation, role, names, tips, isFigure(section));
 }
 
 }  // namespace meridian::ui

@@ -4,9 +4,12 @@
 #include <QHash>
 #include <QStringList>
 
+#include <iterator>
+
 #include "common/consoleicons.h"
 #include "common/displayformat.h"
 #include "common/qtstrings.h"
+#include "common/tablecolumns.h"
 #include "common/theme.h"
 #include "costs/costformat.h"
 
@@ -102,8 +105,7 @@ QVariant CostViewModel::data(const QModelIndex& index, int role) const {
             }
             return {};
         case Qt::TextAlignmentRole:
-            return QVariant::fromValue((isFigure(column) ? Qt::AlignRight : Qt::AlignLeft) |
-                                       Qt::AlignVCenter);
+            return columnAlignment(isFigure(column));
         case Qt::ToolTipRole:
             if (column == View && v.view.empty())
                 return tr("Registry replication and control messages, which belong to no view");
@@ -122,11 +124,6 @@ QVariant CostViewModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant CostViewModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    if (role == Qt::TextAlignmentRole)
-        return QVariant::fromValue((isFigure(section) ? Qt::AlignRight : Qt::AlignLeft) |
-                                   Qt::AlignVCenter);
     static const char* const names[] = {QT_TR_NOOP("Feature view"), QT_TR_NOOP("Carried by"),
                                         QT_TR_NOOP("Links"),        QT_TR_NOOP("Sent"),
                                         QT_TR_NOOP("Cost"),         QT_TR_NOOP("30 days"),
@@ -139,11 +136,8 @@ QVariant CostViewModel::headerData(int section, Qt::Orientation orientation, int
         QT_TR_NOOP("Cost in the window"),
         QT_TR_NOOP("The window's rate extrapolated to 30 days"),
         QT_TR_NOOP("Share of the window's total egress cost")};
-    if (role == Qt::DisplayRole)
-        return tr(names[section]);
-    if (role == Qt::ToolTipRole)
-        return tr(tips[section]);
-    return {};
+    static_assert(std::size(names) == ColumnCount && std::size(tips) == ColumnCount);
+    return columnHeaderData(*this, section, orientation, role, names, tips, isFigure(section));
 }
 
 }  // namespace meridian::ui
