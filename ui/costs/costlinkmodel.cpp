@@ -14,8 +14,11 @@
 #include "common/tablecolumns.h"
 #include "common/theme.h"
 #include "costs/costformat.h"
+#include "costs/egresscolumns.h"
 
 namespace meridian::ui {
+
+static_assert(CostLinkModel::ColumnCount - CostLinkModel::Sent == EgressColumns::FigureCount);
 
 CostLinkModel::CostLinkModel(QObject* parent) : KeyedTableModel(parent) {}
 
@@ -63,6 +66,8 @@ QString CostLinkModel::shortClass(const QString& label) {
 }
 
 QVariant CostLinkModel::display(const console::LinkCost& l, int column) const {
+    if (column >= Sent)
+        return EgressColumns::display(l, column - Sent, m_totalUsd);
     switch (column) {
         case From:
             return qs(l.from);
@@ -72,32 +77,16 @@ QVariant CostLinkModel::display(const console::LinkCost& l, int column) const {
             return l.priceClass.empty() ? tr("unpriced") : shortClass(qs(l.priceClass));
         case UsdPerGb:
             return costformat::perGb(l.usdPerGb);
-        case Sent:
-            return format::bytes(l.bytes);
-        case Cost:
-            return costformat::usd(l.usd);
-        case Per30Days:
-            return costformat::usd(l.usdPer30Days);
-        case Share:
-            return costformat::share(l.usd, m_totalUsd);
     }
     return {};
 }
 
 QVariant CostLinkModel::sortValue(const console::LinkCost& l, int column) const {
-    switch (column) {
-        case UsdPerGb:
-            return l.usdPerGb;
-        case Sent:
-            return static_cast<qlonglong>(l.bytes);
-        case Cost:
-        case Share:
-            return l.usd;
-        case Per30Days:
-            return l.usdPer30Days;
-        default:
-            return display(l, column);
-    }
+    if (column >= Sent)
+        return EgressColumns::sortValue(l, column - Sent);
+    if (column == UsdPerGb)
+        return l.usdPerGb;
+    return display(l, column);
 }
 
 QVariant CostLinkModel::data(const QModelIndex& index, int role) const {
@@ -123,19 +112,11 @@ QVariant CostLinkModel::data(const QModelIndex& index, int role) const {
         case Qt::TextAlignmentRole:
             return columnAlignment(isFigure(column));
         case Qt::ToolTipRole:
-            if (column == Sent) {
-                const double ratio = l.bytes > 0 ? static_cast<double>(l.rawBytes) / l.bytes : 1;
-                return tr("%1 sent, %2 before compression (%3× smaller)")
-                    .arg(format::bytes(l.bytes), format::bytes(l.rawBytes))
-                    .arg(ratio, 0, 'f', 1);
-            }
             if (column == PriceClass || column == UsdPerGb)
                 return tr("%1: %2 per GB, list price of the sending region's cloud")
                     .arg(l.priceClass.empty() ? tr("unpriced") : qs(l.priceClass),
                          costformat::perGb(l.usdPerGb));
-            if (column == Per30Days)
-                return tr("%1 in the window, extrapolated to 30 days").arg(costformat::usd(l.usd));
-            return {};
+            return column >= Sent ? EgressColumns::toolTip(l, column - Sent) : QVariant();
         default:
             return {};
     }

@@ -12,8 +12,11 @@
 #include "common/tablecolumns.h"
 #include "common/theme.h"
 #include "costs/costformat.h"
+#include "costs/egresscolumns.h"
 
 namespace meridian::ui {
+
+static_assert(CostViewModel::ColumnCount - CostViewModel::Sent == EgressColumns::FigureCount);
 
 CostViewModel::CostViewModel(QObject* parent) : KeyedTableModel(parent) {}
 
@@ -39,6 +42,8 @@ int CostViewModel::columnCount(const QModelIndex& parent) const {
 }
 
 QVariant CostViewModel::display(const console::ViewCost& v, int column) const {
+    if (column >= Sent)
+        return EgressColumns::display(v, column - Sent, m_totalUsd);
     switch (column) {
         case View:
             return viewText(v.view);
@@ -46,29 +51,16 @@ QVariant CostViewModel::display(const console::ViewCost& v, int column) const {
             return qsList(v.kinds).join(QStringLiteral(", "));
         case Links:
             return QString::number(v.links);
-        case Sent:
-            return format::bytes(v.bytes);
-        case Cost:
-            return costformat::usd(v.usd);
-        case Per30Days:
-            return costformat::usd(v.usdPer30Days);
-        case Share:
-            return costformat::share(v.usd, m_totalUsd);
     }
     return {};
 }
 
 QVariant CostViewModel::sortValue(const console::ViewCost& v, int column) const {
+    if (column >= Sent)
+        return EgressColumns::sortValue(v, column - Sent);
     switch (column) {
         case Links:
             return v.links;
-        case Sent:
-            return static_cast<qlonglong>(v.bytes);
-        case Cost:
-        case Share:
-            return v.usd;
-        case Per30Days:
-            return v.usdPer30Days;
         case View:
             // Views by name, control traffic last.
             return v.view.empty() ? QStringLiteral("\uffff") : qs(v.view);
@@ -109,15 +101,7 @@ QVariant CostViewModel::data(const QModelIndex& index, int role) const {
         case Qt::ToolTipRole:
             if (column == View && v.view.empty())
                 return tr("Registry replication and control messages, which belong to no view");
-            if (column == Sent) {
-                const double ratio = v.bytes > 0 ? static_cast<double>(v.rawBytes) / v.bytes : 1;
-                return tr("%1 sent, %2 before compression (%3× smaller)")
-                    .arg(format::bytes(v.bytes), format::bytes(v.rawBytes))
-                    .arg(ratio, 0, 'f', 1);
-            }
-            if (column == Per30Days)
-                return tr("%1 in the window, extrapolated to 30 days").arg(costformat::usd(v.usd));
-            return {};
+            return column >= Sent ? EgressColumns::toolTip(v, column - Sent) : QVariant();
         default:
             return {};
     }
