@@ -1,7 +1,6 @@
 #include "alerts/alerttablemodel.h"
 
 #include <QFont>
-#include <QHash>
 
 #include <algorithm>
 #include <iterator>
@@ -23,7 +22,7 @@ bool isActive(const console::AlertInfo& a) {
 
 }  // namespace
 
-AlertTableModel::AlertTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+AlertTableModel::AlertTableModel(QObject* parent) : KeyedTableModel(parent) {}
 
 QString AlertTableModel::key(const console::AlertInfo& a) {
     return qs(a.region) + QLatin1Char('|') + qs(a.id) + QLatin1Char('|') +
@@ -48,40 +47,7 @@ int AlertTableModel::activeCount() const {
 
 void AlertTableModel::setAlerts(const QVector<console::AlertInfo>& alerts, qint64 nowMs) {
     m_nowMs = nowMs;
-    QHash<QString, int> incoming;
-    for (int i = 0; i < alerts.size(); ++i)
-        incoming.insert(key(alerts[i]), i);
-    for (int row = static_cast<int>(m_keys.size()) - 1; row >= 0; --row) {
-        if (incoming.contains(m_keys[row]))
-            continue;
-        beginRemoveRows({}, row, row);
-        m_keys.removeAt(row);
-        m_alerts.removeAt(row);
-        endRemoveRows();
-    }
-    QHash<QString, int> existing;
-    for (int row = 0; row < m_keys.size(); ++row)
-        existing.insert(m_keys[row], row);
-    QVector<console::AlertInfo> added;
-    for (const auto& a : alerts) {
-        const auto it = existing.find(key(a));
-        if (it != existing.end())
-            m_alerts[*it] = a;
-        else
-            added.push_back(a);
-    }
-    if (!existing.isEmpty())
-        emit dataChanged(index(0, 0),
-                         index(static_cast<int>(existing.size()) - 1, ColumnCount - 1));
-    if (!added.isEmpty()) {
-        const int first = static_cast<int>(m_alerts.size());
-        beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
-        for (const auto& a : added) {
-            m_keys.push_back(key(a));
-            m_alerts.push_back(a);
-        }
-        endInsertRows();
-    }
+    mergeRows(m_keys, m_alerts, alerts, key);
 }
 
 int AlertTableModel::rowCount(const QModelIndex& parent) const {

@@ -4,15 +4,15 @@
 // message. Rows are updated in place on every refresh; AlertFilterModel splits them into the
 // active ones and the history, newest first.
 
-#include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
 #include <QVector>
 
+#include "common/keyedtablemodel.h"
 #include "console/consoledata.h"
 
 namespace meridian::ui {
 
-class AlertTableModel : public QAbstractTableModel {
+class AlertTableModel : public KeyedTableModel {
     Q_OBJECT
 
 public:

@@ -19,9 +19,9 @@ public:
 
 protected:
     // `ids[i]` is the key of `rows[i]`; `idOf(row)` gives the key of an incoming row.
-    template <typename Row, typename IdFn>
-    void mergeRows(QVector<QString>& ids, QVector<Row>& rows, const std::vector<Row>& incoming,
-                   IdFn idOf) {
+    // `incoming` is any container of rows (std::vector, QVector).
+    template <typename Row, typename Incoming, typename IdFn>
+    void mergeRows(QVector<QString>& ids, QVector<Row>& rows, const Incoming& incoming, IdFn idOf) {
         QSet<QString> keep;
         for (const auto& r : incoming)
             keep.insert(idOf(r));
