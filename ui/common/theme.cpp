@@ -7,61 +7,43 @@
 namespace meridian::ui {
 namespace {
 
-QPalette lightPalette() {
-    QPalette p;
-    const QColor window(0xf3, 0xf4, 0xf6);
-    const QColor text(0x1f, 0x23, 0x28);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, Qt::white);
-    p.setColor(QPalette::AlternateBase, QColor(0xf6, 0xf8, 0xfa));
-    p.setColor(QPalette::ToolTipBase, QColor(0xff, 0xff, 0xf4));
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x91, 0x99));
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, QColor(0xfa, 0xfb, 0xfc));
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::BrightText, Qt::white);
-    p.setColor(QPalette::Light, Qt::white);
-    p.setColor(QPalette::Midlight, QColor(0xe5, 0xe7, 0xeb));
-    p.setColor(QPalette::Mid, QColor(0xc4, 0xc9, 0xd0));
-    p.setColor(QPalette::Dark, QColor(0x9c, 0xa3, 0xaf));
-    p.setColor(QPalette::Shadow, QColor(0x6b, 0x72, 0x80));
-    p.setColor(QPalette::Highlight, QColor(0x2b, 0x6c, 0xd9));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Link, QColor(0x1a, 0x5f, 0xc8));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x9c, 0xa3, 0xaf));
-    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x9c, 0xa3, 0xaf));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x9c, 0xa3, 0xaf));
-    return p;
-}
+// Each role's colour in the light and in the dark palette (Fusion's defaults for the rest).
+struct RoleColors {
+    QPalette::ColorGroup group;
+    QPalette::ColorRole role;
+    QRgb light;
+    QRgb dark;
+};
 
-QPalette darkPalette() {
+constexpr RoleColors kRoleColors[] = {
+    {QPalette::All, QPalette::Window, 0xf3f4f6, 0x1e2125},
+    {QPalette::All, QPalette::WindowText, 0x1f2328, 0xe4e7eb},
+    {QPalette::All, QPalette::Base, 0xffffff, 0x16181b},
+    {QPalette::All, QPalette::AlternateBase, 0xf6f8fa, 0x1c1f23},
+    {QPalette::All, QPalette::ToolTipBase, 0xfffff4, 0x2b2f35},
+    {QPalette::All, QPalette::ToolTipText, 0x1f2328, 0xe4e7eb},
+    {QPalette::All, QPalette::PlaceholderText, 0x8a9199, 0x808892},
+    {QPalette::All, QPalette::Text, 0x1f2328, 0xe4e7eb},
+    {QPalette::All, QPalette::Button, 0xfafbfc, 0x2a2e34},
+    {QPalette::All, QPalette::ButtonText, 0x1f2328, 0xe4e7eb},
+    {QPalette::All, QPalette::BrightText, 0xffffff, 0xffffff},
+    {QPalette::All, QPalette::Light, 0xffffff, 0x3a3f46},
+    {QPalette::All, QPalette::Midlight, 0xe5e7eb, 0x31353b},
+    {QPalette::All, QPalette::Mid, 0xc4c9d0, 0x3d4249},
+    {QPalette::All, QPalette::Dark, 0x9ca3af, 0x121416},
+    {QPalette::All, QPalette::Shadow, 0x6b7280, 0x0a0b0c},
+    {QPalette::All, QPalette::Highlight, 0x2b6cd9, 0x3b7de6},
+    {QPalette::All, QPalette::HighlightedText, 0xffffff, 0xffffff},
+    {QPalette::All, QPalette::Link, 0x1a5fc8, 0x7ab2ff},
+    {QPalette::Disabled, QPalette::Text, 0x9ca3af, 0x6b727b},
+    {QPalette::Disabled, QPalette::WindowText, 0x9ca3af, 0x6b727b},
+    {QPalette::Disabled, QPalette::ButtonText, 0x9ca3af, 0x6b727b},
+};
+
+QPalette paletteFor(Theme::Mode mode) {
     QPalette p;
-    const QColor window(0x1e, 0x21, 0x25);
-    const QColor text(0xe4, 0xe7, 0xeb);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, QColor(0x16, 0x18, 0x1b));
-    p.setColor(QPalette::AlternateBase, QColor(0x1c, 0x1f, 0x23));
-    p.setColor(QPalette::ToolTipBase, QColor(0x2b, 0x2f, 0x35));
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::PlaceholderText, QColor(0x80, 0x88, 0x92));
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, QColor(0x2a, 0x2e, 0x34));
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::BrightText, Qt::white);
-    p.setColor(QPalette::Light, QColor(0x3a, 0x3f, 0x46));
-    p.setColor(QPalette::Midlight, QColor(0x31, 0x35, 0x3b));
-    p.setColor(QPalette::Mid, QColor(0x3d, 0x42, 0x49));
-    p.setColor(QPalette::Dark, QColor(0x12, 0x14, 0x16));
-    p.setColor(QPalette::Shadow, QColor(0x0a, 0x0b, 0x0c));
-    p.setColor(QPalette::Highlight, QColor(0x3b, 0x7d, 0xe6));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Link, QColor(0x7a, 0xb2, 0xff));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x6b, 0x72, 0x7b));
-    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x6b, 0x72, 0x7b));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x6b, 0x72, 0x7b));
+    for (const auto& c : kRoleColors)
+        p.setColor(c.group, c.role, QColor(mode == Theme::Mode::Dark ? c.dark : c.light));
     return p;
 }
 
@@ -80,7 +62,7 @@ void Theme::apply(Mode mode) {
     m_mode = mode;
     if (auto* fusion = QStyleFactory::create(QStringLiteral("Fusion")))
         QApplication::setStyle(fusion);
-    QApplication::setPalette(mode == Mode::Dark ? darkPalette() : lightPalette());
+    QApplication::setPalette(paletteFor(mode));
     emit changed(mode);
 }
 
