@@ -13,6 +13,7 @@
 
 #include "common/displayformat.h"
 #include "common/theme.h"
+#include "common/timechart.h"
 #include "costs/costformat.h"
 
 namespace meridian::ui {
@@ -33,19 +34,9 @@ double niceCeiling(double value) {
 }  // namespace
 
 CostChart::CostChart(QWidget* parent) : QChartView(parent), m_chart(new QChart) {
-    m_chart->legend()->hide();
-    m_chart->setMargins(QMargins(4, 6, 10, 4));
-    m_chart->setBackgroundRoundness(0);
-    m_chart->setAnimationOptions(QChart::NoAnimation);
-
-    m_x = new QDateTimeAxis;
-    m_x->setFormat(QStringLiteral("HH:mm"));
-    m_x->setTickCount(7);  // every four hours over a day
-    m_y = new QValueAxis;
-    m_y->setTickCount(5);
-    m_y->setTitleText(tr("$ per hour"));
-    m_chart->addAxis(m_x, Qt::AlignBottom);
-    m_chart->addAxis(m_y, Qt::AlignLeft);
+    timechart::setUp(m_chart, QMargins(4, 6, 10, 4));
+    m_x = timechart::addTimeAxis(m_chart);  // a tick every four hours over a day
+    m_y = timechart::addValueAxis(m_chart, tr("$ per hour"));
 
     m_doneOutline = new QLineSeries(this);
     m_currentOutline = new QLineSeries(this);
@@ -146,17 +137,7 @@ QString CostChart::describeHour(qint64 msSinceEpoch) const {
 }
 
 void CostChart::applyPalette() {
-    const QPalette pal = palette();
-    m_chart->setBackgroundBrush(pal.color(QPalette::Base));
-    m_chart->setBackgroundPen(Qt::NoPen);
-    m_chart->setPlotAreaBackgroundVisible(false);
-    for (QAbstractAxis* axis :
-         {static_cast<QAbstractAxis*>(m_x), static_cast<QAbstractAxis*>(m_y)}) {
-        axis->setLabelsBrush(pal.color(QPalette::Text));
-        axis->setTitleBrush(Theme::muted());
-        axis->setLinePen(QPen(pal.color(QPalette::Mid), 1));
-        axis->setGridLinePen(QPen(pal.color(QPalette::Midlight), 1));
-    }
+    timechart::applyPalette(this, m_chart, m_x, m_y);
     m_x->setGridLineVisible(false);
     const QColor bar = Theme::info();
     m_done->setPen(QPen(bar.darker(Theme::instance()->isDark() ? 100 : 115), 1));
@@ -165,7 +146,6 @@ void CostChart::applyPalette() {
     partial.setAlphaF(0.45);
     m_current->setPen(QPen(bar, 1, Qt::DashLine));
     m_current->setBrush(partial);
-    setBackgroundBrush(pal.color(QPalette::Base));
 }
 
 void CostChart::changeEvent(QEvent* event) {
