@@ -29,6 +29,16 @@ void clickNode(ui::LineagePage& page, int index) {
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(center));
 }
 
+// Shows the page at `size`, opens it as the window does, and waits for its graph.
+void showGraph(ui::LineagePage& page, QSize size, int timeoutMs = 10000) {
+    page.resize(size);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy shown(&page, &ui::LineagePage::graphShown);
+    page.activate();
+    QVERIFY(shown.wait(timeoutMs));
+}
+
 }  // namespace
 
 class TestLineagePage : public QObject {
@@ -61,12 +71,9 @@ private slots:
     void clickShowsDetailsAndLineage() {
         std::unique_ptr<test::FakeRegionService> fake(test::FakeRegionService::demo());
         ui::LineagePage page(fake.get());
-        page.resize(1280, 800);
-        page.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&page));
-        QSignalSpy shown(&page, &ui::LineagePage::graphShown);
-        page.activate();
-        QVERIFY(shown.wait(10000));
+        showGraph(page, {1280, 800});
+        if (QTest::currentTestFailed())
+            return;
         auto* scene = page.scene();
         const int view = scene->indexOf("feature_view:commerce/user_transaction_aggregates");
         QVERIFY(view >= 0);
@@ -109,12 +116,9 @@ private slots:
         std::unique_ptr<test::FakeRegionService> fake(test::FakeRegionService::demo());
         fake->graph = test::generateLineage();
         ui::LineagePage page(fake.get());
-        page.resize(1280, 800);
-        page.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&page));
-        QSignalSpy shown(&page, &ui::LineagePage::graphShown);
-        page.activate();
-        QVERIFY(shown.wait(60000));
+        showGraph(page, {1280, 800}, 60000);
+        if (QTest::currentTestFailed())
+            return;
         QVERIFY(page.scene()->nodeCount() >= 2000);
 
         page.searchField()->setText("scoring_157");
@@ -198,12 +202,9 @@ private slots:
     void zoomControls() {
         std::unique_ptr<test::FakeRegionService> fake(test::FakeRegionService::demo());
         ui::LineagePage page(fake.get());
-        page.resize(1000, 700);
-        page.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&page));
-        QSignalSpy shown(&page, &ui::LineagePage::graphShown);
-        page.activate();
-        QVERIFY(shown.wait(10000));
+        showGraph(page, {1000, 700});
+        if (QTest::currentTestFailed())
+            return;
         auto* view = page.view();
         view->setZoom(1.0);
         view->setFocus();
