@@ -40,6 +40,13 @@ bool sameUsd(double a, double b) {
     return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)});
 }
 
+// Shows and opens the page as the window does; true once its first report is in.
+bool opened(CostsPage& page) {
+    page.show();
+    page.activate();
+    return QTest::qWaitFor([&] { return page.hasData(); });
+}
+
 }  // namespace
 
 class CostsPageTest : public QObject {
@@ -144,9 +151,7 @@ void CostsPageTest::projectionAndChart() {
     auto* service = FakeRegionService::demo();
     DeploymentMonitor monitor(service);
     CostsPage page(service, &monitor);
-    page.show();
-    page.activate();
-    QTRY_VERIFY(page.hasData());
+    QVERIFY(opened(page));
     // The demo report covers an hour: 30 days are 720 of them.
     const double usd = reportUsd(service->report);
     QCOMPARE(page.analysis()->windowSeconds(), 3600.0);
@@ -173,9 +178,7 @@ void CostsPageTest::whatIfsMoveTheFigureTheRightWay() {
     auto* service = FakeRegionService::demo();
     DeploymentMonitor monitor(service);
     CostsPage page(service, &monitor);
-    page.show();
-    page.activate();
-    QTRY_VERIFY(page.hasData());
+    QVERIFY(opened(page));
     auto* w = page.whatIf();
     const double actual = page.analysis()->usdPer30Days();
 
@@ -274,9 +277,7 @@ void CostsPageTest::modelsPassTheTester() {
                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester viewProxy(page.viewProxy(),
                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
-    page.show();
-    page.activate();
-    QTRY_VERIFY(page.hasData());
+    QVERIFY(opened(page));
     // Links and views come and go between refreshes.
     service->report.lines.erase(service->report.lines.begin(), service->report.lines.begin() + 3);
     auto control = service->report.lines.front();
