@@ -77,6 +77,25 @@ std::thread holdingWrite(storage::Database& db, size_t others, std::atomic<bool>
     });
 }
 
+// Writer 0 inserts row 0, holding its transaction open until writers 1 … n-1 (`body(conn, i)`,
+// each on a thread of its own) are queued behind it; `results[i]` is writer i's status.
+void queueWritesBehindFirst(storage::Database& db, std::vector<absl::Status>& results,
+                            const std::function<absl::Status(storage::Connection&, int)>& body) {
+    const int writers = static_cast<int>(results.size());
+    std::atomic<bool> firstIn{false};
+    std::vector<std::thread> threads;
+    threads.push_back(holdingWrite(db, writers - 1, firstIn, results[0],
+                                   [](storage::Connection& conn) { return insert(conn, 0); }));
+    QTRY_VERIFY(firstIn.load());
+    for (int i = 1; i < writers; ++i) {
+        threads.emplace_back([&, i] {
+            results[i] = db.write([&, i](storage::Connection& conn) { return body(conn, i); });
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+}
+
 }  // namespace
 
 class TestDatabase : public QObject {
@@ -128,19 +147,11 @@ void TestDatabase::concurrentWritesShareTransactions() {
     // so that the rest are committed together, behind it.
     constexpr int kWriters = 16;
     const int64_t before = m_db->transactions();
-    std::atomic<bool> firstIn{false};
-    std::vector<std::thread> threads;
     std::vector<absl::Status> results(kWriters);
-    threads.push_back(holdingWrite(*m_db, kWriters - 1, firstIn, results[0],
-                                   [](storage::Connection& conn) { return insert(conn, 0); }));
-    QTRY_VERIFY(firstIn.load());
-    for (int i = 1; i < kWriters; ++i) {
-        threads.emplace_back([&, i] {
-            results[i] = m_db->write([i](storage::Connection& conn) { return insert(conn, i); });
-        });
-    }
-    for (auto& t : threads)
-        t.join();
+    queueWritesBehindFirst(*m_db, results,
+                           [](storage::Connection& conn, int i) { return insert(conn, i); });
+    if (QTest::currentTestFailed())
+        return;
     for (const auto& st : results)
         MERIDIAN_EXPECT_OK(st);
     QCOMPARE(countRows(*m_db), int64_t(kWriters));
@@ -152,28 +163,19 @@ void TestDatabase::concurrentWritesShareTransactions() {
 
 void TestDatabase::failedWriteUndoesOnlyItself() {
     constexpr int kWriters = 8;
-    std::atomic<bool> firstIn{false};
-    std::vector<std::thread> threads;
     std::vector<absl::Status> results(kWriters);
-    threads.push_back(holdingWrite(*m_db, kWriters - 1, firstIn, results[0],
-                                   [](storage::Connection& conn) { return insert(conn, 0); }));
-    QTRY_VERIFY(firstIn.load());
     // Odd writers insert two rows and then fail: neither of their rows may stay.
-    for (int i = 1; i < kWriters; ++i) {
-        threads.emplace_back([&, i] {
-            results[i] = m_db->write([i](storage::Connection& conn) -> absl::Status {
-                if (auto st = insert(conn, i * 100); !st.ok())
-                    return st;
-                if (i % 2 == 0)
-                    return absl::OkStatus();
-                if (auto st = insert(conn, i * 100 + 1); !st.ok())
-                    return st;
-                return absl::InvalidArgumentError("writer " + std::to_string(i) + " refused");
-            });
-        });
-    }
-    for (auto& t : threads)
-        t.join();
+    queueWritesBehindFirst(*m_db, results, [](storage::Connection& conn, int i) -> absl::Status {
+        if (auto st = insert(conn, i * 100); !st.ok())
+            return st;
+        if (i % 2 == 0)
+            return absl::OkStatus();
+        if (auto st = insert(conn, i * 100 + 1); !st.ok())
+            return st;
+        return absl::InvalidArgumentError("writer " + std::to_string(i) + " refused");
+    });
+    if (QTest::currentTestFailed())
+        return;
     MERIDIAN_EXPECT_OK(results[0]);
     for (int i = 1; i < kWriters; ++i) {
         if (i % 2)
