@@ -99,6 +99,8 @@ private slots:
 
 private:
     void append(int64_t view, const OfflineRecord& r);
+    // Stores `r` in `view`: whether it was added (false: the same row was there already).
+    absl::StatusOr<bool> appendRow(int64_t view, const OfflineRecord& r);
     std::optional<OfflineRecord> at(int64_t view, int64_t id, int64_t time,
                                     int64_t notBefore = kNoLowerBound);
 
@@ -125,16 +127,28 @@ void TestOfflineStore::cleanup() {
 }
 
 void TestOfflineStore::append(int64_t view, const OfflineRecord& r) {
+    auto added = appendRow(view, r);
+    absl::Status st = added.status();
+    if (st.ok() && !*added)
+        st = absl::AlreadyExistsError("row already stored");
+    MERIDIAN_EXPECT_OK(st);
+}
+
+absl::StatusOr<bool> TestOfflineStore::appendRow(int64_t view, const OfflineRecord& r) {
+    bool added = false;
     auto st = m_db->write([&](storage::Connection& c) -> absl::Status {
         auto row = stored(*m_db, c, r);
         if (!row.ok())
             return row.status();
-        auto added = table(c).append(view, *row);
-        if (!added.ok())
-            return added.status();
-        return *added ? absl::OkStatus() : absl::AlreadyExistsError("row already stored");
+        auto a = table(c).append(view, *row);
+        if (!a.ok())
+            return a.status();
+        added = *a;
+        return absl::OkStatus();
     });
-    MERIDIAN_EXPECT_OK(st);
+    if (!st.ok())
+        return st;
+    return added;
 }
 
 std::optional<OfflineRecord> TestOfflineStore::at(int64_t view, int64_t id, int64_t time,
@@ -305,18 +319,9 @@ void TestOfflineStore::countKeys() {
 
 void TestOfflineStore::sameRowStoredOnce() {
     append(kView, rec(1, 100, 1, "x"));
-    bool added = true;
-    MERIDIAN_EXPECT_OK(m_db->write([&](storage::Connection& c) -> absl::Status {
-        auto row = stored(*m_db, c, rec(1, 100, 1, "x"));
-        if (!row.ok())
-            return row.status();
-        auto a = table(c).append(kView, *row);
-        if (!a.ok())
-            return a.status();
-        added = *a;
-        return absl::OkStatus();
-    }));
-    QVERIFY(!added);
+    auto added = appendRow(kView, rec(1, 100, 1, "x"));
+    MERIDIAN_EXPECT_OK(added.status());
+    QVERIFY(!*added);
     // Another write at the same event time is a different row.
     append(kView, rec(1, 100, 2, "y"));
     auto reader = m_db->read();
@@ -352,18 +357,9 @@ void TestOfflineStore::partitionDigests() {
         QCOMPARE(p.digest, want.second);
     }
     // A duplicate delivery changes neither count nor digest.
-    bool added = true;
-    MERIDIAN_EXPECT_OK(m_db->write([&](storage::Connection& c) -> absl::Status {
-        auto row = stored(*m_db, c, rec(0, storage::kMsPerDay * 0 - 1000 + 0, 100, "v0"));
-        if (!row.ok())
-            return row.status();
-        auto a = table(c).append(kView, *row);
-        if (!a.ok())
-            return a.status();
-        added = *a;
-        return absl::OkStatus();
-    }));
-    QVERIFY(!added);
+    auto added = appendRow(kView, rec(0, storage::kMsPerDay * 0 - 1000 + 0, 100, "v0"));
+    MERIDIAN_EXPECT_OK(added.status());
+    QVERIFY(!*added);
     auto again = table(**reader).partitions(kView);
     QVERIFY(again.ok());
     QCOMPARE(again->front().digest, expected.begin()->second.second);
