@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "meridian/v1/admin.grpc.pb.h"
 #include "replication/batchsync.h"
 #include "replication/hybridclock.h"
 #include "replication/replicationpolicy.h"
@@ -216,17 +217,37 @@ void SyncJobs::run(std::shared_ptr<Running> r) {
         true);
 }
 
+namespace {
+
+// The last seq of the peer's log as the peer says it now (0 if it does not answer in 2 s).
+uint64_t logHeadOf(PeerLink& link) {
+    auto admin = v1::Admin::NewStub(link.channel());
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    v1::StatsResponse stats;
+    if (!admin->Stats(&context, v1::StatsRequest{}, &stats).ok())
+        return 0;
+    return static_cast<uint64_t>(stats.changelog_seq());
+}
+
+}  // namespace
+
 absl::Status SyncJobs::runCatchUp(Running& r) {
     auto* link = linkFrom(r.job.from_region());
     if (link->emulation().partitioned)
         return absl::FailedPreconditionError("the link from '" + r.job.from_region() +
                                              "' is partitioned (emulated); heal it first");
-    // Wait for the link to learn the peer's head (it does with every heartbeat).
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (link->senderHead() == 0 && std::chrono::steady_clock::now() < until && !r.cancelled)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // Catch up to where the peer's log is now: the link hears of it only with the batches it
+    // reads, which a slow link reads late.
+    uint64_t peerHead = logHeadOf(*link);
+    if (peerHead == 0) {
+        // The peer did not say: wait for the link to learn its head (every heartbeat tells).
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (link->senderHead() == 0 && std::chrono::steady_clock::now() < until && !r.cancelled)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     const uint64_t start = link->cursor();
-    const uint64_t target = std::max(link->senderHead(), start);
+    const uint64_t target = std::max({peerHead, link->senderHead(), start});
     update(r, [&](v1::SyncJob& j) { j.set_total(static_cast<int64_t>(target - start)); });
     if (target == start) {
         update(r, [&](v1::SyncJob& j) {

@@ -218,16 +218,8 @@ void TestCtlReplication::syncCtrlCCancels() {
               0);
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
     QVERIFY(test::writeRep(m_cluster->client("us1"), "hs_view", rows(5000, 50, now)).ok());
-    auto behind = [&] {
-        const auto stats = test::stats(m_cluster->client("eu1"));
-        const auto link = stats ? test::linkOf(*stats, "us1") : std::nullopt;
-        return link ? link->changes_behind() : 0;
-    };
-    // eu1 learns of the new rows when it reads their batch off the stream; with 15 s of delay
-    // the reader can be held behind two heartbeats it has queued (flow control), each applied
-    // 15 s after it arrived, so this can take one delay and a bit on a busy machine.
-    QTRY_VERIFY_WITH_TIMEOUT(behind() > 0, 30000);
-
+    // The catch-up goes to where us1's log is now, though eu1's slowed stream has not even read
+    // the batch of these rows yet: it runs until they are applied, 15 s from now.
     QProcess process;
     process.setProcessEnvironment(m_ctl.environment());
     process.start(QStringLiteral(MERIDIANCTL_BINARY),
