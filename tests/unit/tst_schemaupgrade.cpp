@@ -29,6 +29,15 @@ constexpr uint64_t kLogSeq = 25;
 // The same demo region written by this release (schema version 2), stopped cleanly.
 const char* kCurrentFixture = MERIDIAN_SOURCE_DIR "/tests/data/upgrade/v2-aws-eu-west-1.db";
 
+// Every merchant_risk feature of merchant 113, the row both fixtures are checked by.
+absl::StatusOr<v1::GetOnlineFeaturesResponse> readMerchant113(serving::Region& region) {
+    v1::GetOnlineFeaturesRequest request;
+    request.set_project("commerce");
+    request.mutable_features()->add_refs("merchant_risk:*");
+    (*request.add_entities()->mutable_keys())["merchant_id"].set_int64_val(113);
+    return region.online().read(request, replication::wallClockMs());
+}
+
 }  // namespace
 
 class TestSchemaUpgrade : public QObject {
@@ -77,11 +86,7 @@ std::unique_ptr<serving::Region> TestSchemaUpgrade::open(const char* folder) {
 void TestSchemaUpgrade::rowsReadBackAsBefore() {
     auto region = open();
     // What release 0.1.0 answered for this merchant before the upgrade.
-    v1::GetOnlineFeaturesRequest request;
-    request.set_project("commerce");
-    request.mutable_features()->add_refs("merchant_risk:*");
-    (*request.add_entities()->mutable_keys())["merchant_id"].set_int64_val(113);
-    auto answer = region->online().read(request, replication::wallClockMs());
+    auto answer = readMerchant113(*region);
     QVERIFY2(answer.ok(), qPrintable(describe(answer.status())));
     QCOMPARE(answer->rows_size(), 1);
     std::map<std::string, std::string> got;
@@ -213,11 +218,7 @@ void TestSchemaUpgrade::thisReleasesDatabaseReadsAsWritten() {
         q.reset();
     }
     auto region = open("v2");
-    v1::GetOnlineFeaturesRequest request;
-    request.set_project("commerce");
-    request.mutable_features()->add_refs("merchant_risk:*");
-    (*request.add_entities()->mutable_keys())["merchant_id"].set_int64_val(113);
-    auto answer = region->online().read(request, replication::wallClockMs());
+    auto answer = readMerchant113(*region);
     QVERIFY2(answer.ok(), qPrintable(describe(answer.status())));
     std::map<std::string, std::string> got;
     for (int i = 0; i < answer->feature_names_size(); ++i)
