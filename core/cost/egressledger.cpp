@@ -21,8 +21,7 @@ void EgressLedger::add(int64_t atMs, const std::string& toRegion, const EgressSh
     const int64_t minute = atMs - atMs % 60000;
     std::lock_guard lock(m_mutex);
     addInto(m_pending[{minute, toRegion, share.view, share.kind}],
-            {minute, toRegion, share.view, share.kind, share.bytes, share.rawBytes,
-             share.changes});
+            {minute, toRegion, share.view, share.kind, share.bytes, share.rawBytes, share.changes});
     m_totals[toRegion] += share.bytes;
 }
 
