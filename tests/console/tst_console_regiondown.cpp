@@ -69,6 +69,18 @@ public:
         m_timer.start();
     }
     void stop() { m_timer.stop(); }
+    // Runs what the test itself does on the GUI thread (killing a store and waiting for it to
+    // exit, starting one and waiting until it serves) outside the measurement: those waits are
+    // the harness's, not the window's, and under load they alone can take 100 ms.
+    template <typename Harness>
+    auto unmeasured(Harness&& harness) {
+        m_timer.stop();
+        struct Restart {
+            Heartbeat* beat;
+            ~Restart() { beat->start(); }
+        } restart{this};
+        return harness();
+    }
     // The longest time between two ticks, and the longest part of one that the thread was
     // blocked (without schedstat: the whole of it).
     qint64 longestGapMs() const { return m_longestMs; }
@@ -123,7 +135,7 @@ void ConsoleRegionDownTest::killedRegionTurnsRedWithoutStallingTheWindow() {
     const qint64 refreshedBefore = window.monitor()->lastRefreshMs();
     QTRY_VERIFY(window.monitor()->lastRefreshMs() > refreshedBefore);  // a poll or two on the beat
 
-    m_cluster->kill("eu2");
+    heartbeat.unmeasured([&] { m_cluster->kill("eu2"); });
     QElapsedTimer sinceKill;
     sinceKill.start();
     QTRY_VERIFY_WITH_TIMEOUT(!overview->card("eu2")->isUp(), 3000);
@@ -145,7 +157,7 @@ void ConsoleRegionDownTest::killedRegionTurnsRedWithoutStallingTheWindow() {
     QVERIFY(overview->card("us1")->isUp());
 
     // Its return is seen as quickly: restarted on its data, it turns green again.
-    QVERIFY(m_cluster->start("eu2"));
+    QVERIFY(heartbeat.unmeasured([&] { return m_cluster->start("eu2"); }));
     QElapsedTimer sinceRestart;
     sinceRestart.start();
     QTRY_VERIFY_WITH_TIMEOUT(overview->card("eu2")->isUp(), 3000);
