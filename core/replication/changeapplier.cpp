@@ -72,13 +72,26 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
         auto current = cursors.get(peer);
         if (!current.ok())
             return current.status();
-        result.cursor = current->seq;
-        if (batch.first_seq() > current->seq + 1)
+        // A peer whose log no longer holds what this cursor reached has it read again from
+        // where its history continues.
+        uint64_t base = current->seq;
+        if (batch.has_diverged()) {
+            base = batch.diverged().resumed_after();
+            result.diverged = true;
+        }
+        result.cursor = base;
+        result.epoch = current->epoch;
+        if (batch.first_seq() > base + 1)
             return absl::FailedPreconditionError("batch from '" + peer + "' starts at seq " +
                                                  std::to_string(batch.first_seq()) + " but seq " +
-                                                 std::to_string(current->seq + 1) + " is next");
-        if (batch.last_seq() <= current->seq)
-            return absl::OkStatus();  // already applied
+                                                 std::to_string(base + 1) + " is next");
+        if (batch.last_seq() <= base) {
+            if (!batch.has_diverged() && batch.epoch() == current->epoch)
+                return absl::OkStatus();  // already applied
+            // Nothing new, but the cursor now counts in the log's current epoch.
+            result.epoch = batch.epoch();
+            return cursors.set(peer, {base, current->hlc, nowMs, batch.epoch()});
+        }
 
         auto& dict = m_db.dictionaries();
         storage::OnlineTable online(conn);
@@ -101,7 +114,7 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
         uint64_t maxHlc = batch.sender_hlc();
         std::string viewKey;
         for (const auto& c : list.changes()) {
-            if (c.seq() <= current->seq)
+            if (c.seq() <= base)
                 continue;
             maxHlc = std::max(maxHlc, c.hlc());
             if (c.kind() == v1::Change::REGISTRY_PUT || c.kind() == v1::Change::REGISTRY_DELETE) {
@@ -192,7 +205,8 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
             result.conflicts += n;
         }
         result.cursor = batch.last_seq();
-        return cursors.set(peer, {batch.last_seq(), batch.sender_hlc(), nowMs});
+        result.epoch = batch.epoch();
+        return cursors.set(peer, {batch.last_seq(), batch.sender_hlc(), nowMs, batch.epoch()});
     });
     if (!st.ok())
         return st;

@@ -28,6 +28,10 @@ struct ViewApplied {
 
 struct BatchApplied {
     uint64_t cursor = 0;  // the peer's seq now applied through
+    uint64_t epoch = 0;   // in this epoch of its log
+    // The batch moved the cursor back: the peer's log no longer held what it had reached
+    // (ChangeBatch.diverged).
+    bool diverged = false;
     int64_t changes = 0;
     int64_t conflicts = 0;
     bool registryChanged = false;

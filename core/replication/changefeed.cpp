@@ -147,6 +147,7 @@ absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, u
         batch.set_codec(options.codec);
         *batch.mutable_payload() = encodePayload(raw, options.codec);
         batch.set_sender_last_seq(*head);
+        batch.set_epoch(m_db.logEpoch());
         batch.set_sender_hlc(m_clock.reading());
         batch.set_sender_wall_ms(m_clock.wallMs());
         batch.set_sent_at_ms(wallClockMs());

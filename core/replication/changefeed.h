@@ -34,6 +34,8 @@ public:
     absl::StatusOr<std::vector<v1::ViewBacklog>> backlog(const std::string& requester,
                                                          uint64_t after, int cap);
 
+    storage::Database& database() { return m_db; }
+
 private:
     storage::Database& m_db;
     RegistryReplica& m_registry;

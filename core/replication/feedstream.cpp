@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "replication/hybridclock.h"
 
@@ -10,9 +11,20 @@ namespace meridian::replication {
 absl::Status streamChanges(ChangeFeed& feed, LogSignal& signal, const v1::PullRequest& request,
                            const FeedStreamSettings& settings,
                            const std::function<bool(const v1::ChangeBatch&)>& write,
-                           const std::function<bool()>& cancelled,
-                           const std::function<void(uint64_t)>& onPosition) {
-    uint64_t position = request.after_seq();
+                           const std::function<bool()>& cancelled, const FeedStreamEvents& events) {
+    const storage::CursorCheck check = storage::checkCursor(
+        feed.database().logEpochs(), request.after_seq(), request.after_epoch());
+    uint64_t position = check.resumeAfter;
+    std::optional<v1::LogDivergence> divergence;
+    if (check.diverged) {
+        divergence.emplace();
+        divergence->set_cursor(request.after_seq());
+        divergence->set_cursor_epoch(request.after_epoch());
+        divergence->set_resumed_after(check.resumeAfter);
+        divergence->set_reason(check.reason);
+        if (events.diverged)
+            events.diverged(*divergence);
+    }
     ChangeFeed::Options options;
     const int baseBatch =
         request.max_batch() > 0 ? std::min(request.max_batch(), 20'000) : settings.maxBatch;
@@ -20,7 +32,7 @@ absl::Status streamChanges(ChangeFeed& feed, LogSignal& signal, const v1::PullRe
     options.codec = request.codec();
     int64_t lastSentMs = 0;
     int64_t lastBacklogMs = 0;
-    onPosition(position);
+    events.position(position);
     while (!cancelled()) {
         const uint64_t seen = signal.generation();
         const int64_t now = wallClockMs();
@@ -35,13 +47,17 @@ absl::Status streamChanges(ChangeFeed& feed, LogSignal& signal, const v1::PullRe
             return batch.status();
         const bool hasRange = batch->last_seq() > position;
         if (hasRange || now - lastSentMs >= settings.heartbeatMs) {
+            if (divergence) {
+                *batch->mutable_diverged() = std::move(*divergence);
+                divergence.reset();
+            }
             if (!write(*batch))
                 return absl::OkStatus();
             lastSentMs = now;
             if (options.withBacklog)
                 lastBacklogMs = now;
             position = batch->last_seq();
-            onPosition(position);
+            events.position(position);
         }
         // More already waiting: go on at once; otherwise sleep until a commit or a heartbeat.
         if (batch->last_seq() < batch->sender_last_seq())

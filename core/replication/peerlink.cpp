@@ -89,6 +89,7 @@ void PeerLink::start() {
     {
         std::lock_guard lock(m_mutex);
         m_cursor = c.ok() ? c->seq : 0;
+        m_cursorEpoch = c.ok() ? c->epoch : 0;
         // Until the peer answers, what is here from it dates from the last batch applied (or,
         // for a new link, from now on).
         m_lastContactMs = c.ok() && c->updatedMs > 0 ? c->updatedMs : wallClockMs();
@@ -142,12 +143,15 @@ uint64_t PeerLink::cursor() const {
 }
 
 void PeerLink::reloadCursor() {
-    auto c = m_applier.cursor(m_peer);
+    auto c = m_applier.cursorRecord(m_peer);
     if (!c.ok())
         return;
     {
         std::lock_guard lock(m_mutex);
-        m_cursor = std::max(m_cursor, *c);
+        // A snapshot from another epoch of the peer's log replaces the cursor (which may have
+        // been further on in a history the peer no longer has).
+        m_cursor = c->epoch == m_cursorEpoch ? std::max(m_cursor, c->seq) : c->seq;
+        m_cursorEpoch = c->epoch;
         m_senderHead = std::max(m_senderHead, m_cursor);
     }
     m_cursorMoved.notify_all();
@@ -202,15 +206,18 @@ void PeerLink::run() {
         grpc::ClientContext context;
         uint64_t generation;
         uint64_t after;
+        uint64_t afterEpoch;
         {
             std::lock_guard lock(m_mutex);
             m_activeCall = &context;
             generation = m_emulationGeneration;
             after = m_cursor;
+            afterEpoch = m_cursorEpoch;
         }
         v1::PullRequest request;
         request.set_requester(m_self);
         request.set_after_seq(after);
+        request.set_after_epoch(afterEpoch);
         request.set_max_batch(m_settings.maxBatch);
         request.set_codec(m_settings.codec);
         auto reader = m_stub->Pull(&context, request);
@@ -234,7 +241,9 @@ void PeerLink::run() {
             {
                 std::lock_guard lock(m_mutex);
                 m_lastContactMs = wallClockMs();
-                m_senderHead = std::max(m_senderHead, batch.sender_last_seq());
+                m_senderHead = batch.has_diverged()
+                                   ? batch.sender_last_seq()
+                                   : std::max(m_senderHead, batch.sender_last_seq());
                 // The peer's own wall clock, not its hybrid clock (which may carry a third
                 // region's skew it has observed).
                 m_peerClockAheadMs = batch.sender_wall_ms() - m_lastContactMs;
@@ -319,10 +328,24 @@ bool PeerLink::applyBatch(const v1::ChangeBatch& batch, const DecodedBatch& deco
         return false;
     }
     const int64_t nowSec = metrics::steadySeconds();
+    if (applied->diverged) {
+        std::fprintf(stderr,
+                     "meridian-store: %s's log no longer holds seq %llu; reading it again "
+                     "after seq %llu: %s\n",
+                     m_peer.c_str(), static_cast<unsigned long long>(batch.diverged().cursor()),
+                     static_cast<unsigned long long>(applied->cursor),
+                     batch.diverged().reason().c_str());
+        if (m_diverged)
+            m_diverged(m_peer, batch.diverged());
+    }
     {
         std::lock_guard lock(m_mutex);
-        m_cursor = std::max(m_cursor, applied->cursor);
-        m_senderHead = std::max(batch.sender_last_seq(), m_cursor);
+        m_cursor = applied->diverged || applied->epoch != m_cursorEpoch
+                       ? applied->cursor
+                       : std::max(m_cursor, applied->cursor);
+        m_cursorEpoch = applied->epoch;
+        m_senderHead = applied->diverged ? batch.sender_last_seq()
+                                         : std::max(batch.sender_last_seq(), m_cursor);
         // How stale the copy here is: behind the sender's head, since the oldest change not
         // applied; level with the head after a batch of changes, since the batch was cut (the
         // source was writing, more may be on the way); after an empty batch, not at all.

@@ -46,6 +46,10 @@ public:
     void setEmulation(const LinkEmulation& emulation);
     LinkEmulation emulation() const;
     void onSnapshotNeeded(SnapshotNeeded callback) { m_snapshotNeeded = std::move(callback); }
+    // Called (on the thread applying batches) when the peer's log no longer held what this
+    // link had applied of it, and the link reads it again from an earlier point.
+    using Diverged = std::function<void(const std::string& peer, const v1::LogDivergence&)>;
+    void onDiverged(Diverged callback) { m_diverged = std::move(callback); }
 
     const std::string& peer() const { return m_peer; }
     const std::string& endpoint() const { return m_endpoint; }
@@ -91,6 +95,7 @@ private:
     std::shared_ptr<grpc::Channel> m_channel;
     std::unique_ptr<v1::Replication::Stub> m_stub;
     SnapshotNeeded m_snapshotNeeded;
+    Diverged m_diverged;
 
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
@@ -105,6 +110,7 @@ private:
     v1::LinkState m_state = v1::LINK_STATE_CONNECTING;
     std::string m_lastError;
     uint64_t m_cursor = 0;
+    uint64_t m_cursorEpoch = 0;  // the epoch of the peer's log m_cursor was read in
     uint64_t m_senderHead = 0;
     int64_t m_nextPendingCommitMs =
         0;  // since when the copy here is behind the source; 0: it is not

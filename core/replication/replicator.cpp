@@ -53,6 +53,18 @@ Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridC
                 std::fprintf(stderr, "meridian-store: cannot start a snapshot from %s: %s\n",
                              peer.c_str(), std::string(job.status().message()).c_str());
         });
+        // A peer restored from an older copy of its database (or replaced) no longer holds
+        // what this link applied of its log: the link reads it again from an earlier point.
+        link->onDiverged([this](const std::string& peer, const v1::LogDivergence& d) {
+            m_alerts.raise("peer_rewound", peer,
+                           "the log of '" + peer + "' no longer holds seq " +
+                               std::to_string(d.cursor()) + ", which '" + m_self +
+                               "' had applied: " + d.reason() + ". Reading it again after seq " +
+                               std::to_string(d.resumed_after()) + ".",
+                           "critical");
+            std::lock_guard lock(m_positionsMutex);
+            m_rewoundAlertsMs[{"peer_rewound", peer}] = wallClockMs();
+        });
         m_links.emplace(r.info.name, std::move(link));
     }
     m_db.setCommitListener([this] { m_signal.notify(); });
@@ -95,6 +107,37 @@ LinkEmulation Replicator::configuredEmulation(const std::string& peer) const {
 void Replicator::notePeerPosition(const std::string& peer, uint64_t seq) {
     std::lock_guard lock(m_positionsMutex);
     m_peerPositions[peer] = seq;
+}
+
+void Replicator::noteLogRewound(const std::string& peer, const v1::LogDivergence& divergence) {
+    v1::TriggerSyncRequest request;
+    request.set_from_region(peer);
+    request.set_to_region(m_self);
+    request.set_kind(v1::SyncJob::SNAPSHOT);
+    request.set_principal("replicator (this region's log was rewound; '" + peer +
+                          "' holds rows it lost)");
+    auto job = m_jobs->trigger(request);
+    std::string recovery;
+    if (job.ok())
+        recovery = "copying back the rows '" + peer + "' holds with snapshot job " + job->id();
+    else if (job.status().code() == absl::StatusCode::kAlreadyExists)
+        recovery = "a snapshot from '" + peer + "' already running copies back the rows it holds";
+    else
+        recovery = "a snapshot from '" + peer + "' to copy back the rows it holds did not start (" +
+                   std::string(job.status().message()) +
+                   "): start one with 'meridianctl sync --from " + peer + " --to " + m_self +
+                   " --kind snapshot'";
+    m_alerts.raise("log_rewound", peer,
+                   "'" + peer + "' had applied this region's log to seq " +
+                       std::to_string(divergence.cursor()) +
+                       ", which this database no longer "
+                       "holds: " +
+                       divergence.reason() + ". '" + peer + "' reads the log again after seq " +
+                       std::to_string(divergence.resumed_after()) + "; " + recovery + ".",
+                   "critical");
+    std::fprintf(stderr, "meridian-store: log rewound: %s\n", divergence.reason().c_str());
+    std::lock_guard lock(m_positionsMutex);
+    m_rewoundAlertsMs[{"log_rewound", peer}] = wallClockMs();
 }
 
 PeerLink* Replicator::link(const std::string& peer) {
@@ -301,6 +344,14 @@ void Replicator::maintain(int64_t nowMs, const storage::LogExtent& log) {
     {
         std::lock_guard lock(m_positionsMutex);
         positions = m_peerPositions;
+        for (auto it = m_rewoundAlertsMs.begin(); it != m_rewoundAlertsMs.end();) {
+            if (nowMs - it->second < kRewoundAlertMs) {
+                ++it;
+                continue;
+            }
+            m_alerts.clear(it->first.first, it->first.second);
+            it = m_rewoundAlertsMs.erase(it);
+        }
     }
     for (const auto& [peer, position] : positions) {
         if (log.cutoff > 0 && position < log.cutoff) {

@@ -47,6 +47,14 @@ public:
 
     // The sending side learns where each peer is from its Pull streams.
     void notePeerPosition(const std::string& peer, uint64_t seq);
+    // A peer's cursor was past where this region's log history continues (the database was
+    // restored from an older copy, or replaced): the peer holds rows written here that this
+    // database lost. Raises the log_rewound alert and copies them back with a snapshot from
+    // the peer.
+    void noteLogRewound(const std::string& peer, const v1::LogDivergence& divergence);
+    // How long the alerts of a rewound log stay raised (log_rewound here, peer_rewound at the
+    // peers), for an operator to see what happened; they are kept as history after.
+    static constexpr int64_t kRewoundAlertMs = 3'600'000;
 
     PeerLink* link(const std::string& peer);
     // Changes the emulation of the link from `request.peer()` into this region.
@@ -96,6 +104,8 @@ private:
     std::map<std::string, int64_t> m_lastBatchSyncMs;  // per project/view
     std::mutex m_positionsMutex;
     std::map<std::string, uint64_t> m_peerPositions;
+    // When each rewound-log alert was raised, by kind and peer (guarded by m_positionsMutex).
+    std::map<std::pair<std::string, std::string>, int64_t> m_rewoundAlertsMs;
 };
 
 }  // namespace meridian::replication

@@ -143,6 +143,7 @@ absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requeste
         if (sqlite3_step(q) == SQLITE_ROW)
             file.logSeq = static_cast<uint64_t>(sqlite3_column_int64(q, 0));
         sqlite3_finalize(q);
+        file.logEpoch = m_db.logEpoch();
 
         std::string keep = "-1";
         sqlite3_prepare_v2(dest.db, "SELECT id, project, name FROM views", -1, &q, nullptr);
@@ -171,7 +172,7 @@ absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requeste
             keep +
             ");"
             "DELETE FROM changelog; DELETE FROM cursors; DELETE FROM conflicts; DELETE FROM egress;"
-            "DELETE FROM sync_jobs; DELETE FROM alerts; DELETE FROM audit;"
+            "DELETE FROM sync_jobs; DELETE FROM alerts; DELETE FROM audit; DELETE FROM log_epochs;"
             "COMMIT;";
         if (auto st = exec(dest.db, strip); !st.ok())
             return st;
@@ -213,6 +214,7 @@ absl::StatusOr<v1::SnapshotChunk> SnapshotSource::chunk(const SnapshotFile& file
     c.set_checksum(XXH64(piece.data(), piece.size(), 0));
     c.set_file_checksum(file.fileChecksum);
     c.set_log_seq(file.logSeq);
+    c.set_log_epoch(file.logEpoch);
     c.set_raw_bytes(static_cast<int64_t>(piece.size()));
     c.set_rows(file.rows);
     c.set_residency_refused(static_cast<int64_t>(file.refused.size()));
@@ -482,9 +484,12 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
         auto current = cursors.get(peer);
         if (!current.ok())
             return current.status();
-        if (current->seq >= header.log_seq())
+        // A cursor further on in the same epoch stays; one read in another epoch (the peer's
+        // log was rewound or replaced since) gives way to the snapshot's position.
+        if (current->epoch == header.log_epoch() && current->seq >= header.log_seq())
             return absl::OkStatus();
-        return cursors.set(peer, {header.log_seq(), current->hlc, wallClockMs()});
+        return cursors.set(peer,
+                           {header.log_seq(), current->hlc, wallClockMs(), header.log_epoch()});
     });
     if (!st.ok())
         return st;

@@ -33,6 +33,7 @@ struct SnapshotFile {
     int64_t totalChunks = 0;
     uint64_t fileChecksum = 0;
     uint64_t logSeq = 0;
+    uint64_t logEpoch = 0;  // the epoch of the log at logSeq
     int64_t rows = 0;
     std::vector<std::string> views;    // "project/view"
     std::vector<std::string> refused;  // asked for but withheld for residency

@@ -33,7 +33,8 @@ grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context,
     auto st = replication::streamChanges(
         m_replicator.feed(), m_replicator.signal(), *request, m_replicator.streamSettings(), write,
         [&] { return context->IsCancelled(); },
-        [&](uint64_t position) { m_replicator.notePeerPosition(peer, position); });
+        {.position = [&](uint64_t position) { m_replicator.notePeerPosition(peer, position); },
+         .diverged = [&](const v1::LogDivergence& d) { m_replicator.noteLogRewound(peer, d); }});
     return toGrpc(st);
 }
 

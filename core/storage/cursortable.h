@@ -14,6 +14,7 @@ struct Cursor {
     uint64_t seq = 0;  // last seq of the peer's log applied
     uint64_t hlc = 0;  // the peer's clock at that point
     int64_t updatedMs = 0;
+    uint64_t epoch = 0;  // the epoch of the peer's log it was read in (0: unknown)
 };
 
 class CursorTable {

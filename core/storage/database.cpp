@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "storage/changelogtable.h"
 #include "storage/onlinetable.h"
 #include "storage/schema.h"
 
@@ -27,6 +28,12 @@ constexpr int kBusyTimeoutMs = 10000;
 int64_t steadyMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+int64_t wallMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -120,6 +127,17 @@ absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path
         conn.exec("ROLLBACK").IgnoreError();
         return st;
     }
+    // Every opening begins an epoch of the log, after the last entry it holds.
+    auto epochs = [&]() -> absl::StatusOr<std::vector<LogEpoch>> {
+        auto last = ChangelogTable(conn).lastSeq();
+        if (!last.ok())
+            return last.status();
+        return beginLogEpoch(conn, *last + 1, wallMs());
+    }();
+    if (!epochs.ok()) {
+        conn.exec("ROLLBACK").IgnoreError();
+        return epochs.status();
+    }
     if (auto st = conn.exec("COMMIT"); !st.ok())
         return st;
     auto checkpointConn = Connection::open(path, false);
@@ -130,6 +148,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path
     if (auto st = (*checkpointConn)->exec("PRAGMA journal_mode=WAL"); !st.ok())
         return st;
     std::unique_ptr<Database> db(new Database(path, options, std::move(*writer)));
+    db->m_logEpochs = std::move(*epochs);
     auto& dict = db->m_dictionaries;
     if (auto st = dict.regions.load(*db->m_writer); !st.ok())
         return st;

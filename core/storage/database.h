@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "storage/logepochs.h"
 #include "storage/rowschema.h"
 #include "storage/sqlite.h"
 #include "storage/viewids.h"
@@ -118,6 +119,9 @@ public:
     ViewIds& viewIds() { return m_dictionaries.views; }
 
     const std::string& path() const { return m_path; }
+    // The epochs of the changelog, oldest first; the last began when this object opened it.
+    const std::vector<LogEpoch>& logEpochs() const { return m_logEpochs; }
+    uint64_t logEpoch() const { return m_logEpochs.back().id; }
     const DatabaseOptions& options() const { return m_options; }
     StorageFigures figures() const;
     // Database and WAL files together.
@@ -151,6 +155,7 @@ private:
     std::unique_ptr<Connection> m_writer;
     std::function<void()> m_commitListener;
     Dictionaries m_dictionaries;
+    std::vector<LogEpoch> m_logEpochs;
 
     // The commit queue: the first writer to find no commit under way commits everything queued,
     // and hands over to the next waiting writer when its own write is done.

@@ -124,12 +124,22 @@ CREATE TABLE IF NOT EXISTS changelog(
   change    BLOB NOT NULL
 );
 
--- How far this region has applied each peer's log, written with the batch it applied.
+-- The epochs of the changelog, one per opening of the database (core/storage/logepochs.h).
+CREATE TABLE IF NOT EXISTS log_epochs(
+  n          INTEGER PRIMARY KEY,
+  id         INTEGER NOT NULL,
+  first_seq  INTEGER NOT NULL,
+  started_ms INTEGER NOT NULL
+);
+
+-- How far this region has applied each peer's log (up to seq, read in epoch), written with
+-- the batch it applied.
 CREATE TABLE IF NOT EXISTS cursors(
   peer       TEXT PRIMARY KEY,
   seq        INTEGER NOT NULL,
   hlc        INTEGER NOT NULL,
-  updated_ms INTEGER NOT NULL
+  updated_ms INTEGER NOT NULL,
+  epoch      INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
 -- Conflicts met applying peers' changes, per peer and view.
@@ -210,6 +220,14 @@ absl::Status ensureSchema(Connection& conn) {
     if (version == 1) {
         if (auto st = upgradeFromVersion1(conn); !st.ok())
             return absl::Status(st.code(), "upgrading the database from schema version 1: " +
+                                               std::string(st.message()));
+    }
+    if (version == 1 || version == 2) {
+        // Version 3: cursors name the epoch of the peer's log they were read in (0: before
+        // epochs, taken as read in the peer's history).
+        if (auto st = conn.exec("ALTER TABLE cursors ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0");
+            !st.ok())
+            return absl::Status(st.code(), "upgrading the database to schema version 3: " +
                                                std::string(st.message()));
     }
     return conn

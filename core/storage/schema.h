@@ -7,7 +7,8 @@
 namespace meridian::storage {
 
 // 2: compact rows (row schemas, region ids), a changelog without repeated names, kept counts.
-inline constexpr int kSchemaVersion = 2;
+// 3: log epochs, and cursors that name the epoch they were read in.
+inline constexpr int kSchemaVersion = 3;
 
 // Inside a transaction: creates the tables of a new database, upgrades an older one in place,
 // and refuses one written by a newer release.

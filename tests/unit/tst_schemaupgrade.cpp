@@ -1,8 +1,9 @@
 // A region database written by the previous release (schema version 1, kept as a fixture in
 // tests/data/upgrade) opens with this one: every row is still there and reads back the same
 // values, partition digests are recomputed, the changelog keeps its sequence, and the upgrade
-// happens once. A database from a newer release is refused. One written by this release
-// (schema version 2) is kept beside it, so that the next release's upgrade is tested from it.
+// happens once. A database from a newer release is refused. One written by the release after
+// it (schema version 2) is kept beside it and opens too, with cursors that now name the epoch
+// of the peer's log they were read in, and epochs of its own log from this opening on.
 
 #include <QtTest>
 
@@ -26,7 +27,7 @@ const char* kFixture = MERIDIAN_SOURCE_DIR "/tests/data/upgrade/v1-aws-eu-west-1
 constexpr int64_t kOnlineRows = 30 + 29 + 29;
 constexpr int64_t kOfflineRows = 150;
 constexpr uint64_t kLogSeq = 25;
-// The same demo region written by this release (schema version 2), stopped cleanly.
+// The same demo region written by the release of schema version 2, stopped cleanly.
 const char* kCurrentFixture = MERIDIAN_SOURCE_DIR "/tests/data/upgrade/v2-aws-eu-west-1.db";
 
 // Every merchant_risk feature of merchant 113, the row both fixtures are checked by.
@@ -52,7 +53,7 @@ private slots:
     void changelogKeepsItsSequence();
     void upgradeRunsOnce();
     void newerSchemaRefused();
-    void thisReleasesDatabaseReadsAsWritten();
+    void version2DatabaseReadsAsWritten();
 
 private:
     std::unique_ptr<serving::Region> open(const char* folder = "r");
@@ -205,7 +206,7 @@ void TestSchemaUpgrade::newerSchemaRefused() {
                           "newer than this build");
 }
 
-void TestSchemaUpgrade::thisReleasesDatabaseReadsAsWritten() {
+void TestSchemaUpgrade::version2DatabaseReadsAsWritten() {
     std::filesystem::create_directories(m_dir->filePath("v2").toStdString());
     const std::string path = m_dir->filePath("v2/region.db").toStdString();
     std::filesystem::copy_file(kCurrentFixture, path);
@@ -237,9 +238,16 @@ void TestSchemaUpgrade::thisReleasesDatabaseReadsAsWritten() {
         auto& q = conn.prepare("SELECT sum(keys - deleted) FROM online_counts");
         const int64_t online = q.step() ? q.int64(0) : -1;
         q.reset();
-        return online == 79 ? absl::OkStatus()
-                            : absl::InternalError("online rows " + std::to_string(online));
+        if (online != 79)
+            return absl::InternalError("online rows " + std::to_string(online));
+        auto& cursors = conn.prepare("SELECT count(*) FROM cursors WHERE epoch = 0");
+        const int64_t unknownEpoch = cursors.step() ? cursors.int64(0) : -1;
+        cursors.reset();
+        return unknownEpoch >= 0 ? absl::OkStatus()
+                                 : absl::InternalError("cursors have no epoch column");
     }));
+    QCOMPARE(region->database().logEpochs().size(), size_t(1));
+    QCOMPARE(region->database().logEpochs().back().firstSeq, uint64_t(26));
 }
 
 QTEST_GUILESS_MAIN(TestSchemaUpgrade)
