@@ -31,6 +31,16 @@ absl::StatusOr<std::string> decodePayload(std::string_view payload, v1::Codec co
         return absl::InvalidArgumentError("unknown payload codec " + std::to_string(codec));
     if (rawBytes < 0 || rawBytes > (1ll << 31))
         return absl::DataLossError("implausible payload size");
+    // The frame says how much it holds (encodePayload always records it): a size that does not
+    // match is refused before anything that large is allocated.
+    const unsigned long long content = ZSTD_getFrameContentSize(payload.data(), payload.size());
+    if (content == ZSTD_CONTENTSIZE_ERROR)
+        return absl::DataLossError("payload is not a zstd frame");
+    if (content == ZSTD_CONTENTSIZE_UNKNOWN)
+        return absl::DataLossError("zstd frame does not record its size");
+    if (content != static_cast<unsigned long long>(rawBytes))
+        return absl::DataLossError("zstd frame holds " + std::to_string(content) +
+                                   " bytes, announced " + std::to_string(rawBytes));
     std::string out(static_cast<size_t>(rawBytes), '\0');
     const size_t n = ZSTD_decompress(out.data(), out.size(), payload.data(), payload.size());
     if (ZSTD_isError(n))

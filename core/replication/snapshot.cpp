@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <xxhash.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -272,6 +274,14 @@ int64_t SnapshotInstaller::nextChunk(const std::string& id) const {
 }
 
 absl::Status SnapshotInstaller::receive(const v1::SnapshotChunk& c) {
+    // The id names a file here: letters, digits, '-' and '_' only (no way out of the directory).
+    const std::string& id = c.snapshot_id();
+    if (id.empty() || id.size() > 200 || !std::all_of(id.begin(), id.end(), [](char ch) {
+            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+        }))
+        return absl::InvalidArgumentError(
+            "snapshot id '" + id.substr(0, 200) +
+            "' is not a snapshot id (1 to 200 letters, digits, '-' or '_')");
     if (c.index() != nextChunk(c.snapshot_id()))
         return absl::FailedPreconditionError("snapshot chunk " + std::to_string(c.index()) +
                                              " arrived, expected " +

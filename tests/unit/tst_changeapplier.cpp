@@ -6,9 +6,12 @@
 
 #include <QtTest>
 
+#include <xxhash.h>
+
 #include <algorithm>
 
 #include "replication/changeapplier.h"
+#include "replication/snapshot.h"
 #include "storage/cursortable.h"
 #include "storage/rowformat.h"
 #include "support/replicationfixture.h"
@@ -31,6 +34,9 @@ private slots:
     void registryChangesByClock();
     void schemaIdsRenumbered();
     void batchWithoutItsSchemaRefused();
+    void divergedBatchMovesTheCursorBack();
+    void hostilePayloadsRefused();
+    void snapshotIdCannotLeaveItsDirectory();
 
 private:
     // The sender's next batch for the receiver.
@@ -181,6 +187,81 @@ void TestChangeApplier::gapRefused() {
     const auto afterContiguous = receiverScores({1, 2, 3});
     for (const auto& row : afterContiguous.rows())
         QCOMPARE(row.values(0).status(), v1::PRESENT);
+}
+
+void TestChangeApplier::divergedBatchMovesTheCursorBack() {
+    const uint64_t c = syncRegistry();
+    QVERIFY(writeRows(*m_sender, "user_scores", {scoreRow(1, kT, 1), scoreRow(2, kT, 2)}).ok());
+    auto batch = pull(c);
+    QVERIFY(batch.ok());
+    MERIDIAN_EXPECT_OK(apply(*batch).status());
+    QCOMPARE(cursor(), c + 2);
+    // The sender says the receiver's cursor is past where its history continues (it was
+    // restored from a copy taken at c): the batch after c is applied, and the cursor goes
+    // back to it.
+    auto again = pull(c);
+    QVERIFY(again.ok());
+    again->mutable_diverged()->set_cursor(c + 2);
+    again->mutable_diverged()->set_resumed_after(c);
+    auto applied = apply(*again);
+    QVERIFY2(applied.ok(), qPrintable(describe(applied.status())));
+    QVERIFY(applied->diverged);
+    QCOMPARE(applied->changes, int64_t(2));
+    QCOMPARE(cursor(), c + 2);
+    // A heartbeat of the new history after c, with nothing in it, takes the cursor back to c.
+    v1::ChangeBatch heartbeat;
+    heartbeat.set_first_seq(c + 1);
+    heartbeat.set_last_seq(c);
+    heartbeat.set_epoch(42);
+    heartbeat.mutable_diverged()->set_cursor(c + 2);
+    heartbeat.mutable_diverged()->set_resumed_after(c);
+    MERIDIAN_EXPECT_OK(apply(heartbeat).status());
+    QCOMPARE(cursor(), c);
+    auto record = m_applier->cursorRecord(kHere);
+    QVERIFY(record.ok());
+    QCOMPARE(record->epoch, uint64_t(42));
+}
+
+void TestChangeApplier::hostilePayloadsRefused() {
+    const uint64_t c = syncRegistry();
+    QVERIFY(writeRows(*m_sender, "user_scores", {scoreRow(1, kT, 1)}).ok());
+    auto batch = pull(c);
+    QVERIFY(batch.ok());
+    // A size far beyond what the frame holds is refused before it is allocated.
+    auto oversized = *batch;
+    oversized.set_raw_bytes(int64_t(1) << 31);
+    MERIDIAN_EXPECT_ERROR(apply(oversized).status(), absl::StatusCode::kDataLoss, "announced");
+    auto notZstd = *batch;
+    notZstd.set_payload("not a zstd frame at all");
+    MERIDIAN_EXPECT_ERROR(apply(notZstd).status(), absl::StatusCode::kDataLoss, "not a zstd frame");
+    auto truncated = *batch;
+    truncated.set_payload(batch->payload().substr(0, batch->payload().size() / 2));
+    QCOMPARE(apply(truncated).status().code(), absl::StatusCode::kDataLoss);
+    QCOMPARE(cursor(), c);
+    MERIDIAN_EXPECT_OK(apply(*batch).status());
+    QCOMPARE(cursor(), c + 1);
+}
+
+void TestChangeApplier::snapshotIdCannotLeaveItsDirectory() {
+    const std::string directory = m_dir->filePath("snapshots-in").toStdString();
+    replication::SnapshotInstaller installer(m_receiver->database(), m_receiver->viewIds(),
+                                             m_receiver->clock(), m_receiver->registry(),
+                                             directory);
+    v1::SnapshotChunk chunk;
+    const std::string piece = "SQLite format 3";
+    chunk.set_data(replication::encodePayload(piece, v1::CODEC_ZSTD));
+    chunk.set_raw_bytes(static_cast<int64_t>(piece.size()));
+    chunk.set_checksum(XXH64(piece.data(), piece.size(), 0));
+    chunk.set_total_chunks(1);
+    for (const char* id : {"../escaped", "a/b", "", "..", "snap x"}) {
+        chunk.set_snapshot_id(id);
+        MERIDIAN_EXPECT_ERROR(installer.receive(chunk), absl::StatusCode::kInvalidArgument,
+                              "is not a snapshot id");
+    }
+    QVERIFY(!QFile::exists(m_dir->filePath("escaped.part")));
+    chunk.set_snapshot_id("snap-aws-eu-west-1-1");
+    MERIDIAN_EXPECT_OK(installer.receive(chunk));
+    QVERIFY(QFile::exists(QString::fromStdString(directory) + "/snap-aws-eu-west-1-1.part"));
 }
 
 void TestChangeApplier::replaySkipsAppliedPart() {
