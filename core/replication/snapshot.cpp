@@ -17,6 +17,7 @@
 #include "storage/onlinetable.h"
 #include "storage/registrytable.h"
 #include "storage/rowformat.h"
+#include "storage/schema.h"
 #include "storage/sqlite.h"
 
 namespace meridian::replication {
@@ -27,6 +28,12 @@ struct Handle {
     sqlite3* db = nullptr;
     ~Handle() { sqlite3_close(db); }
 };
+
+// A text column; empty for NULL (a damaged or foreign file may hold NULL anywhere).
+std::string textOf(sqlite3_stmt* q, int column) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(q, column));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(q, column))) : std::string();
+}
 
 absl::Status exec(sqlite3* db, const std::string& sql) {
     char* err = nullptr;
@@ -150,9 +157,7 @@ absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requeste
         std::string keep = "-1";
         sqlite3_prepare_v2(dest.db, "SELECT id, project, name FROM views", -1, &q, nullptr);
         while (sqlite3_step(q) == SQLITE_ROW) {
-            const std::string key =
-                std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 1))) + "/" +
-                reinterpret_cast<const char*>(sqlite3_column_text(q, 2));
+            const std::string key = textOf(q, 1) + "/" + textOf(q, 2);
             if (allowed.count(key)) {
                 keep += "," + std::to_string(sqlite3_column_int64(q, 0));
                 file.views.push_back(key);
@@ -323,14 +328,39 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
     Handle snap;
     if (sqlite3_open_v2(partPath(id).c_str(), &snap.db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
         return absl::DataLossError("snapshot '" + id + "' is not a database");
+    // The file came from elsewhere: its schema runs no SQL of its own here, and a file SQLite
+    // finds damaged (or that is no database) is refused before anything is read from it.
+    sqlite3_db_config(snap.db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(snap.db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+    {
+        sqlite3_stmt* q = nullptr;
+        std::string verdict;
+        if (sqlite3_prepare_v2(snap.db, "PRAGMA quick_check(1)", -1, &q, nullptr) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW)
+            verdict = textOf(q, 0);
+        else
+            verdict = sqlite3_errmsg(snap.db);
+        sqlite3_finalize(q);
+        if (verdict != "ok")
+            return absl::DataLossError("snapshot '" + id + "' is damaged: " + verdict);
+        // A region database of a schema whose data tables this release reads (2 on).
+        int version = 0;
+        if (sqlite3_prepare_v2(snap.db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
+                               &q, nullptr) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW)
+            version = std::atoi(textOf(q, 0).c_str());
+        sqlite3_finalize(q);
+        if (version < 2 || version > storage::kSchemaVersion)
+            return absl::DataLossError(
+                "snapshot '" + id + "' is not a region database this release reads (schema " +
+                (version == 0 ? std::string("unknown") : std::to_string(version)) + ")");
+    }
     std::map<int64_t, std::pair<std::string, std::string>> views;
     {
         sqlite3_stmt* q = nullptr;
         sqlite3_prepare_v2(snap.db, "SELECT id, project, name FROM views", -1, &q, nullptr);
         while (sqlite3_step(q) == SQLITE_ROW)
-            views[sqlite3_column_int64(q, 0)] = {
-                reinterpret_cast<const char*>(sqlite3_column_text(q, 1)),
-                reinterpret_cast<const char*>(sqlite3_column_text(q, 2))};
+            views[sqlite3_column_int64(q, 0)] = {textOf(q, 1), textOf(q, 2)};
         sqlite3_finalize(q);
     }
     // The snapshot's own ids for origin regions and row schemas.
@@ -340,8 +370,7 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
         sqlite3_stmt* q = nullptr;
         sqlite3_prepare_v2(snap.db, "SELECT id, name FROM regions", -1, &q, nullptr);
         while (sqlite3_step(q) == SQLITE_ROW)
-            regionNames[sqlite3_column_int64(q, 0)] =
-                reinterpret_cast<const char*>(sqlite3_column_text(q, 1));
+            regionNames[sqlite3_column_int64(q, 0)] = textOf(q, 1);
         sqlite3_finalize(q);
         sqlite3_prepare_v2(snap.db, "SELECT id, fields FROM row_schemas", -1, &q, nullptr);
         while (sqlite3_step(q) == SQLITE_ROW) {

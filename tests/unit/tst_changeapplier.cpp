@@ -37,6 +37,7 @@ private slots:
     void divergedBatchMovesTheCursorBack();
     void hostilePayloadsRefused();
     void snapshotIdCannotLeaveItsDirectory();
+    void foreignSnapshotRefused();
 
 private:
     // The sender's next batch for the receiver.
@@ -252,6 +253,8 @@ void TestChangeApplier::snapshotIdCannotLeaveItsDirectory() {
     chunk.set_data(replication::encodePayload(piece, v1::CODEC_ZSTD));
     chunk.set_raw_bytes(static_cast<int64_t>(piece.size()));
     chunk.set_checksum(XXH64(piece.data(), piece.size(), 0));
+    chunk.set_file_checksum(chunk.checksum());
+    chunk.set_total_bytes(static_cast<int64_t>(piece.size()));
     chunk.set_total_chunks(1);
     for (const char* id : {"../escaped", "a/b", "", "..", "snap x"}) {
         chunk.set_snapshot_id(id);
@@ -262,6 +265,42 @@ void TestChangeApplier::snapshotIdCannotLeaveItsDirectory() {
     chunk.set_snapshot_id("snap-aws-eu-west-1-1");
     MERIDIAN_EXPECT_OK(installer.receive(chunk));
     QVERIFY(QFile::exists(QString::fromStdString(directory) + "/snap-aws-eu-west-1-1.part"));
+    // Fifteen bytes are no database, and are refused as such.
+    MERIDIAN_EXPECT_ERROR(installer.install(kEu, "snap-aws-eu-west-1-1").status(),
+                          absl::StatusCode::kDataLoss, "snapshot 'snap-aws-eu-west-1-1' is");
+}
+
+void TestChangeApplier::foreignSnapshotRefused() {
+    const std::string directory = m_dir->filePath("snapshots-in").toStdString();
+    replication::SnapshotInstaller installer(m_receiver->database(), m_receiver->viewIds(),
+                                             m_receiver->clock(), m_receiver->registry(),
+                                             directory);
+    // A well-formed SQLite file with a table the installer reads, holding NULLs where names go,
+    // and no schema version: not a region database.
+    const QString path = m_dir->filePath("foreign.db");
+    {
+        auto conn = storage::Connection::open(path.toStdString(), false);
+        QVERIFY(conn.ok());
+        MERIDIAN_EXPECT_OK((*conn)->exec(
+            "CREATE TABLE views(id INTEGER, project TEXT, name TEXT);"
+            "INSERT INTO views VALUES(1, NULL, NULL);"
+            "CREATE TABLE regions(id INTEGER, name TEXT); INSERT INTO regions VALUES(1, NULL);"));
+    }
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const std::string bytes = file.readAll().toStdString();
+    v1::SnapshotChunk chunk;
+    chunk.set_snapshot_id("snap-foreign");
+    chunk.set_total_chunks(1);
+    chunk.set_total_bytes(static_cast<int64_t>(bytes.size()));
+    chunk.set_raw_bytes(static_cast<int64_t>(bytes.size()));
+    chunk.set_data(replication::encodePayload(bytes, v1::CODEC_ZSTD));
+    chunk.set_checksum(XXH64(bytes.data(), bytes.size(), 0));
+    chunk.set_file_checksum(chunk.checksum());
+    MERIDIAN_EXPECT_OK(installer.receive(chunk));
+    MERIDIAN_EXPECT_ERROR(installer.install(kEu, "snap-foreign").status(),
+                          absl::StatusCode::kDataLoss,
+                          "is not a region database this release reads (schema unknown)");
 }
 
 void TestChangeApplier::replaySkipsAppliedPart() {
