@@ -111,6 +111,10 @@ bool TestCluster::running(const std::string& region) const {
     return it != m_processes.end() && it->second && it->second->isRunning();
 }
 
+qint64 TestCluster::pid(const std::string& region) const {
+    return running(region) ? m_processes.at(region)->pid() : 0;
+}
+
 TestClient& TestCluster::client(const std::string& region) {
     auto& c = m_clients[region];
     if (!c)

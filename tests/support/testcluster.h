@@ -43,6 +43,8 @@ public:
     void kill(const std::string& region);
     bool stop(const std::string& region);
     bool running(const std::string& region) const;
+    // The store's process id, for signals other than SIGKILL (SIGSTOP/SIGCONT); 0 when not running.
+    qint64 pid(const std::string& region) const;
 
     TestClient& client(const std::string& region);
     QString dataDir(const std::string& region) const;
