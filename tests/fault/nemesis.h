@@ -1,0 +1,63 @@
+#pragma once
+// The fault suite's nemesis: injects faults into a running TestCluster one after another, in an
+// order and with durations drawn from a seeded PRNG, so that a seed replays the same schedule.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace meridian::test {
+
+class TestCluster;
+
+enum class Fault {
+    Kill,                // SIGKILL a region during writes, restart it on its data
+    Pause,               // SIGSTOP, longer than the heartbeat, then SIGCONT
+    PartitionLink,       // both directions of one link cut
+    IsolateRegion,       // every link of one region cut
+    DelaySpike,          // delay and jitter on both directions of one link
+    KillDuringSnapshot,  // a snapshot job started, then its receiver or sender killed
+    KillDuringBatch,     // an offline batch sync started, then its receiver or sender killed
+};
+
+class Nemesis {
+public:
+    Nemesis(TestCluster& cluster, std::vector<std::string> regions, uint64_t seed);
+
+    // Injects faults, each held for a random time and undone, with quiet gaps between them,
+    // until `duration` has passed. False, with the reason in `error`, when the harness could not
+    // do what it meant to (a region that would not restart, a link emulation refused).
+    bool run(std::chrono::milliseconds duration, std::string* error);
+    // Every region running and resumed, every link back to the deployment's settings.
+    bool heal(std::string* error);
+
+    const std::map<Fault, int>& injected() const { return m_injected; }
+    // Snapshot and batch sync jobs the receiver refused to start (the kill happened anyway).
+    int jobsRefused() const { return m_jobsRefused; }
+    static const char* nameOf(Fault fault);
+    static std::vector<Fault> allFaults();
+
+private:
+    bool inject(Fault fault, std::string* error);
+    bool killAndRestart(const std::string& region, std::string* error);
+    bool killDuringJob(int kind, std::string* error);
+    bool setLink(const std::string& at, const std::string& peer, bool partitioned, int delayMs,
+                 int jitterMs, std::string* error);
+    bool resetLink(const std::string& a, const std::string& b, std::string* error);
+    int between(int lo, int hi);  // uniform in [lo, hi]
+    const std::string& anyRegion();
+    std::pair<std::string, std::string> anyLink();
+    void note(const std::string& what);
+
+    TestCluster& m_cluster;
+    std::vector<std::string> m_regions;
+    std::mt19937_64 m_rng;
+    std::chrono::steady_clock::time_point m_started;
+    std::map<Fault, int> m_injected;
+    int m_jobsRefused = 0;
+};
+
+}  // namespace meridian::test
