@@ -170,7 +170,22 @@ bool Nemesis::killDuringJob(int kind, std::string* error) {
     if (!st.ok())
         ++m_jobsRefused;
     QTest::qWait(afterMs);
+    // Whether the kill really hit the job in flight, as the receiver saw it just before.
+    if (st.ok() && jobUnfinished(to, job.id()))
+        ++m_jobsInFlight;
     return killAndRestart(killReceiver ? to : from, error);
+}
+
+bool Nemesis::jobUnfinished(const std::string& at, const std::string& id) {
+    v1::ListJobsResponse out;
+    auto ctx = m_cluster.client(at).context(std::chrono::seconds(2));
+    if (!m_cluster.client(at).replication().ListJobs(ctx.get(), v1::ListJobsRequest{}, &out).ok())
+        return false;
+    for (const auto& j : out.jobs()) {
+        if (j.id() == id)
+            return j.state() == v1::SyncJob::QUEUED || j.state() == v1::SyncJob::RUNNING;
+    }
+    return false;
 }
 
 bool Nemesis::setLink(const std::string& at, const std::string& peer, bool partitioned, int delayMs,

@@ -37,6 +37,8 @@ public:
     const std::map<Fault, int>& injected() const { return m_injected; }
     // Snapshot and batch sync jobs the receiver refused to start (the kill happened anyway).
     int jobsRefused() const { return m_jobsRefused; }
+    // Of those started, the jobs still queued or running at their receiver just before the kill.
+    int jobsInFlight() const { return m_jobsInFlight; }
     static const char* nameOf(Fault fault);
     static std::vector<Fault> allFaults();
 
@@ -44,6 +46,7 @@ private:
     bool inject(Fault fault, std::string* error);
     bool killAndRestart(const std::string& region, std::string* error);
     bool killDuringJob(int kind, std::string* error);
+    bool jobUnfinished(const std::string& at, const std::string& id);
     bool setLink(const std::string& at, const std::string& peer, bool partitioned, int delayMs,
                  int jitterMs, std::string* error);
     bool resetLink(const std::string& a, const std::string& b, std::string* error);
@@ -58,6 +61,7 @@ private:
     std::chrono::steady_clock::time_point m_started;
     std::map<Fault, int> m_injected;
     int m_jobsRefused = 0;
+    int m_jobsInFlight = 0;
 };
 
 }  // namespace meridian::test
