@@ -18,6 +18,10 @@ struct RegionChannelOptions {
     // seconds rather than after gRPC's default backoff of up to two minutes.
     int minReconnectBackoffMs = 250;
     int maxReconnectBackoffMs = 2000;
+    // How long one connection attempt may take (TCP, then HTTP/2's first frames; TLS when it
+    // comes) before it is given up: round trips across clouds and a busy region take far more
+    // than the backoff above.
+    int connectTimeoutMs = 10'000;
 };
 
 std::shared_ptr<grpc::Channel> makeRegionChannel(const std::string& endpoint,

@@ -3,6 +3,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "client/regionclient.h"
+#include "support/countingproxy.h"
 #include "support/storeprocess.h"
 #include "support/testclient.h"
 #include "support/testrepository.h"
@@ -23,6 +25,7 @@ private slots:
     void materializeStreamsProgress();
     void deleteRefusedWhileReferenced();
     void healthAndStats();
+    void slowHandshakeStillConnects();
 
 private:
     QTemporaryDir m_dir;
@@ -306,6 +309,19 @@ void ServiceRoundTripTest::healthAndStats() {
         }
     }
     QVERIFY(sawOnline);
+}
+
+void ServiceRoundTripTest::slowHandshakeStillConnects() {
+    // A region whose answers take 600 ms to arrive (a busy machine, a round trip across
+    // clouds): the client's first connection attempt waits for HTTP/2's first frames instead of
+    // giving up after its reconnect backoff, and the call succeeds.
+    CountingProxy proxy(m_store->port());
+    proxy.setReplyDelayMs(600);
+    client::RegionClientOptions options;
+    options.endpoint = "127.0.0.1:" + std::to_string(proxy.port());
+    client::RegionClient client(options);
+    auto health = client.health();
+    QVERIFY2(health.ok(), std::string(health.status().message()).c_str());
 }
 
 QTEST_GUILESS_MAIN(ServiceRoundTripTest)

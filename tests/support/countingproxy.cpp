@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
+
 namespace meridian::test {
 
 CountingProxy::CountingProxy(int targetPort) : m_targetPort(targetPort) {
@@ -63,12 +66,14 @@ void CountingProxy::acceptLoop() {
         m_sockets.push_back(client);
         m_sockets.push_back(server);
         m_pumps.emplace_back([this, client, server] { pump(client, server, m_toTarget, m_stop); });
-        m_pumps.emplace_back(
-            [this, client, server] { pump(server, client, m_fromTarget, m_stop); });
+        m_pumps.emplace_back([this, client, server] {
+            pump(server, client, m_fromTarget, m_stop, &m_replyDelayMs);
+        });
     }
 }
 
-void CountingProxy::pump(int from, int to, std::atomic<int64_t>& counter, std::atomic<bool>& stop) {
+void CountingProxy::pump(int from, int to, std::atomic<int64_t>& counter, std::atomic<bool>& stop,
+                         const std::atomic<int>* delayMs) {
     char buffer[64 * 1024];
     while (!stop) {
         pollfd p{from, POLLIN, 0};
@@ -80,6 +85,8 @@ void CountingProxy::pump(int from, int to, std::atomic<int64_t>& counter, std::a
         const ssize_t n = ::recv(from, buffer, sizeof buffer, 0);
         if (n <= 0)
             break;
+        if (delayMs && *delayMs > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(delayMs->load()));
         ssize_t sent = 0;
         while (sent < n) {
             const ssize_t w =

@@ -17,12 +17,16 @@ public:
     ~CountingProxy();
 
     int port() const { return m_port; }
+    // Holds every piece the target sends back this long before passing it on (a slow
+    // handshake, a long round trip).
+    void setReplyDelayMs(int ms) { m_replyDelayMs = ms; }
     int64_t bytesFromTarget() const { return m_fromTarget.load(); }
     int64_t bytesToTarget() const { return m_toTarget.load(); }
 
 private:
     void acceptLoop();
-    static void pump(int from, int to, std::atomic<int64_t>& counter, std::atomic<bool>& stop);
+    static void pump(int from, int to, std::atomic<int64_t>& counter, std::atomic<bool>& stop,
+                     const std::atomic<int>* delayMs = nullptr);
 
     int m_targetPort;
     int m_listen = -1;
@@ -30,6 +34,7 @@ private:
     std::atomic<bool> m_stop{false};
     std::atomic<int64_t> m_fromTarget{0};
     std::atomic<int64_t> m_toTarget{0};
+    std::atomic<int> m_replyDelayMs{0};
     std::thread m_acceptor;
     std::mutex m_mutex;
     std::vector<std::thread> m_pumps;
