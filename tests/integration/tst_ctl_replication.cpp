@@ -193,7 +193,7 @@ void TestCtlReplication::syncDetachThenJobs() {
     for (const char* column : {"ID", "KIND", "FROM → TO", "SCOPE", "STARTED BY", "WHEN", "STATE",
                                "DONE", "BYTES", "COST", "MESSAGE"})
         QVERIFY2(table.out.contains(column), qPrintable(table.out));
-    QVERIFY(table.out.contains(id));
+    QVERIFY2(table.out.contains(id), qPrintable(table.out + table.err));
     QVERIFY(table.out.contains("eu1 → us1"));
     QVERIFY(table.out.contains("ctl-test"));
     QVERIFY(table.out.contains("succeeded"));
