@@ -274,6 +274,7 @@ std::string SnapshotInstaller::partPath(const std::string& id) const {
 }
 
 int64_t SnapshotInstaller::nextChunk(const std::string& id) const {
+    std::lock_guard lock(m_mutex);
     auto it = m_next.find(id);
     return it == m_next.end() ? 0 : it->second;
 }
@@ -287,10 +288,9 @@ absl::Status SnapshotInstaller::receive(const v1::SnapshotChunk& c) {
         return absl::InvalidArgumentError(
             "snapshot id '" + id.substr(0, 200) +
             "' is not a snapshot id (1 to 200 letters, digits, '-' or '_')");
-    if (c.index() != nextChunk(c.snapshot_id()))
+    if (const int64_t expected = nextChunk(id); c.index() != expected)
         return absl::FailedPreconditionError("snapshot chunk " + std::to_string(c.index()) +
-                                             " arrived, expected " +
-                                             std::to_string(nextChunk(c.snapshot_id())));
+                                             " arrived, expected " + std::to_string(expected));
     auto piece = decodePayload(c.data(), v1::CODEC_ZSTD, c.raw_bytes());
     if (!piece.ok())
         return piece.status();
@@ -306,16 +306,21 @@ absl::Status SnapshotInstaller::receive(const v1::SnapshotChunk& c) {
                                             partPath(c.snapshot_id()));
     v1::SnapshotChunk header = c;
     header.clear_data();
+    std::lock_guard lock(m_mutex);
     m_headers[c.snapshot_id()] = header;
     m_next[c.snapshot_id()] = c.index() + 1;
     return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, const std::string& id) {
-    auto h = m_headers.find(id);
-    if (h == m_headers.end())
-        return absl::FailedPreconditionError("snapshot '" + id + "' was not received");
-    const auto header = h->second;
+    v1::SnapshotChunk header;
+    {
+        std::lock_guard lock(m_mutex);
+        auto h = m_headers.find(id);
+        if (h == m_headers.end())
+            return absl::FailedPreconditionError("snapshot '" + id + "' was not received");
+        header = h->second;
+    }
     if (nextChunk(id) != header.total_chunks())
         return absl::FailedPreconditionError("snapshot '" + id + "' is incomplete");
     int64_t size = 0;
@@ -538,6 +543,7 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
     }
     std::error_code ec;
     std::filesystem::remove(partPath(id), ec);
+    std::lock_guard lock(m_mutex);
     m_headers.erase(id);
     m_next.erase(id);
     return merged;

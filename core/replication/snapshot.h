@@ -97,6 +97,8 @@ private:
     HybridClock& m_clock;
     RegistryReplica& m_registry;
     std::string m_directory;
+    // Snapshot jobs from several peers run at once (each on its own snapshot id).
+    mutable std::mutex m_mutex;
     std::map<std::string, v1::SnapshotChunk> m_headers;  // last chunk seen per snapshot (no data)
     std::map<std::string, int64_t> m_next;
 };
