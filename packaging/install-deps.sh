@@ -11,6 +11,8 @@ packages=(
   fonts-dejavu-core xvfb xauth dpkg-dev file
   # bench_writes starts its own redis-server as the floor it measures writes against
   redis-server
+  # the fuzz targets (tests/fuzz): clang with its libFuzzer and sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 
 missing=()

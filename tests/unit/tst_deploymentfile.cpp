@@ -523,6 +523,16 @@ void TestDeploymentFile::repositoryErrors_data() {
         << "repo.yaml:3: feature_views[0].replication.mode: 'EVERYWHERE' is not one of LOCAL, "
            "HUB_SPOKE, "
            "ACTIVE_ACTIVE, BATCH";
+    // yaml-cpp alone loops for ever on these (tests/fuzz/fuzz_repository found the first).
+    QTest::newRow("document starting with a comma")
+        << ","
+        << "repo.yaml:1: no document can start here (a ',' outside brackets?)";
+    QTest::newRow("second document starting with a comma")
+        << "project: {name: shop}\n--- # next\n\n  , x\n"
+        << "repo.yaml:4: no document can start here (a ',' outside brackets?)";
+    QTest::newRow("comma after a finished document")
+        << "\"shop\"\n# c\n,\n"
+        << "repo.yaml:3: no document can start here (a ',' outside brackets?)";
     QTest::newRow("list expected") << "entities: {name: user}\n"
                                    << "repo.yaml:1: entities: expected a list";
     QTest::newRow("list of strings expected")
