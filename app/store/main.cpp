@@ -109,6 +109,10 @@ int main(int argc, char** argv) {
     action.sa_handler = onSignal;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    // A write past the file size limit (RLIMIT_FSIZE) raises SIGXFSZ, whose default action
+    // kills the process. Ignored, the write fails with EFBIG instead: SQLite reports it, the
+    // write is refused as for a full disk, and reads go on.
+    std::signal(SIGXFSZ, SIG_IGN);
 
     auto server = service::RegionServer::start(*resolved, MERIDIAN_VERSION);
     if (!server.ok()) {

@@ -1,19 +1,55 @@
 #include "storage/sqlite.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include "absl/status/statusor.h"
 
 namespace meridian::storage {
 
 namespace {
 
+bool meansDiskFull(int err) {
+    return err == ENOSPC || err == EDQUOT || err == EFBIG;
+}
+
+// The system error behind a failed write when it means the disk is full, else 0. SQLite
+// reports ENOSPC as SQLITE_FULL, but a quota (EDQUOT) or a file size limit (EFBIG) as an I/O
+// error of the call that hit it, and sqlite3_system_errno() does not hold it after a failed
+// COMMIT; each file of the database (the main file, its WAL) keeps its last errno.
+int diskFullErrno(sqlite3* db, int rc) {
+    if ((rc & 0xff) == SQLITE_FULL)
+        return ENOSPC;
+    if ((rc & 0xff) != SQLITE_IOERR || !db)
+        return 0;
+    int err = 0;
+    sqlite3_file* journal = nullptr;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal) == SQLITE_OK &&
+        journal && journal->pMethods &&
+        journal->pMethods->xFileControl(journal, SQLITE_FCNTL_LAST_ERRNO, &err) == SQLITE_OK &&
+        meansDiskFull(err))
+        return err;
+    err = 0;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &err) == SQLITE_OK &&
+        meansDiskFull(err))
+        return err;
+    return 0;
+}
+
 // The status code that says what an SQLite result code means to a caller.
-absl::Status statusOf(int rc, std::string message) {
+absl::Status statusOf(sqlite3* db, int rc, std::string message) {
+    if (const int err = diskFullErrno(db, rc)) {
+        const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+        return absl::ResourceExhaustedError(
+            "the disk holding " + std::string(file && *file ? file : "the database") +
+            " is full (" + std::strerror(err) +
+            "): the change was not made; free space there, or raise the file size limit (" +
+            message + ")");
+    }
     switch (rc & 0xff) {
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
             return absl::UnavailableError(message);
-        case SQLITE_FULL:
-            return absl::ResourceExhaustedError(message);
         case SQLITE_CONSTRAINT:
             return absl::AlreadyExistsError(message);
         case SQLITE_CORRUPT:
@@ -28,7 +64,8 @@ absl::Status statusOf(int rc, std::string message) {
 
 absl::Status sqliteError(sqlite3* db, int rc, std::string_view what) {
     return statusOf(
-        rc, "sqlite: " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+        db, rc,
+        "sqlite: " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
 }
 
 Statement& Statement::bind(int index, int64_t value) {
@@ -149,7 +186,7 @@ absl::Status Connection::exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         std::string message = err ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
-        return statusOf(rc, "sqlite: " + message + " in: " + text.substr(0, 120));
+        return statusOf(m_db, rc, "sqlite: " + message + " in: " + text.substr(0, 120));
     }
     return absl::OkStatus();
 }

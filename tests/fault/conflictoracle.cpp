@@ -16,7 +16,10 @@ bool beats(const WriteRecord& a, const WriteRecord& b) {
 
 std::string describe(const WriteRecord& w) {
     return w.label + " (event " + std::to_string(w.eventMs) + ", clock " +
-           (w.acked ? std::to_string(w.version) : std::string("unknown")) + ", " + w.region + ")";
+           (w.acked     ? std::to_string(w.version)
+            : w.refused ? std::string("none: refused")
+                        : std::string("unknown")) +
+           ", " + w.region + ")";
 }
 
 }  // namespace
@@ -37,10 +40,12 @@ void OracleReport::add(const OracleReport& other) {
 ConflictOracle::ConflictOracle(const std::vector<WriteRecord>& writes) : m_writes(writes) {
     for (const auto& w : m_writes) {
         auto& k = m_byKey[{w.view, w.userId}];
-        if (!w.acked)
+        if (w.acked) {
+            if (!k.winner || beats(w, *k.winner))
+                k.winner = &w;
+        } else if (!w.refused) {  // a refused write may never show
             k.unknown.push_back(&w);
-        else if (!k.winner || beats(w, *k.winner))
-            k.winner = &w;
+        }
         m_byLabel[w.label] = &w;
     }
 }

@@ -36,7 +36,8 @@ public:
     // A key with an acknowledged write must hold the greatest acknowledged write under the rule,
     // unless an unknown write may be greater (its clock is unknown: any with an event time not
     // below the winner's); then it may hold that one. A key with only unknown writes may be
-    // absent or hold one of them. Every region must hold the same.
+    // absent or hold one of them. A refused write may never be held. Every region must hold the
+    // same.
     OracleReport check(const std::string& view, const std::vector<int64_t>& keys,
                        const std::map<std::string, RepValues>& byRegion) const;
 

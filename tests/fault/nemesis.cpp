@@ -2,7 +2,12 @@
 
 #include <signal.h>
 
+#include <QDirIterator>
+#include <QFileInfo>
 #include <QtTest>
+
+#include <algorithm>
+#include <cstdlib>
 
 #include "support/replicationhelpers.h"
 #include "support/testcluster.h"
@@ -28,14 +33,24 @@ const char* Nemesis::nameOf(Fault fault) {
             return "SIGKILL after a snapshot started";
         case Fault::KillDuringBatch:
             return "SIGKILL after a batch sync started";
+        case Fault::ClockJump:
+            return "clock jump on one region";
+        case Fault::DiskFull:
+            return "disk full on one region";
     }
     return "?";
 }
 
 std::vector<Fault> Nemesis::allFaults() {
-    return {Fault::Kill,           Fault::Pause,      Fault::PartitionLink,
-            Fault::IsolateRegion,  Fault::DelaySpike, Fault::KillDuringSnapshot,
-            Fault::KillDuringBatch};
+    return {Fault::Kill,
+            Fault::Pause,
+            Fault::PartitionLink,
+            Fault::IsolateRegion,
+            Fault::DelaySpike,
+            Fault::KillDuringSnapshot,
+            Fault::KillDuringBatch,
+            Fault::ClockJump,
+            Fault::DiskFull};
 }
 
 int Nemesis::between(int lo, int hi) {
@@ -135,6 +150,85 @@ bool Nemesis::inject(Fault fault, std::string* error) {
             return killDuringJob(v1::SyncJob::SNAPSHOT, error);
         case Fault::KillDuringBatch:
             return killDuringJob(v1::SyncJob::OFFLINE_BATCH, error);
+        case Fault::ClockJump:
+            return clockJump(error);
+        case Fault::DiskFull:
+            return diskFull(error);
+    }
+    return true;
+}
+
+// The store's clock cannot be moved while it runs: the region is restarted with
+// --clock-skew-ms, which is what a wall clock stepped while the store was down looks like to
+// it. Its hybrid clock starts above every value in its log, so a jump behind does not hand out
+// write clocks it already gave; a jump ahead drags its peers' clocks along as they observe it.
+bool Nemesis::clockJump(std::string* error) {
+    const std::string region = anyRegion();
+    const bool ahead = m_rng() % 2 == 0;
+    const int skewMs = (ahead ? 1 : -1) * between(500, 5000);
+    const int ms = between(2000, 6000);
+    note("clock of " + region + " jumps " + (ahead ? "+" : "") + std::to_string(skewMs) +
+         " ms (restart) for " + std::to_string(ms) + " ms");
+    if (!restartWith(region, skewMs, 0, error))
+        return false;
+    ++(ahead ? m_clockJumpsAhead : m_clockJumpsBehind);
+    m_largestClockJumpMs = std::max(m_largestClockJumpMs, std::abs(skewMs));
+    QTest::qWait(ms);
+    note("clock of " + region + " back on time (restart)");
+    return restartWith(region, 0, 0, error);
+}
+
+// RLIMIT_FSIZE stands for the full disk: after a clean stop has folded the WAL into region.db,
+// no file may grow more than a little past the largest, so the WAL fills up and writes are
+// refused (RESOURCE_EXHAUSTED) until the region is restarted with room.
+bool Nemesis::diskFull(std::string* error) {
+    const std::string region = anyRegion();
+    const int64_t headroom = int64_t{between(64, 512)} * 1024;
+    const int ms = between(3000, 8000);
+    note("disk of " + region + " full, " + std::to_string(headroom / 1024) +
+         " KiB left (restart) for " + std::to_string(ms) + " ms");
+    if (!restartWith(region, 0, headroom, error))
+        return false;
+    QTest::qWait(ms);
+    // A write that crosses the limit is cut at it, so a full WAL ends within a frame of it.
+    const int64_t walBytes = QFileInfo(m_cluster.dataDir(region) + "/region.db-wal").size();
+    const bool filled = walBytes + 4096 + 24 > m_fileSizeLimit;
+    m_disksFilled += filled ? 1 : 0;
+    note("disk of " + region + " with room again (restart); its WAL had reached " +
+         std::to_string(walBytes / 1024) + " of " + std::to_string(m_fileSizeLimit / 1024) +
+         " KiB" + (filled ? " (full)" : " (not full)"));
+    return restartWith(region, 0, 0, error);
+}
+
+bool Nemesis::restartWith(const std::string& region, int skewMs, int64_t headroomBytes,
+                          std::string* error) {
+    if (!m_cluster.stop(region)) {
+        *error = "region " + region +
+                 " did not exit cleanly on SIGTERM: " + m_cluster.output(region).toStdString();
+        return false;
+    }
+    int64_t limit = 0;
+    if (headroomBytes > 0) {
+        QDirIterator it(m_cluster.dataDir(region), QDir::Files | QDir::Hidden,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            limit = std::max<int64_t>(limit, QFileInfo(it.next()).size());
+        limit += headroomBytes;
+    }
+    m_cluster.setExtraArgs(region, skewMs == 0 ? QStringList{}
+                                               : QStringList{QStringLiteral("--clock-skew-ms"),
+                                                             QString::number(skewMs)});
+    m_cluster.setFileSizeLimit(region, limit);
+    m_fileSizeLimit = limit;
+    if (skewMs != 0 || limit > 0)
+        m_altered.insert(region);
+    else
+        m_altered.erase(region);
+    if (!m_cluster.start(region) || !m_cluster.client(region).waitHealthy()) {
+        *error = "region " + region + " did not come back after a restart (clock skew " +
+                 std::to_string(skewMs) + " ms, file size limit " + std::to_string(limit) +
+                 " bytes): " + m_cluster.output(region).toStdString();
+        return false;
     }
     return true;
 }
@@ -221,6 +315,17 @@ bool Nemesis::resetLink(const std::string& a, const std::string& b, std::string*
 }
 
 bool Nemesis::heal(std::string* error) {
+    // Faults undo themselves, but a region left with a skew or a limit is restarted without.
+    const auto altered = m_altered;
+    for (const auto& r : altered) {
+        m_cluster.setExtraArgs(r, {});
+        m_cluster.setFileSizeLimit(r, 0);
+        if (m_cluster.running(r)) {
+            ::kill(static_cast<pid_t>(m_cluster.pid(r)), SIGCONT);
+            m_cluster.stop(r);
+        }
+        m_altered.erase(r);
+    }
     for (const auto& r : m_regions) {
         if (!m_cluster.running(r)) {
             if (!m_cluster.start(r)) {
@@ -243,7 +348,7 @@ bool Nemesis::heal(std::string* error) {
                 return false;
         }
     }
-    note("healed: every region running, every link reset");
+    note("healed: every region running, on time, with room on its disk; every link reset");
     return true;
 }
 

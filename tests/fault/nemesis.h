@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ enum class Fault {
     DelaySpike,          // delay and jitter on both directions of one link
     KillDuringSnapshot,  // a snapshot job started, then its receiver or sender killed
     KillDuringBatch,     // an offline batch sync started, then its receiver or sender killed
+    ClockJump,           // one region restarted with its clock ahead or behind, later on time
+    DiskFull,            // one region restarted unable to grow its files, later with room
 };
 
 class Nemesis {
@@ -31,7 +34,8 @@ public:
     // until `duration` has passed. False, with the reason in `error`, when the harness could not
     // do what it meant to (a region that would not restart, a link emulation refused).
     bool run(std::chrono::milliseconds duration, std::string* error);
-    // Every region running and resumed, every link back to the deployment's settings.
+    // Every region running and resumed, on time and with room on its disk, every link back to
+    // the deployment's settings.
     bool heal(std::string* error);
 
     const std::map<Fault, int>& injected() const { return m_injected; }
@@ -39,12 +43,24 @@ public:
     int jobsRefused() const { return m_jobsRefused; }
     // Of those started, the jobs still queued or running at their receiver just before the kill.
     int jobsInFlight() const { return m_jobsInFlight; }
+    // Clock jumps ahead and behind, and the largest, in ms.
+    int clockJumpsAhead() const { return m_clockJumpsAhead; }
+    int clockJumpsBehind() const { return m_clockJumpsBehind; }
+    int largestClockJumpMs() const { return m_largestClockJumpMs; }
+    // Disk-full faults whose region's WAL grew to the file size limit while it held.
+    int disksFilled() const { return m_disksFilled; }
     static const char* nameOf(Fault fault);
     static std::vector<Fault> allFaults();
 
 private:
     bool inject(Fault fault, std::string* error);
     bool killAndRestart(const std::string& region, std::string* error);
+    // SIGTERM, then a start with `skewMs` of clock skew and, if `headroomBytes` > 0, a file size
+    // limit that far above the largest file the stopped region holds (0: no limit).
+    bool restartWith(const std::string& region, int skewMs, int64_t headroomBytes,
+                     std::string* error);
+    bool clockJump(std::string* error);
+    bool diskFull(std::string* error);
     bool killDuringJob(int kind, std::string* error);
     bool jobUnfinished(const std::string& at, const std::string& id);
     bool setLink(const std::string& at, const std::string& peer, bool partitioned, int delayMs,
@@ -62,6 +78,12 @@ private:
     std::map<Fault, int> m_injected;
     int m_jobsRefused = 0;
     int m_jobsInFlight = 0;
+    int m_clockJumpsAhead = 0;
+    int m_clockJumpsBehind = 0;
+    int m_largestClockJumpMs = 0;
+    int m_disksFilled = 0;
+    int64_t m_fileSizeLimit = 0;      // of the last restartWith()
+    std::set<std::string> m_altered;  // regions running with a skew or a file size limit
 };
 
 }  // namespace meridian::test

@@ -68,8 +68,9 @@ void Workload::run(size_t writer) {
         auto ctx = client.context(std::chrono::seconds(2));
         const auto status = client.serving().WriteFeatures(ctx.get(), request, &response);
         r.acked = status.ok();
+        r.refused = status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
         r.version = status.ok() ? response.version() : 0;
-        (r.acked ? m_acked : m_unknown)++;
+        (r.acked ? m_acked : r.refused ? m_refused : m_unknown)++;
         {
             std::lock_guard lock(m_mutex);
             m_records.push_back(std::move(r));

@@ -13,7 +13,9 @@
 namespace meridian::test {
 
 // One write as the client saw it. `acked` writes were acknowledged with `version`, the write
-// clock the region gave the row; the others errored or timed out and may or may not be applied.
+// clock the region gave the row; `refused` ones were answered RESOURCE_EXHAUSTED (a full disk:
+// the store says the change was not made); the others errored or timed out and may or may not
+// be applied.
 struct WriteRecord {
     std::string view;    // "aa_view", "hs_view" or "eu_view" of project rep
     std::string region;  // where it was sent, and so its origin
@@ -22,6 +24,7 @@ struct WriteRecord {
     double score = 0;
     std::string label;  // unique per write: what a read shows of which write won
     bool acked = false;
+    bool refused = false;
     uint64_t version = 0;
 };
 
@@ -46,6 +49,7 @@ public:
     std::vector<WriteRecord> records() const;
     int64_t acked() const { return m_acked; }
     int64_t unknown() const { return m_unknown; }
+    int64_t refused() const { return m_refused; }
 
     // What eu_view labels start with, so that their bytes can be looked for in other files.
     static constexpr const char* kEuMarker = "EUONLY-";
@@ -61,6 +65,7 @@ private:
     std::atomic<bool> m_stop{false};
     std::atomic<int64_t> m_acked{0};
     std::atomic<int64_t> m_unknown{0};
+    std::atomic<int64_t> m_refused{0};
     std::vector<std::thread> m_threads;
     mutable std::mutex m_mutex;
     std::vector<WriteRecord> m_records;

@@ -1,6 +1,7 @@
 #include "support/storeprocess.h"
 
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <csignal>
 
@@ -30,6 +31,16 @@ bool StoreProcess::start(const QString& listen, int timeoutMs) {
     QStringList args{QStringLiteral("--region"), m_region, QStringLiteral("--data-dir"),  m_dataDir,
                      QStringLiteral("--listen"), listen,   QStringLiteral("--port-file"), portFile};
     args += m_extraArgs;
+    // Runs in the child between fork and exec: nothing but system calls.
+    m_process.setChildProcessModifier(
+        [killWithParent = m_killWithParent, fileSizeLimit = static_cast<rlim_t>(m_fileSizeLimit)] {
+            if (killWithParent)
+                ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (fileSizeLimit > 0) {
+                const rlimit limit{fileSizeLimit, fileSizeLimit};
+                ::setrlimit(RLIMIT_FSIZE, &limit);
+            }
+        });
     m_process.start(QStringLiteral(MERIDIAN_STORE_BINARY), args);
     if (!m_process.waitForStarted(timeoutMs))
         return false;
@@ -53,7 +64,7 @@ bool StoreProcess::start(const QString& listen, int timeoutMs) {
 }
 
 void StoreProcess::setKillWithParent() {
-    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    m_killWithParent = true;
 }
 
 void StoreProcess::kill() {

@@ -20,6 +20,9 @@ public:
     // Opt-in, before start(): the kernel sends the store SIGKILL when the thread that started it
     // ends, so a benchmark killed outright leaves no store behind.
     void setKillWithParent();
+    // Opt-in, before start(): no file the store writes may grow past `bytes` (RLIMIT_FSIZE), as
+    // if its disk were full; 0, the default, sets no limit.
+    void setFileSizeLimit(qint64 bytes) { m_fileSizeLimit = bytes; }
     void kill();       // SIGKILL, and wait for the process to be gone
     bool terminate();  // SIGTERM; true if it exited cleanly
     bool isRunning() const;
@@ -37,6 +40,8 @@ private:
     QStringList m_extraArgs;
     QProcess m_process;
     int m_port = 0;
+    bool m_killWithParent = false;
+    qint64 m_fileSizeLimit = 0;
 };
 
 }  // namespace meridian::test

@@ -90,6 +90,7 @@ bool TestCluster::start(const std::string& region) {
         QStringList{QStringLiteral("--deployment"), deploymentPath(),
                     QStringLiteral("--durability"), QStringLiteral("normal")} +
             m_extraArgs[region]);
+    p->setFileSizeLimit(m_fileSizeLimits[region]);
     const bool ok = p->start(QStringLiteral("127.0.0.1:%1").arg(m_ports[region]));
     if (!ok)
         qWarning("region %s did not start: %s", region.c_str(), qPrintable(p->output()));

@@ -60,6 +60,11 @@ public:
     void setExtraArgs(const std::string& region, QStringList args) {
         m_extraArgs[region] = std::move(args);
     }
+    // From `region`'s next start on, no file it writes may grow past `bytes` (RLIMIT_FSIZE): a
+    // full disk. 0 lifts the limit.
+    void setFileSizeLimit(const std::string& region, qint64 bytes) {
+        m_fileSizeLimits[region] = bytes;
+    }
 
 private:
     void writeDeployment();
@@ -74,6 +79,7 @@ private:
     std::map<std::string, std::unique_ptr<StoreProcess>> m_processes;
     std::map<std::string, std::unique_ptr<TestClient>> m_clients;
     std::map<std::string, QStringList> m_extraArgs;
+    std::map<std::string, qint64> m_fileSizeLimits;
 };
 
 // A port nobody listens on right now.
