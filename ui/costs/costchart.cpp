@@ -33,7 +33,9 @@ double niceCeiling(double value) {
 
 }  // namespace
 
-CostChart::CostChart(QWidget* parent) : QChartView(parent), m_chart(new QChart) {
+// The view is made with its chart: QChartView(parent) makes a chart of its own, which
+// setChart() would release without deleting.
+CostChart::CostChart(QWidget* parent) : QChartView(new QChart, parent), m_chart(chart()) {
     timechart::setUp(m_chart, QMargins(4, 6, 10, 4));
     m_x = timechart::addTimeAxis(m_chart);  // a tick every four hours over a day
     m_y = timechart::addValueAxis(m_chart, tr("$ per hour"));
@@ -54,7 +56,6 @@ CostChart::CostChart(QWidget* parent) : QChartView(parent), m_chart(new QChart) 
             QToolTip::showText(QCursor::pos(), describeHour(static_cast<qint64>(point.x())), this);
         });
     }
-    setChart(m_chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(180);
     applyPalette();

@@ -32,7 +32,9 @@ double niceCeiling(double value) {
 
 }  // namespace
 
-LagChart::LagChart(QWidget* parent) : QChartView(parent), m_chart(new QChart) {
+// The view is made with its chart: QChartView(parent) makes a chart of its own, which
+// setChart() would release without deleting.
+LagChart::LagChart(QWidget* parent) : QChartView(new QChart, parent), m_chart(chart()) {
     m_chart->legend()->hide();
     m_chart->setMargins(QMargins(4, 4, 8, 4));
     m_chart->setBackgroundRoundness(0);
@@ -47,7 +49,6 @@ LagChart::LagChart(QWidget* parent) : QChartView(parent), m_chart(new QChart) {
     m_y->setRange(0, 100);
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_chart->addAxis(m_y, Qt::AlignLeft);
-    setChart(m_chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(160);
     applyPalette();
