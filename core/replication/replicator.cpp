@@ -110,6 +110,16 @@ void Replicator::notePeerPosition(const std::string& peer, uint64_t seq) {
 }
 
 void Replicator::noteLogRewound(const std::string& peer, const v1::LogDivergence& divergence) {
+    // A peer whose stream breaks before it applies the first batch (a snapshot it needs first)
+    // comes back with the same cursor every few seconds: one recovery per cursor.
+    {
+        std::lock_guard lock(m_positionsMutex);
+        auto& handled = m_rewoundCursors[peer];
+        const std::pair<uint64_t, uint64_t> cursor{divergence.cursor_epoch(), divergence.cursor()};
+        if (handled == cursor)
+            return;
+        handled = cursor;
+    }
     v1::TriggerSyncRequest request;
     request.set_from_region(peer);
     request.set_to_region(m_self);

@@ -106,6 +106,8 @@ private:
     std::map<std::string, uint64_t> m_peerPositions;
     // When each rewound-log alert was raised, by kind and peer (guarded by m_positionsMutex).
     std::map<std::pair<std::string, std::string>, int64_t> m_rewoundAlertsMs;
+    // Per peer, the cursor (epoch, seq) whose divergence was last acted on.
+    std::map<std::string, std::pair<uint64_t, uint64_t>> m_rewoundCursors;
 };
 
 }  // namespace meridian::replication

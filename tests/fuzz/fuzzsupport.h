@@ -39,8 +39,8 @@ inline serving::Region& exampleRegion() {
         auto opened = serving::Region::open(options);
         if (!opened.ok())
             std::abort();
-        auto repository =
-            deployment::loadRepositoryFile(MERIDIAN_SOURCE_DIR "/resources/examples/feature_repo.yaml");
+        auto repository = deployment::loadRepositoryFile(MERIDIAN_SOURCE_DIR
+                                                         "/resources/examples/feature_repo.yaml");
         if (!repository.ok())
             std::abort();
         v1::ApplyRequest apply;
