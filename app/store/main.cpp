@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
     app.add_option(
         "--clock-skew-ms", config.clockSkewMs,
         "Rehearse a skewed clock: run this region's clock the given ms ahead (or behind)");
+    app.add_option("--rehearse-disk-latency-ms", config.diskLatencyMs,
+                   "Rehearse a slow disk: every sync of the region's files waits this many ms, "
+                   "every write a twentieth of it")
+        ->check(CLI::Range(0, 60'000));
     app.add_option("--port-file", config.portFile,
                    "Write the bound port to this file once serving");
     int64_t maxEventAheadS = 0;
@@ -87,6 +91,8 @@ int main(int argc, char** argv) {
     take(merged.portFile, config.portFile);
     if (config.clockSkewMs != 0)
         merged.clockSkewMs = config.clockSkewMs;
+    if (config.diskLatencyMs > 0)
+        merged.diskLatencyMs = config.diskLatencyMs;
     if (maxEventAheadS > 0)
         merged.maxEventAheadS = maxEventAheadS;
     if (!durability.empty())

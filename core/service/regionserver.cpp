@@ -11,6 +11,7 @@
 #include "cost/costreport.h"
 #include "replication/hybridclock.h"
 #include "serving/limits.h"
+#include "storage/slowdisk.h"
 
 namespace meridian::service {
 
@@ -25,6 +26,8 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
     auto lock = DataDirLock::acquire(config.dataDir);
     if (!lock.ok())
         return lock.status();
+    if (auto st = storage::rehearseDiskLatency(config.diskLatencyMs); !st.ok())
+        return st;
     serving::RegionOptions options;
     options.name = config.region;
     options.dataDir = config.dataDir;

@@ -21,6 +21,7 @@ struct StoreConfig {
     storage::Durability durability = storage::Durability::Full;
     std::string portFile;     // optional: the bound port is written here once serving
     int64_t clockSkewMs = 0;  // rehearsal only: runs the region's clock this far off
+    int diskLatencyMs = 0;    // rehearsal only: every sync of its files waits this long
     // Writes whose event time is further ahead of the region's clock are refused.
     int64_t maxEventAheadS = 24 * 3600;
     // How region.db is checked before the store serves from it.

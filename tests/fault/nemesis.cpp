@@ -37,6 +37,8 @@ const char* Nemesis::nameOf(Fault fault) {
             return "clock jump on one region";
         case Fault::DiskFull:
             return "disk full on one region";
+        case Fault::SlowDisk:
+            return "slow disk on one region";
     }
     return "?";
 }
@@ -50,7 +52,8 @@ std::vector<Fault> Nemesis::allFaults() {
             Fault::KillDuringSnapshot,
             Fault::KillDuringBatch,
             Fault::ClockJump,
-            Fault::DiskFull};
+            Fault::DiskFull,
+            Fault::SlowDisk};
 }
 
 int Nemesis::between(int lo, int hi) {
@@ -154,6 +157,8 @@ bool Nemesis::inject(Fault fault, std::string* error) {
             return clockJump(error);
         case Fault::DiskFull:
             return diskFull(error);
+        case Fault::SlowDisk:
+            return slowDisk(error);
     }
     return true;
 }
@@ -169,13 +174,13 @@ bool Nemesis::clockJump(std::string* error) {
     const int ms = between(2000, 6000);
     note("clock of " + region + " jumps " + (ahead ? "+" : "") + std::to_string(skewMs) +
          " ms (restart) for " + std::to_string(ms) + " ms");
-    if (!restartWith(region, skewMs, 0, error))
+    if (!restartWith(region, {.clockSkewMs = skewMs}, error))
         return false;
     ++(ahead ? m_clockJumpsAhead : m_clockJumpsBehind);
     m_largestClockJumpMs = std::max(m_largestClockJumpMs, std::abs(skewMs));
     QTest::qWait(ms);
     note("clock of " + region + " back on time (restart)");
-    return restartWith(region, 0, 0, error);
+    return restartWith(region, {}, error);
 }
 
 // RLIMIT_FSIZE stands for the full disk: after a clean stop has folded the WAL into region.db,
@@ -187,7 +192,7 @@ bool Nemesis::diskFull(std::string* error) {
     const int ms = between(3000, 8000);
     note("disk of " + region + " full, " + std::to_string(headroom / 1024) +
          " KiB left (restart) for " + std::to_string(ms) + " ms");
-    if (!restartWith(region, 0, headroom, error))
+    if (!restartWith(region, {.fileHeadroomBytes = headroom}, error))
         return false;
     QTest::qWait(ms);
     // A write that crosses the limit is cut at it, so a full WAL ends within a frame of it.
@@ -197,37 +202,58 @@ bool Nemesis::diskFull(std::string* error) {
     note("disk of " + region + " with room again (restart); its WAL had reached " +
          std::to_string(walBytes / 1024) + " of " + std::to_string(m_fileSizeLimit / 1024) +
          " KiB" + (filled ? " (full)" : " (not full)"));
-    return restartWith(region, 0, 0, error);
+    return restartWith(region, {}, error);
 }
 
-bool Nemesis::restartWith(const std::string& region, int skewMs, int64_t headroomBytes,
-                          std::string* error) {
+// A slow disk cannot be made without privileges: the region is restarted with
+// --rehearse-disk-latency-ms, a SQLite VFS that waits before every sync (and a twentieth of that
+// before every write), so group commits, checkpoints and snapshots all slow down.
+bool Nemesis::slowDisk(std::string* error) {
+    const std::string region = anyRegion();
+    const int latencyMs = between(20, 250);
+    const int ms = between(3000, 8000);
+    note("disk of " + region + " slow, " + std::to_string(latencyMs) + " ms a sync (restart) for " +
+         std::to_string(ms) + " ms");
+    if (!restartWith(region, {.diskLatencyMs = latencyMs}, error))
+        return false;
+    m_slowestDiskMs = std::max(m_slowestDiskMs, latencyMs);
+    QTest::qWait(ms);
+    note("disk of " + region + " at full speed again (restart)");
+    return restartWith(region, {}, error);
+}
+
+bool Nemesis::restartWith(const std::string& region, const Handicap& handicap, std::string* error) {
     if (!m_cluster.stop(region)) {
         *error = "region " + region +
                  " did not exit cleanly on SIGTERM: " + m_cluster.output(region).toStdString();
         return false;
     }
     int64_t limit = 0;
-    if (headroomBytes > 0) {
+    if (handicap.fileHeadroomBytes > 0) {
         QDirIterator it(m_cluster.dataDir(region), QDir::Files | QDir::Hidden,
                         QDirIterator::Subdirectories);
         while (it.hasNext())
             limit = std::max<int64_t>(limit, QFileInfo(it.next()).size());
-        limit += headroomBytes;
+        limit += handicap.fileHeadroomBytes;
     }
-    m_cluster.setExtraArgs(region, skewMs == 0 ? QStringList{}
-                                               : QStringList{QStringLiteral("--clock-skew-ms"),
-                                                             QString::number(skewMs)});
+    QStringList args;
+    if (handicap.clockSkewMs != 0)
+        args << QStringLiteral("--clock-skew-ms") << QString::number(handicap.clockSkewMs);
+    if (handicap.diskLatencyMs > 0)
+        args << QStringLiteral("--rehearse-disk-latency-ms")
+             << QString::number(handicap.diskLatencyMs);
+    m_cluster.setExtraArgs(region, args);
     m_cluster.setFileSizeLimit(region, limit);
     m_fileSizeLimit = limit;
-    if (skewMs != 0 || limit > 0)
+    if (handicap.any())
         m_altered.insert(region);
     else
         m_altered.erase(region);
     if (!m_cluster.start(region) || !m_cluster.client(region).waitHealthy()) {
-        *error = "region " + region + " did not come back after a restart (clock skew " +
-                 std::to_string(skewMs) + " ms, file size limit " + std::to_string(limit) +
-                 " bytes): " + m_cluster.output(region).toStdString();
+        *error = "region " + region + " did not come back after a restart (" +
+                 args.join(' ').toStdString() +
+                 (limit ? " file size limit " + std::to_string(limit) + " bytes" : "") +
+                 "): " + m_cluster.output(region).toStdString();
         return false;
     }
     return true;

@@ -24,6 +24,15 @@ enum class Fault {
     KillDuringBatch,     // an offline batch sync started, then its receiver or sender killed
     ClockJump,           // one region restarted with its clock ahead or behind, later on time
     DiskFull,            // one region restarted unable to grow its files, later with room
+    SlowDisk,            // one region restarted with every sync slowed, later at full speed
+};
+
+// How a region is restarted: on time and at full speed unless these say otherwise.
+struct Handicap {
+    int clockSkewMs = 0;
+    int64_t fileHeadroomBytes = 0;  // > 0: files may grow only this far past the largest
+    int diskLatencyMs = 0;          // per sync (a twentieth per write)
+    bool any() const { return clockSkewMs != 0 || fileHeadroomBytes > 0 || diskLatencyMs > 0; }
 };
 
 class Nemesis {
@@ -49,18 +58,19 @@ public:
     int largestClockJumpMs() const { return m_largestClockJumpMs; }
     // Disk-full faults whose region's WAL grew to the file size limit while it held.
     int disksFilled() const { return m_disksFilled; }
+    // The slowest disk rehearsed, ms per sync.
+    int slowestDiskMs() const { return m_slowestDiskMs; }
     static const char* nameOf(Fault fault);
     static std::vector<Fault> allFaults();
 
 private:
     bool inject(Fault fault, std::string* error);
     bool killAndRestart(const std::string& region, std::string* error);
-    // SIGTERM, then a start with `skewMs` of clock skew and, if `headroomBytes` > 0, a file size
-    // limit that far above the largest file the stopped region holds (0: no limit).
-    bool restartWith(const std::string& region, int skewMs, int64_t headroomBytes,
-                     std::string* error);
+    // SIGTERM, then a start with `handicap`.
+    bool restartWith(const std::string& region, const Handicap& handicap, std::string* error);
     bool clockJump(std::string* error);
     bool diskFull(std::string* error);
+    bool slowDisk(std::string* error);
     bool killDuringJob(int kind, std::string* error);
     bool jobUnfinished(const std::string& at, const std::string& id);
     bool setLink(const std::string& at, const std::string& peer, bool partitioned, int delayMs,
@@ -82,8 +92,9 @@ private:
     int m_clockJumpsBehind = 0;
     int m_largestClockJumpMs = 0;
     int m_disksFilled = 0;
+    int m_slowestDiskMs = 0;
     int64_t m_fileSizeLimit = 0;      // of the last restartWith()
-    std::set<std::string> m_altered;  // regions running with a skew or a file size limit
+    std::set<std::string> m_altered;  // regions running with a handicap
 };
 
 }  // namespace meridian::test

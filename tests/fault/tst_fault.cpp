@@ -8,7 +8,11 @@
 //   (b) every region holding a view holds the same values;
 //   (c) PRAGMA integrity_check is ok on every region.db (read with sqlite3 after a clean stop);
 //   (d) no eu_view row, and no eu_view label's bytes, in any of us1's files;
-//   (e) the time the regions took to converge after the heal.
+//   (e) every region holding a view has the same offline partition digests (the ones batch sync
+//       compares: rows and an XOR of row hashes per day);
+//   (f) no write applied twice: one write is one row, so no (origin, write clock) names two
+//       rows of a view's history in any region (read with sqlite3);
+//   (g) the time the regions took to converge after the heal, (a), (b) and (e) all holding.
 // It prints a table. Knobs: MERIDIAN_FAULT_MINUTES (the nemesis' duration, fractions allowed,
 // default 1.5) and MERIDIAN_FAULT_SEED (replays a run's schedule; every run prints seed=N). A
 // seed fixes the nemesis' schedule and the writers' keys, times and values; the interleaving
@@ -149,6 +153,46 @@ OracleReport checkAll(TestCluster& cluster, const ConflictOracle& oracle) {
     return all;
 }
 
+// (e): each region's partition digests of every view it holds, asked for as a peer that holds
+// the view too would ask; true when every holder has the same.
+bool digestsAgree(TestCluster& cluster, std::vector<std::string>* problems) {
+    bool agree = true;
+    for (const auto& placement : kViews) {
+        std::optional<std::string> first;
+        std::string firstRegion;
+        for (size_t i = 0; i < placement.regions.size(); ++i) {
+            const auto& region = placement.regions[i];
+            v1::ListPartitionsRequest request;
+            request.set_requester(placement.regions[(i + 1) % placement.regions.size()]);
+            request.set_project("rep");
+            request.set_feature_view(placement.view);
+            v1::ListPartitionsResponse response;
+            auto ctx = cluster.client(region).context();
+            const auto st =
+                cluster.client(region).replication().ListPartitions(ctx.get(), request, &response);
+            std::string digest;
+            if (!st.ok()) {
+                digest = "unreadable: " + st.error_message();
+            } else {
+                for (const auto& p : response.partitions())
+                    digest += std::to_string(p.day()) + ":" + std::to_string(p.rows()) + ":" +
+                              std::to_string(p.digest()) + " ";
+            }
+            if (!first) {
+                first = digest;
+                firstRegion = region;
+            } else if (digest != *first) {
+                agree = false;
+                if (problems)
+                    problems->push_back(placement.view + ": partitions at " + region + " [" +
+                                        digest + "] differ from " + firstRegion + " [" + *first +
+                                        "]");
+            }
+        }
+    }
+    return agree;
+}
+
 std::string joined(const std::vector<std::string>& lines) {
     std::string out;
     for (const auto& l : lines)
@@ -210,9 +254,11 @@ void FaultTest::writesSurviveFaultsAndConverge() {
     const auto history = workload.records();
     const ConflictOracle oracle(history);
     OracleReport report;
+    bool digestsEqual = false;
     for (;;) {
         report = checkAll(cluster, oracle);
-        if (report.clean() || converging.elapsed() > kConvergeDeadlineMs)
+        digestsEqual = report.clean() && digestsAgree(cluster, nullptr);
+        if (digestsEqual || converging.elapsed() > kConvergeDeadlineMs)
             break;
         QTest::qWait(200);
     }
@@ -224,6 +270,11 @@ void FaultTest::writesSurviveFaultsAndConverge() {
          " diverged, " + std::to_string(report.phantoms) + " phantom, " +
          std::to_string(report.unreadable) + " unreadable" + replay + joined(report.problems))
             .c_str());
+    std::vector<std::string> digestProblems;
+    QVERIFY2(digestsEqual || digestsAgree(cluster, &digestProblems),
+             ("offline partition digests differ " + std::to_string(kConvergeDeadlineMs / 1000) +
+              " s after the heal" + replay + joined(digestProblems))
+                 .c_str());
 
     // The stores stop cleanly after all that, and their files are read directly.
     for (const auto& r : kRegions)
@@ -235,6 +286,7 @@ void FaultTest::writesSurviveFaultsAndConverge() {
     int64_t historyMissing = 0;
     std::vector<std::string> historyProblems;
     int64_t residencyRows = 0;
+    int64_t duplicates = 0;
     for (const auto& r : kRegions) {
         RegionFile db(cluster.dataDir(r) + "/region.db");
         QVERIFY2(db.error().empty(), (r + ": " + db.error()).c_str());
@@ -270,6 +322,19 @@ void FaultTest::writesSurviveFaultsAndConverge() {
                 }
             }
         }
+        // (f) one row per write in every view's history.
+        for (const auto& placement : kViews) {
+            const int64_t n = db.count(
+                "SELECT count(*) FROM (SELECT 1 FROM offline WHERE view_id IN (SELECT id FROM "
+                "views WHERE project = 'rep' AND name = ?1) GROUP BY origin, write_hlc HAVING "
+                "count(*) > 1)",
+                placement.view);
+            QVERIFY2(n >= 0, (r + ": " + db.error()).c_str());
+            if (n > 0)
+                qWarning("%s: %lld writes of %s applied more than once", r.c_str(),
+                         static_cast<long long>(n), placement.view.c_str());
+            duplicates += n;
+        }
         // (d) no eu_view row in us1's tables.
         if (r == "us1") {
             const std::string euView = "eu_view";
@@ -301,12 +366,13 @@ void FaultTest::writesSurviveFaultsAndConverge() {
         auto it = injected.find(f);
         qInfo("  %-38s %d", Nemesis::nameOf(f), it == injected.end() ? 0 : it->second);
     }
-    qInfo("  %-38s %s", "slow disk", "not injected");
     qInfo("  (sync jobs still queued or running at the kill: %d; refused: %d)",
           nemesis.jobsInFlight(), nemesis.jobsRefused());
-    qInfo("  (clock jumps: %d ahead, %d behind, largest %.1f s; disks that filled up: %d)",
-          nemesis.clockJumpsAhead(), nemesis.clockJumpsBehind(),
-          nemesis.largestClockJumpMs() / 1000.0, nemesis.disksFilled());
+    qInfo(
+        "  (clock jumps: %d ahead, %d behind, largest %.1f s; disks that filled up: %d; "
+        "slowest disk: %d ms a sync)",
+        nemesis.clockJumpsAhead(), nemesis.clockJumpsBehind(),
+        nemesis.largestClockJumpMs() / 1000.0, nemesis.disksFilled(), nemesis.slowestDiskMs());
     qInfo("  %-38s %lld", "writes acknowledged", static_cast<long long>(workload.acked()));
     qInfo("  %-38s %lld", "writes refused: disk full", static_cast<long long>(workload.refused()));
     qInfo("  %-38s %lld", "writes unknown (error or timeout)",
@@ -315,6 +381,8 @@ void FaultTest::writesSurviveFaultsAndConverge() {
     qInfo("  %-38s %lld", "acked writes missing from a history",
           static_cast<long long>(historyMissing));
     qInfo("  %-38s %d (%d reads)", "keys checked", report.keysChecked, report.readsChecked);
+    qInfo("  %-38s %s", "partition digests equal", digestsEqual ? "yes" : "NO");
+    qInfo("  %-38s %lld", "writes applied twice", static_cast<long long>(duplicates));
     qInfo("  %-38s %.1f s", "time to converge after the heal", convergeSeconds);
     qInfo("  %-38s %lld (of %lld acked eu_view writes)", "residency violations in us1",
           static_cast<long long>(residencyViolations), static_cast<long long>(euAcked));
@@ -323,6 +391,7 @@ void FaultTest::writesSurviveFaultsAndConverge() {
     QVERIFY2(historyMissing == 0, ("acknowledged writes missing from a region's history" + replay +
                                    joined(historyProblems))
                                       .c_str());
+    QCOMPARE(duplicates, int64_t{0});
     QVERIFY2(residencyViolations == 0,
              ("eu_view in us1: " + std::to_string(residencyRows) + " rows, " +
               std::to_string(residencyFiles) + " files" + replay)
