@@ -21,6 +21,8 @@ void registerReadCommands(CLI::App& app, CtlOptions& options);
 void registerMaterializeCommands(CLI::App& app, CtlOptions& options);
 // status.
 void registerStatusCommands(CLI::App& app, CtlOptions& options);
+// residency, residency purge.
+void registerResidencyCommands(CLI::App& app, CtlOptions& options);
 
 // Commands that talk to every region of a deployment (see multiregion.h).
 // demo up, demo status, demo down.

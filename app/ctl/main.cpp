@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     registerReadCommands(app, options);
     registerMaterializeCommands(app, options);
     registerStatusCommands(app, options);
+    registerResidencyCommands(app, options);
     registerDemoCommands(app, options);
     registerGenerateCommands(app, options);
     registerSyncCommands(app, options);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <optional>
 
 #include "commandgroups.h"
 #include "ctlformat.h"
@@ -26,7 +28,8 @@ std::string orDash(const std::string& s) {
     return s.empty() ? "-" : s;
 }
 
-void printOverview(const v1::HealthResponse& h, const v1::StatsResponse& s) {
+void printOverview(const v1::HealthResponse& h, const v1::StatsResponse& s,
+                   const v1::CheckIntegrityResponse* integrity) {
     TextTable t({"", ""});
     auto add = [&](std::string label, std::string value) {
         t.addRow({std::move(label), std::move(value)});
@@ -62,6 +65,11 @@ void printOverview(const v1::HealthResponse& h, const v1::StatsResponse& s) {
                        formatFixed(s.serving_p99_ms(), 2) + " ms");
     add("rates", formatFixed(s.read_rate(), 1) + " rows/s read, " + formatFixed(s.write_rate(), 1) +
                      " rows/s written (last minute)");
+    if (integrity)
+        add("integrity",
+            std::string(integrity->ok() ? "ok" : "DAMAGED") + " (PRAGMA integrity_check of " +
+                integrity->path() + ", " + formatBytes(integrity->checked_bytes()) + " in " +
+                formatFixed(static_cast<double>(integrity->elapsed_ms()) / 1000.0, 1) + " s)");
     // The two-column table without its empty header row.
     std::string text = t.render();
     text.erase(0, text.find('\n') + 1);
@@ -114,7 +122,19 @@ void printLinks(const v1::StatsResponse& s) {
     t.print();
 }
 
-absl::Status runStatus(CtlOptions& options) {
+// What a damaged database's check found, and the way back.
+absl::Status printDamage(const v1::CheckIntegrityResponse& check) {
+    std::printf("\nPRAGMA integrity_check found:\n");
+    for (const auto& p : check.problems())
+        std::printf("  %s\n", p.c_str());
+    return absl::DataLossError(
+        check.path() +
+        " is damaged. Stop the region and restore its data directory from a backup, or move the "
+        "directory aside and start the region empty so that it takes a snapshot from its peers "
+        "(README: Backup and restore)");
+}
+
+absl::Status runStatus(CtlOptions& options, bool check) {
     auto& region = options.client();
     auto health = region.health();
     if (!health.ok())
@@ -122,30 +142,47 @@ absl::Status runStatus(CtlOptions& options) {
     auto stats = region.stats();
     if (!stats.ok())
         return stats.status();
+    std::optional<v1::CheckIntegrityResponse> integrity;
+    if (check) {
+        auto answer = region.checkIntegrity();
+        if (!answer.ok())
+            return answer.status();
+        integrity = std::move(*answer);
+    }
     if (options.json()) {
         std::string out = "{\n  \"health\": " + indented(jsonOf(*health), 2) +
-                          ",\n  \"stats\": " + indented(jsonOf(*stats), 2) + "\n}\n";
+                          ",\n  \"stats\": " + indented(jsonOf(*stats), 2);
+        if (integrity)
+            out += ",\n  \"integrity\": " + indented(jsonOf(*integrity), 2);
+        out += "\n}\n";
         std::fputs(out.c_str(), stdout);
-        return absl::OkStatus();
+        return integrity && !integrity->ok()
+                   ? absl::DataLossError(integrity->path() + " is damaged")
+                   : absl::OkStatus();
     }
-    printOverview(*health, *stats);
+    printOverview(*health, *stats, integrity ? &*integrity : nullptr);
     printViews(*stats);
     printMethods(*stats);
     printLinks(*stats);
-    return absl::OkStatus();
+    return integrity && !integrity->ok() ? printDamage(*integrity) : absl::OkStatus();
 }
 
 }  // namespace
 
 void registerStatusCommands(CLI::App& app, CtlOptions& options) {
-    auto* status =
-        addCommand(app, "status", "Show the region's health and figures",
-                   {"meridianctl status", "meridianctl status --endpoint 127.0.0.1:7402 -o json"},
-                   "Identity, role, version, uptime, clock, row counts, registry size, serving\n"
-                   "latency, read and write rates, rows per view, and requests, errors and\n"
-                   "latency per method.");
+    auto check = std::make_shared<bool>(false);
+    auto* status = addCommand(
+        app, "status", "Show the region's health and figures",
+        {"meridianctl status", "meridianctl status --endpoint 127.0.0.1:7402 -o json",
+         "meridianctl status --check"},
+        "Identity, role, version, uptime, clock, row counts, registry size, serving\n"
+        "latency, read and write rates, rows per view, and requests, errors and\n"
+        "latency per method. --check also runs a full PRAGMA integrity_check of the region's\n"
+        "database while it serves (seconds per GB) and exits 1 if it is damaged.");
     status->group("Region");
-    options.setAction(status, [&options] { return runStatus(options); });
+    status->add_flag("--check", *check,
+                     "Also check the whole database file (PRAGMA integrity_check)");
+    options.setAction(status, [&options, check] { return runStatus(options, *check); });
 }
 
 }  // namespace meridian::ctl

@@ -126,8 +126,12 @@ void printResult(const v1::SyncJob& job) {
     std::printf("  sent:       %s, cost %s\n", formatBytes(job.bytes()).c_str(),
                 formatUsd(job.cost_usd()).c_str());
     if (job.residency_refused() > 0)
-        std::printf("  residency:  %s views withheld (their data may not be stored in %s)\n",
-                    formatCount(job.residency_refused()).c_str(), job.to_region().c_str());
+        std::printf("  residency:  %s views withheld%s (their data may not be stored in %s)\n",
+                    formatCount(job.residency_refused()).c_str(),
+                    job.residency_rows() > 0
+                        ? (", " + formatCount(job.residency_rows()) + " rows").c_str()
+                        : "",
+                    job.to_region().c_str());
     std::printf("  scope:      %s\n", job.scope().empty()
                                           ? "everything the link carries"
                                           : absl::StrJoin(job.scope(), ", ").c_str());

@@ -52,8 +52,7 @@ int main(int argc, char** argv) {
         "--clock-skew-ms", config.clockSkewMs,
         "Rehearse a skewed clock: run this region's clock the given ms ahead (or behind)");
     app.add_option("--rehearse-disk-latency-ms", config.diskLatencyMs,
-                   "Rehearse a slow disk: every sync of the region's files waits this many ms, "
-                   "every write a twentieth of it")
+                   "Rehearse a slow disk: every sync of the region's files waits this many ms")
         ->check(CLI::Range(0, 60'000));
     app.add_option("--port-file", config.portFile,
                    "Write the bound port to this file once serving");

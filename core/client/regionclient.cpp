@@ -74,11 +74,19 @@ struct RegionClient::Stubs {
                                   grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                                Response*),
                                   const Request& request) const {
-        auto ctx = context(options.callTimeout);
+        return call(stub, method, request, options.callTimeout);
+    }
+    // The same, for calls that work through the whole database and may take longer.
+    template <typename Stub, typename Request, typename Response>
+    absl::StatusOr<Response> call(Stub& stub,
+                                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                               Response*),
+                                  const Request& request, std::chrono::milliseconds timeout) const {
+        auto ctx = context(timeout);
         Response response;
         const grpc::Status st = (stub.*method)(ctx.get(), request, &response);
         if (!st.ok())
-            return fromGrpc(st, options.endpoint, options.callTimeout);
+            return fromGrpc(st, options.endpoint, timeout);
         return response;
     }
 };
@@ -203,6 +211,26 @@ absl::StatusOr<v1::HealthResponse> RegionClient::health() {
 
 absl::StatusOr<v1::StatsResponse> RegionClient::stats() {
     return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::Stats, v1::StatsRequest());
+}
+
+absl::StatusOr<v1::CheckIntegrityResponse> RegionClient::checkIntegrity() {
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::CheckIntegrity,
+                         v1::CheckIntegrityRequest(),
+                         std::max(m_options.streamTimeout, m_options.callTimeout));
+}
+
+absl::StatusOr<v1::ResidencyResponse> RegionClient::checkResidency(
+    const v1::ResidencyRequest& request) {
+    const auto timeout = request.count_changelog()
+                             ? std::max(m_options.streamTimeout, m_options.callTimeout)
+                             : m_options.callTimeout;
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::CheckResidency, request, timeout);
+}
+
+absl::StatusOr<v1::ResidencyResponse> RegionClient::purgeResidency(
+    const v1::ResidencyRequest& request) {
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::PurgeResidency, request,
+                         std::max(m_options.streamTimeout, m_options.callTimeout));
 }
 
 absl::StatusOr<v1::SyncJob> RegionClient::triggerSync(const v1::TriggerSyncRequest& request) {

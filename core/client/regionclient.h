@@ -68,6 +68,11 @@ public:
     // Admin.
     absl::StatusOr<v1::HealthResponse> health();
     absl::StatusOr<v1::StatsResponse> stats();
+    // A full integrity check of the region's database (reads all of it: seconds per GB).
+    absl::StatusOr<v1::CheckIntegrityResponse> checkIntegrity();
+    // Data the region holds of views whose residency no longer allows it, and its purge.
+    absl::StatusOr<v1::ResidencyResponse> checkResidency(const v1::ResidencyRequest& request);
+    absl::StatusOr<v1::ResidencyResponse> purgeResidency(const v1::ResidencyRequest& request);
 
     // Replication: sync jobs run by this region (it receives the data), its links, its egress
     // cost and its alerts.

@@ -453,6 +453,7 @@ SyncJobInfo toJob(const v1::SyncJob& j) {
     s.costUsd = j.cost_usd();
     s.message = j.message();
     s.residencyRefused = j.residency_refused();
+    s.residencyRows = j.residency_rows();
     return s;
 }
 

@@ -155,6 +155,7 @@ struct SyncJobInfo {
     double costUsd = 0;
     std::string message;
     int64_t residencyRefused = 0;
+    int64_t residencyRows = 0;  // rows of those views withheld, when the job knows
 };
 
 struct CostLineInfo {

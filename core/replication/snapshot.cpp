@@ -111,7 +111,7 @@ absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requeste
         const Delivery d = copyOf(v, requester, m_registry.regions());
         if (d == Delivery::Send)
             allowed.insert(key);
-        else if (d == Delivery::Residency && !scope.empty())
+        else if (d == Delivery::Residency)
             file.refused.push_back(key);
     }
     for (const auto& s : scope) {
@@ -154,15 +154,27 @@ absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requeste
         sqlite3_finalize(q);
         file.logEpoch = m_db.logEpoch();
 
-        std::string keep = "-1";
+        std::string keep = "-1", withheld = "-1";
         sqlite3_prepare_v2(dest.db, "SELECT id, project, name FROM views", -1, &q, nullptr);
         while (sqlite3_step(q) == SQLITE_ROW) {
             const std::string key = textOf(q, 1) + "/" + textOf(q, 2);
             if (allowed.count(key)) {
                 keep += "," + std::to_string(sqlite3_column_int64(q, 0));
                 file.views.push_back(key);
+            } else if (std::find(file.refused.begin(), file.refused.end(), key) !=
+                       file.refused.end()) {
+                withheld += "," + std::to_string(sqlite3_column_int64(q, 0));
             }
         }
+        sqlite3_finalize(q);
+        // What residency kept out of the copy, counted as the rows the copy does count.
+        const std::string countWithheld =
+            "SELECT (SELECT coalesce(sum(keys), 0) FROM online_counts WHERE view_id IN (" +
+            withheld + ")) + (SELECT coalesce(sum(rows), 0) FROM offline_partitions WHERE " +
+            "view_id IN (" + withheld + "))";
+        sqlite3_prepare_v2(dest.db, countWithheld.c_str(), -1, &q, nullptr);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            file.refusedRows = sqlite3_column_int64(q, 0);
         sqlite3_finalize(q);
         const std::string strip =
             "BEGIN;"
@@ -225,6 +237,7 @@ absl::StatusOr<v1::SnapshotChunk> SnapshotSource::chunk(const SnapshotFile& file
     c.set_raw_bytes(static_cast<int64_t>(piece.size()));
     c.set_rows(file.rows);
     c.set_residency_refused(static_cast<int64_t>(file.refused.size()));
+    c.set_residency_rows(file.refusedRows);
     for (const auto& v : file.views)
         c.add_feature_views(v);
     c.set_data(encodePayload(piece, v1::CODEC_ZSTD));

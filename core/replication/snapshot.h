@@ -36,7 +36,8 @@ struct SnapshotFile {
     uint64_t logEpoch = 0;  // the epoch of the log at logSeq
     int64_t rows = 0;
     std::vector<std::string> views;    // "project/view"
-    std::vector<std::string> refused;  // asked for but withheld for residency
+    std::vector<std::string> refused;  // asked for (or everything was) but residency forbids
+    int64_t refusedRows = 0;           // their online and offline rows, left out
     int64_t createdMs = 0;
 };
 

@@ -323,6 +323,7 @@ absl::Status SyncJobs::runSnapshot(Running& r) {
                 j.set_rows(std::min(chunk.total_bytes(), (chunk.index() + 1) * chunk.raw_bytes()));
                 j.set_bytes(j.bytes() + size);
                 j.set_residency_refused(chunk.residency_refused());
+                j.set_residency_rows(chunk.residency_rows());
             });
             done = chunk.index() + 1 == chunk.total_chunks();
         }
@@ -344,8 +345,12 @@ absl::Status SyncJobs::runSnapshot(Running& r) {
     link->reloadCursor();
     update(r, [&](v1::SyncJob& j) {
         j.set_rows(j.total());
-        j.set_message("merged " + std::to_string(*merged) + " rows; the log resumes from seq " +
-                      std::to_string(link->cursor()));
+        std::string message = "merged " + std::to_string(*merged) +
+                              " rows; the log resumes from seq " + std::to_string(link->cursor());
+        if (j.residency_refused() > 0)
+            message += "; withheld for residency: " + std::to_string(j.residency_refused()) +
+                       " views, " + std::to_string(j.residency_rows()) + " rows";
+        j.set_message(message);
     });
     return absl::OkStatus();
 }

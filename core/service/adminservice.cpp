@@ -1,9 +1,13 @@
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "replication/hybridclock.h"
 #include "service/regionservices.h"
 #include "service/statusmap.h"
+#include "serving/residencyaudit.h"
+#include "storage/audittable.h"
 #include "storage/changelogtable.h"
 #include "storage/offlinetable.h"
 #include "storage/onlinetable.h"
@@ -136,6 +140,97 @@ absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out, const v1::Stats
 grpc::Status AdminServiceImpl::Stats(grpc::ServerContext*, const v1::StatsRequest* request,
                                      v1::StatsResponse* response) {
     return toGrpc(fillStats(*response, *request));
+}
+
+grpc::Status AdminServiceImpl::CheckIntegrity(grpc::ServerContext*,
+                                              const v1::CheckIntegrityRequest*,
+                                              v1::CheckIntegrityResponse* response) {
+    auto& db = m_region.database();
+    auto report = db.checkIntegrity();
+    if (!report.ok())
+        return toGrpc(report.status());
+    response->set_ok(report->ok);
+    for (auto& p : report->problems)
+        response->add_problems(std::move(p));
+    response->set_path(db.path());
+    response->set_checked_bytes(report->checkedBytes);
+    response->set_elapsed_ms(report->elapsedMs);
+    return grpc::Status::OK;
+}
+
+namespace {
+
+void describeRegion(const serving::Region& region, v1::ResidencyResponse& out) {
+    out.set_region(region.name());
+    if (const auto* info = region.options().regions.find(region.name()))
+        out.set_jurisdiction(info->jurisdiction);
+}
+
+}  // namespace
+
+grpc::Status AdminServiceImpl::CheckResidency(grpc::ServerContext*,
+                                              const v1::ResidencyRequest* request,
+                                              v1::ResidencyResponse* response) {
+    const auto catalog = m_region.registry().catalog();
+    auto found =
+        serving::findNonResident(m_region.database(), *catalog, m_region.registry().regions(),
+                                 m_region.name(), request->count_changelog());
+    if (!found.ok())
+        return toGrpc(found.status());
+    describeRegion(m_region, *response);
+    for (auto& f : *found) {
+        const std::string name = f.project() + "/" + f.feature_view();
+        if (request->views().empty() || std::find(request->views().begin(), request->views().end(),
+                                                  name) != request->views().end())
+            *response->add_findings() = std::move(f);
+    }
+    return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::PurgeResidency(grpc::ServerContext* context,
+                                              const v1::ResidencyRequest* request,
+                                              v1::ResidencyResponse* response) {
+    if (!request->confirm())
+        return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                            "a purge deletes data for good: review it with CheckResidency "
+                            "(meridianctl residency) and confirm (--confirm)");
+    const auto catalog = m_region.registry().catalog();
+    const std::vector<std::string> views(request->views().begin(), request->views().end());
+    auto purged = serving::purgeNonResident(m_region.database(), *catalog,
+                                            m_region.registry().regions(), m_region.name(), views);
+    if (!purged.ok())
+        return toGrpc(purged.status());
+    describeRegion(m_region, *response);
+    // Recorded in the region's audit trail, one entry per view, and said on stderr.
+    const std::string principal = principalOf(*context);
+    auto audited = m_region.database().write([&](storage::Connection& conn) -> absl::Status {
+        storage::AuditTable audit(conn);
+        for (const auto& f : purged->purged) {
+            auto st =
+                audit.record({replication::wallClockMs(), principal, "residency_purge",
+                              f.project() + "/" + f.feature_view(),
+                              std::to_string(f.online_rows()) + " online rows, " +
+                                  std::to_string(f.offline_rows()) + " offline rows, " +
+                                  std::to_string(f.changelog_entries()) + " log entries deleted"});
+            if (!st.ok())
+                return st;
+        }
+        return absl::OkStatus();
+    });
+    for (auto& f : purged->purged) {
+        std::fprintf(stderr,
+                     "meridian-store: residency purge by %s: %s/%s, %lld online rows, %lld offline "
+                     "rows, %lld log entries deleted\n",
+                     principal.c_str(), f.project().c_str(), f.feature_view().c_str(),
+                     static_cast<long long>(f.online_rows()),
+                     static_cast<long long>(f.offline_rows()),
+                     static_cast<long long>(f.changelog_entries()));
+        *response->add_findings() = std::move(f);
+    }
+    if (!audited.ok())
+        return toGrpc(audited);
+    response->set_wal_truncated(purged->walTruncated);
+    return grpc::Status::OK;
 }
 
 grpc::Status AdminServiceImpl::WatchStats(grpc::ServerContext* context,

@@ -11,6 +11,7 @@
 #include "cost/costreport.h"
 #include "replication/hybridclock.h"
 #include "serving/limits.h"
+#include "serving/residencyaudit.h"
 #include "storage/slowdisk.h"
 
 namespace meridian::service {
@@ -149,7 +150,12 @@ void RegionServer::maintain(int64_t nowMs) {
     if (m_replicator) {
         m_replicator->maintain(nowMs, *log);
         watchStorage(*log);
+        // At once when the registry changed, at every pass while a violation stands (so that a
+        // purge clears it soon), else every 30 s: the audit reads only counters.
+        if (m_maintenancePasses % 6 == 0 || !m_residencyAlerts.empty() || m_region->registry().catalog() != m_auditedCatalog)
+            watchResidency();
     }
+    ++m_maintenancePasses;
     m_ledger->flush().IgnoreError();
 }
 
@@ -179,6 +185,38 @@ void RegionServer::watchStorage(const storage::LogExtent& log) {
     } else {
         alerts.clear("storage_changelog", self);
     }
+}
+
+void RegionServer::watchResidency() {
+    const auto catalog = m_region->registry().catalog();
+    m_auditedCatalog = catalog;
+    auto found = serving::findNonResident(m_region->database(), *catalog,
+                                          m_region->registry().regions(), m_region->name(),
+                                          /*countChangelog=*/false);
+    if (!found.ok()) {
+        std::fprintf(stderr, "meridian-store: residency audit failed: %s\n",
+                     std::string(found.status().message()).c_str());
+        return;
+    }
+    auto& alerts = m_replicator->alerts();
+    std::set<std::string> now;
+    for (const auto& f : *found) {
+        const std::string view = f.project() + "/" + f.feature_view();
+        now.insert(view);
+        alerts.raise("residency_violation", view,
+                     "'" + m_region->name() + "' holds " + std::to_string(f.online_rows()) +
+                         " online and " + std::to_string(f.offline_rows()) + " offline rows of " +
+                         view + ", whose residency (" + f.residency() +
+                         ") does not allow this region: review with 'meridianctl residency', "
+                         "delete with 'meridianctl residency purge --view " +
+                         view + " --confirm'",
+                     "critical");
+    }
+    for (const auto& view : m_residencyAlerts) {
+        if (!now.count(view))
+            alerts.clear("residency_violation", view);
+    }
+    m_residencyAlerts = std::move(now);
 }
 
 RegionServer::~RegionServer() {

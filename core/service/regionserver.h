@@ -6,6 +6,8 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "absl/status/statusor.h"
@@ -37,6 +39,9 @@ private:
     // One pass of upkeep: log retention, storage alerts, replication's own, egress flushes.
     void maintain(int64_t nowMs);
     void watchStorage(const storage::LogExtent& log);
+    // Raises residency_violation for each view residency no longer allows here but whose data
+    // the region still holds, and clears it once purged.
+    void watchResidency();
 
     std::unique_ptr<DataDirLock> m_lock;  // first member: released last
     std::unique_ptr<serving::Region> m_region;
@@ -50,6 +55,9 @@ private:
     std::unique_ptr<ReplicationServiceImpl> m_replication;
     std::unique_ptr<grpc::Server> m_server;
     storage::RetentionPolicy m_retention;
+    int64_t m_maintenancePasses = 0;
+    std::set<std::string> m_residencyAlerts;  // subjects raised, maintenance thread only
+    registry::CatalogPtr m_auditedCatalog;    // the registry the last audit saw
     int m_port = 0;
     // Periodic upkeep: log retention, alerts, egress flushes.
     std::thread m_maintenance;

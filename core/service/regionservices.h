@@ -98,6 +98,12 @@ public:
                             grpc::ServerWriter<v1::StatsResponse>*) override;
     grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext*, const v1::EchoRequest*,
                                    v1::EchoResponse*) override;
+    grpc::Status CheckIntegrity(grpc::ServerContext*, const v1::CheckIntegrityRequest*,
+                                v1::CheckIntegrityResponse*) override;
+    grpc::Status CheckResidency(grpc::ServerContext*, const v1::ResidencyRequest*,
+                                v1::ResidencyResponse*) override;
+    grpc::Status PurgeResidency(grpc::ServerContext*, const v1::ResidencyRequest*,
+                                v1::ResidencyResponse*) override;
 
     absl::Status fillStats(v1::StatsResponse& out, const v1::StatsRequest& request = {});
 

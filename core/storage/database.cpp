@@ -49,7 +49,7 @@ constexpr const char* kWayBack =
     "peers";
 
 // Runs quick_check or integrity_check; the first problems SQLite names go in the error.
-absl::Status checkIntegrity(Connection& conn, const std::string& path, OpenCheck check) {
+absl::Status checkOnOpen(Connection& conn, const std::string& path, OpenCheck check) {
     if (check == OpenCheck::None)
         return absl::OkStatus();
     const bool full = check == OpenCheck::Full;
@@ -101,7 +101,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path
                                        std::string(st.message()) + ")" + kWayBack);
         return st;
     }
-    if (auto st = checkIntegrity(conn, path, options.check); !st.ok())
+    if (auto st = checkOnOpen(conn, path, options.check); !st.ok())
         return st;
     if (auto st = conn.exec(options.durability == Durability::Full ? "PRAGMA synchronous=FULL"
                                                                    : "PRAGMA synchronous=NORMAL");
@@ -393,9 +393,10 @@ void Database::keepWalBounded() {
             return (!m_checkpointDue && !m_checkpointRunning) || m_checkpointStop;
         });
     }
-    if (static_cast<int64_t>(frames) * m_pageSize < m_options.walLimitBytes)
+    const bool asked = m_truncateWal.exchange(false, std::memory_order_relaxed);
+    if (!asked && static_cast<int64_t>(frames) * m_pageSize < m_options.walLimitBytes)
         return;
-    if (fileBytes(m_path + "-wal") < m_options.walLimitBytes)
+    if (!asked && fileBytes(m_path + "-wal") < m_options.walLimitBytes)
         return;
     // Past the limit: copy everything back and cut the file to nothing once no reader needs
     // it. Readers are short, so the wait is too; if one is not, the next commit tries again.
@@ -471,6 +472,29 @@ void Database::giveBack(std::unique_ptr<Connection> conn, int64_t sinceMs) {
 Database::Reader::~Reader() {
     if (m_conn)
         m_db->giveBack(std::move(m_conn), m_sinceMs);
+}
+
+absl::StatusOr<IntegrityReport> Database::checkIntegrity() const {
+    const int64_t started = steadyMs();
+    auto conn = Connection::open(m_path, true);
+    if (!conn.ok())
+        return conn.status();
+    IntegrityReport report;
+    report.checkedBytes = sizeBytes();
+    auto& q = (*conn)->prepare("PRAGMA integrity_check(100)");
+    while (q.step()) {
+        std::string line(q.text(0));
+        if (line != "ok")
+            report.problems.push_back(std::move(line));
+    }
+    auto st = q.finish();
+    if (!st.ok() && st.code() != absl::StatusCode::kDataLoss)
+        return st;
+    if (!st.ok())
+        report.problems.insert(report.problems.begin(), std::string(st.message()));
+    report.ok = report.problems.empty();
+    report.elapsedMs = steadyMs() - started;
+    return report;
 }
 
 StorageFigures Database::figures() const {

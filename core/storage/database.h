@@ -54,6 +54,14 @@ struct StorageFigures {
     int64_t oldestReadMs = 0;
 };
 
+// What a full check on demand found (Database::checkIntegrity).
+struct IntegrityReport {
+    bool ok = false;
+    std::vector<std::string> problems;  // SQLite's first 100, when not ok
+    int64_t checkedBytes = 0;
+    int64_t elapsedMs = 0;
+};
+
 // What the feature tables store instead of names — small ids of views and regions, row schemas —
 // cached, and kept by the database so that the caches follow its transactions.
 struct Dictionaries {
@@ -119,6 +127,13 @@ public:
     ViewIds& viewIds() { return m_dictionaries.views; }
 
     const std::string& path() const { return m_path; }
+    // PRAGMA integrity_check of the whole file on a connection of its own, beside the running
+    // store: it reads every page and holds one read transaction while it does (the WAL cannot
+    // be truncated meanwhile). Seconds per GB.
+    absl::StatusOr<IntegrityReport> checkIntegrity() const;
+    // The next commit begins with a checkpoint that copies the whole WAL back and cuts it to
+    // nothing (if no reader needs it within a moment), e.g. so that deleted rows leave the WAL.
+    void truncateWalBeforeNextCommit() { m_truncateWal.store(true, std::memory_order_relaxed); }
     // The epochs of the changelog, oldest first; the last began when this object opened it.
     const std::vector<LogEpoch>& logEpochs() const { return m_logEpochs; }
     uint64_t logEpoch() const { return m_logEpochs.back().id; }
@@ -154,6 +169,7 @@ private:
     int m_pageSize = 4096;
     std::unique_ptr<Connection> m_writer;
     std::function<void()> m_commitListener;
+    std::atomic<bool> m_truncateWal{false};
     Dictionaries m_dictionaries;
     std::vector<LogEpoch> m_logEpochs;
 

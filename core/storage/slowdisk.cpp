@@ -34,7 +34,6 @@ int slowRead(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
     return realOf(f)->pMethods->xRead(realOf(f), buf, n, off);
 }
 int slowWrite(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-    wait(g_syncMs.load(std::memory_order_relaxed) / 20);
     return realOf(f)->pMethods->xWrite(realOf(f), buf, n, off);
 }
 int slowTruncate(sqlite3_file* f, sqlite3_int64 size) {

@@ -1,9 +1,9 @@
 #pragma once
 // A slow disk, for rehearsing one (meridian-store --rehearse-disk-latency-ms, the fault suite):
-// a SQLite VFS over the default one that waits before every sync and, a twentieth as long,
-// before every write of a database, journal or WAL file — what a throttled cloud volume or a
-// failing drive looks like to the store. Reads, which the page cache mostly serves, and
-// everything else pass through unchanged.
+// a SQLite VFS over the default one that waits before every sync of a database, journal or WAL
+// file — what a throttled cloud volume or a failing drive looks like to a store that syncs
+// every commit. Reads and writes, which the page cache absorbs until a sync, and everything
+// else pass through unchanged.
 
 #include "absl/status/status.h"
 

@@ -206,8 +206,8 @@ bool Nemesis::diskFull(std::string* error) {
 }
 
 // A slow disk cannot be made without privileges: the region is restarted with
-// --rehearse-disk-latency-ms, a SQLite VFS that waits before every sync (and a twentieth of that
-// before every write), so group commits, checkpoints and snapshots all slow down.
+// --rehearse-disk-latency-ms, a SQLite VFS that waits before every sync, so that group commits,
+// checkpoints and snapshots all slow down.
 bool Nemesis::slowDisk(std::string* error) {
     const std::string region = anyRegion();
     const int latencyMs = between(20, 250);

@@ -31,7 +31,7 @@ enum class Fault {
 struct Handicap {
     int clockSkewMs = 0;
     int64_t fileHeadroomBytes = 0;  // > 0: files may grow only this far past the largest
-    int diskLatencyMs = 0;          // per sync (a twentieth per write)
+    int diskLatencyMs = 0;          // per sync
     bool any() const { return clockSkewMs != 0 || fileHeadroomBytes > 0 || diskLatencyMs > 0; }
 };
 

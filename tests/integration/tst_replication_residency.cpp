@@ -51,6 +51,13 @@ void ReplicationResidencyTest::euOnlyDataNeverLeavesTheEu() {
     auto snapshot = runJob(cluster.client("us1"), "eu1", v1::SyncJob::SNAPSHOT);
     QVERIFY(snapshot.has_value());
     QCOMPARE(snapshot->state(), v1::SyncJob::SUCCEEDED);
+    // What residency kept out of it is counted, views and rows (200 online, 200 offline),
+    // though nobody asked for the view by name.
+    QCOMPARE(snapshot->residency_refused(), 1);
+    QCOMPARE(snapshot->residency_rows(), 400);
+    QVERIFY2(
+        snapshot->message().find("withheld for residency: 1 views, 400 rows") != std::string::npos,
+        snapshot->message().c_str());
 
     auto scopedSnapshot =
         runJob(cluster.client("us1"), "eu1", v1::SyncJob::SNAPSHOT, {"rep/eu_view"});

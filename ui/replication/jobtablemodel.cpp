@@ -205,8 +205,11 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
             if (!j.message.empty())
                 tip += QStringLiteral("\n") + qs(j.message);
             if (j.residencyRefused > 0)
-                tip += QStringLiteral("\n") + tr("%n view(s) withheld for residency", nullptr,
-                                                 static_cast<int>(j.residencyRefused));
+                tip += QStringLiteral("\n") +
+                       tr("%n view(s) withheld for residency", nullptr,
+                          static_cast<int>(j.residencyRefused)) +
+                       (j.residencyRows > 0 ? tr(" (%1 rows)").arg(format::count(j.residencyRows))
+                                            : QString());
             if (isRunning(j) && j.etaSeconds > 0)
                 tip +=
                     QStringLiteral("\n") + tr("About %1 left").arg(format::seconds(j.etaSeconds));
