@@ -257,6 +257,10 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Echo(grpc::CallbackServerContext* co
                                                  const v1::EchoRequest* request,
                                                  v1::EchoResponse* response) {
     auto* reactor = context->DefaultReactor();
+    if (auto undecoded = v1::wire::takeCallbackDecodeFailure()) {
+        reactor->Finish(*undecoded);
+        return reactor;
+    }
     if (request->response_bytes() < 0 || request->response_bytes() > 16 * 1024 * 1024) {
         reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                      "response_bytes must be within 0..16 MiB"));

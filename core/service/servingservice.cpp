@@ -21,6 +21,11 @@ grpc::ServerUnaryReactor* ServingServiceImpl::GetOnlineFeatures(
     v1::GetOnlineFeaturesResponse* response) {
     auto* reactor = context->DefaultReactor();
     CallTimer timer(m_onlineMetrics);
+    if (auto undecoded = v1::wire::takeCallbackDecodeFailure()) {
+        timer.failed();
+        reactor->Finish(*undecoded);
+        return reactor;
+    }
     // A read is short (an indexed lookup per entity): answered right here, without a hand-off.
     auto st = m_region.online().read(*request, replication::wallClockMs(), response);
     if (!st.ok()) {
@@ -38,6 +43,11 @@ grpc::ServerUnaryReactor* ServingServiceImpl::WriteFeatures(grpc::CallbackServer
                                                             v1::WriteFeaturesResponse* response) {
     auto* reactor = context->DefaultReactor();
     auto timer = std::make_shared<CallTimer>(m_writeMetrics);
+    if (auto undecoded = v1::wire::takeCallbackDecodeFailure()) {
+        timer->failed();
+        reactor->Finish(*undecoded);
+        return reactor;
+    }
     if (auto st = checkRequestSize(*request, serving::kMaxMessageBytes); !st.ok()) {
         timer->failed();
         reactor->Finish(toGrpc(st));

@@ -5,8 +5,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
+#include <grpcpp/impl/codegen/rpc_method.h>
+
+#include <algorithm>
 #include <functional>
 #include <limits>
+
+#include "meridian/v1/requestdecoding.h"
 
 #include "support/storeprocess.h"
 #include "support/testclient.h"
@@ -60,6 +67,19 @@ grpc::Status read(TestClient& c, const v1::GetOnlineFeaturesRequest& r) {
     return c.serving().GetOnlineFeatures(ctx.get(), r, &out);
 }
 
+// Bytes that are no protobuf message (a field number 0 with a truncated varint) sent to
+// `method` as its request body.
+grpc::Status undecodable(TestClient& c, const char* method) {
+    const char garbage[] = "\x00\xff\xff\xff\xff";
+    grpc::Slice slice(garbage, sizeof garbage - 1);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    auto ctx = c.context();
+    return grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+        c.channel().get(), grpc::internal::RpcMethod(method, grpc::internal::RpcMethod::NORMAL_RPC),
+        ctx.get(), request, &response);
+}
+
 }  // namespace
 
 Q_DECLARE_METATYPE(Call)
@@ -72,6 +92,7 @@ private slots:
     void cleanupTestCase();
     void refused_data();
     void refused();
+    void everyRequestTypeIsDecodedPrecisely();
 
 private:
     Snapshot snapshot();
@@ -112,6 +133,18 @@ void ServiceBadInputTest::refused_data() {
     QTest::addColumn<QString>("mentions");
     const int64_t t = 1'700'000'100'000;
 
+    // A body that does not decode: INVALID_ARGUMENT naming the message, not an empty INTERNAL,
+    // on the callback methods (write, read), a synchronous one and a streaming one.
+    for (const auto& [method, type] : std::vector<std::pair<const char*, const char*>>{
+             {"/meridian.v1.Serving/WriteFeatures", "meridian.v1.WriteFeaturesRequest"},
+             {"/meridian.v1.Serving/GetOnlineFeatures", "meridian.v1.GetOnlineFeaturesRequest"},
+             {"/meridian.v1.Registry/Apply", "meridian.v1.ApplyRequest"},
+             {"/meridian.v1.Serving/Materialize", "meridian.v1.MaterializeRequest"}}) {
+        QTest::newRow((std::string("undecodable body: ") + method).c_str())
+            << Call([method = method](TestClient& c) { return undecodable(c, method); })
+            << grpc::StatusCode::INVALID_ARGUMENT
+            << QStringLiteral("not a valid %1 (5 bytes)").arg(QString::fromLatin1(type));
+    }
     QTest::newRow("read: unknown view")
         << Call([](TestClient& c) { return read(c, readOf({"nope:x"})); })
         << grpc::StatusCode::NOT_FOUND << "feature view 'nope'";
@@ -317,7 +350,11 @@ void ServiceBadInputTest::refused() {
     QFETCH(QString, mentions);
     const Snapshot before = snapshot();
     const grpc::Status st = call(*m_client);
-    QCOMPARE(st.error_code(), code);
+    QVERIFY2(st.error_code() == code,
+             qPrintable(QStringLiteral("code %1, expected %2: %3")
+                            .arg(st.error_code())
+                            .arg(code)
+                            .arg(QString::fromStdString(st.error_message()))));
     QVERIFY2(QString::fromStdString(st.error_message()).contains(mentions),
              qPrintable("message was: " + QString::fromStdString(st.error_message())));
     const Snapshot after = snapshot();
@@ -325,6 +362,27 @@ void ServiceBadInputTest::refused() {
     QCOMPARE(after.onlineRows, before.onlineRows);
     QCOMPARE(after.offlineRows, before.offlineRows);
     QCOMPARE(after.objects, before.objects);
+}
+
+// Every method of every service takes a request type whose decoding names it when it fails: a
+// method added without its line in MERIDIAN_FOR_EACH_REQUEST fails here.
+void ServiceBadInputTest::everyRequestTypeIsDecodedPrecisely() {
+    const auto precise = v1::wire::requestTypes();
+    const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+    int methods = 0;
+    for (const char* service : {"meridian.v1.Admin", "meridian.v1.Registry",
+                                "meridian.v1.Replication", "meridian.v1.Serving"}) {
+        const auto* s = pool->FindServiceByName(service);
+        QVERIFY2(s, service);
+        for (int i = 0; i < s->method_count(); ++i, ++methods) {
+            const std::string input = s->method(i)->input_type()->full_name();
+            QVERIFY2(std::find(precise.begin(), precise.end(), input) != precise.end(),
+                     (s->method(i)->full_name() + " takes " + input +
+                      ", which is not in MERIDIAN_FOR_EACH_REQUEST")
+                         .c_str());
+        }
+    }
+    QVERIFY(methods > 20);
 }
 
 QTEST_GUILESS_MAIN(ServiceBadInputTest)
