@@ -11,6 +11,8 @@ packages=(
   fonts-dejavu-core xvfb xauth dpkg-dev file
   # bench_writes starts its own redis-server as the floor it measures writes against
   redis-server
+  # certificates for TLS: demo up --tls and the TLS tests make a local CA with it
+  openssl
   # the fuzz targets (tests/fuzz): clang with its libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
 )

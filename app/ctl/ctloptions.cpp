@@ -12,6 +12,7 @@ client::RegionClient& CtlOptions::client() {
         client::RegionClientOptions o;
         o.endpoint = endpoint;
         o.callTimeout = std::chrono::milliseconds(static_cast<int64_t>(timeoutSeconds * 1000));
+        o.tls = tls;
         m_client = std::make_unique<client::RegionClient>(std::move(o));
     }
     return *m_client;
@@ -91,6 +92,24 @@ void addGlobalOptions(CLI::App& app, CtlOptions& options) {
         ->check(CLI::PositiveNumber)
         ->type_name("SECONDS")
         ->capture_default_str();
+    app.add_option("--tls-ca", options.tls.caFile,
+                   "Talk TLS, checking the region's certificate against this CA (PEM)")
+        ->envname("MERIDIAN_TLS_CA")
+        ->check(CLI::ExistingFile)
+        ->type_name("FILE");
+    app.add_option("--tls-cert", options.tls.certFile,
+                   "A client certificate to present (PEM), with --tls-key")
+        ->envname("MERIDIAN_TLS_CERT")
+        ->check(CLI::ExistingFile)
+        ->type_name("FILE");
+    app.add_option("--tls-key", options.tls.keyFile, "The private key of --tls-cert (PEM)")
+        ->envname("MERIDIAN_TLS_KEY")
+        ->check(CLI::ExistingFile)
+        ->type_name("FILE");
+    app.add_option("--tls-server-name", options.tls.serverName,
+                   "The name the region's certificate must carry (default: the endpoint's "
+                   "host; with a deployment file, each region's name)")
+        ->type_name("NAME");
     app.option_defaults()->group("Options")->multi_option_policy(CLI::MultiOptionPolicy::Throw);
 }
 
@@ -160,6 +179,10 @@ int runCtl(CLI::App& app, CtlOptions& options, int argc, char** argv) {
     CommandAction action = options.takeAction();
     if (!action) {
         std::cout << app.help();
+        return 2;
+    }
+    if (auto tls = client::checkTlsFiles(options.tls); !tls.ok()) {
+        std::fprintf(stderr, "meridianctl: %s\n", std::string(tls.message()).c_str());
         return 2;
     }
     const absl::Status status = action();

@@ -27,6 +27,7 @@ public:
     std::string project;  // empty: see resolveProject()
     OutputFormat output = OutputFormat::Table;
     double timeoutSeconds = 30;
+    client::TlsSettings tls;  // --tls-ca, --tls-cert, --tls-key, --tls-server-name
 
     bool json() const { return output == OutputFormat::Json; }
 

@@ -22,6 +22,7 @@ struct DemoArgs {
     std::string repository;
     double rate = 50;
     int seedRows = 2000;
+    bool tls = false;
 };
 
 demo::DemoOptions demoOptions(const DemoArgs& args) {
@@ -29,6 +30,7 @@ demo::DemoOptions demoOptions(const DemoArgs& args) {
     o.deploymentPath = args.deployment;
     o.dataDir = args.dataDir;
     o.repositoryPath = args.repository;
+    o.tls = args.tls;
     o.generatorRowsPerSecond = args.rate;
     o.seedRowsPerView = args.seedRows;
     return o;
@@ -111,6 +113,17 @@ absl::Status runUp(CtlOptions& options, const DemoArgs& args) {
     for (const auto line :
          absl::StrSplit(text.substr(text.find('\n') + 1), '\n', absl::SkipEmpty()))
         std::printf("  %s\n", std::string(line).c_str());
+    if (args.tls) {
+        // meridianctl and the console find the certificates through the demo's deployment
+        // file; a command given --endpoint alone needs them named.
+        const std::string pki = state->dataDir + "/pki";
+        std::printf(
+            "\nEverything runs over TLS (regions to each other over mutual TLS). Certificates:\n"
+            "%s; commands with --endpoint need them:\n\n"
+            "  export MERIDIAN_TLS_CA=%s/ca.pem MERIDIAN_TLS_CERT=%s/operator.pem "
+            "MERIDIAN_TLS_KEY=%s/operator.key\n",
+            pki.c_str(), pki.c_str(), pki.c_str(), pki.c_str());
+    }
     return absl::OkStatus();
 }
 
@@ -178,7 +191,8 @@ void registerDemoCommands(CLI::App& app, CtlOptions& options) {
     auto* up = addCommand(
         *demo, "up", "Start the demo, or whatever part of it is not running",
         {"meridianctl demo up", "meridianctl demo up --rate 200 --seed-rows 10000",
-         "meridianctl demo up --deployment my-deployment.yaml --data-dir /tmp/demo"},
+         "meridianctl demo up --deployment my-deployment.yaml --data-dir /tmp/demo",
+         "meridianctl demo up --tls --data-dir /tmp/demo-tls"},
         "Checks that each region's port is free, starts the regions (logs in the data\n"
         "directory), waits until every region serves, applies the repository at the control\n"
         "region, waits until the registry has reached every region, seeds the views that hold\n"
@@ -192,6 +206,9 @@ void registerDemoCommands(CLI::App& app, CtlOptions& options) {
         ->type_name("FILE")
         ->check(CLI::ExistingFile.description(""));
     addDataDirOption(up, *args);
+    up->add_flag("--tls", args->tls,
+                 "Run everything over TLS: a local CA and per-region certificates made with\n"
+                 "openssl in DATA_DIR/pki, regions reaching each other over mutual TLS");
     setGlobalNote(up);
     up->add_option("--rate", args->rate,
                    "Rows per second the generator writes to each writing region; 0: no generator")

@@ -48,6 +48,7 @@ absl::StatusOr<std::unique_ptr<client::RegionDirectory>> openDeployment(const Ct
     client::RegionClientOptions base;
     base.callTimeout =
         std::chrono::milliseconds(static_cast<int64_t>(options.timeoutSeconds * 1000));
+    base.tls = options.tls;
     return client::RegionDirectory::open(chosen, base);
 }
 

@@ -54,6 +54,18 @@ int main(int argc, char** argv) {
     app.add_option("--rehearse-disk-latency-ms", config.diskLatencyMs,
                    "Rehearse a slow disk: every sync of the region's files waits this many ms")
         ->check(CLI::Range(0, 60'000));
+    app.add_option("--tls-cert", config.tlsCert,
+                   "This region's TLS certificate (PEM); with --tls-key, every endpoint is TLS")
+        ->check(CLI::ExistingFile);
+    app.add_option("--tls-key", config.tlsKey, "The private key of --tls-cert (PEM)")
+        ->check(CLI::ExistingFile);
+    app.add_option("--tls-ca", config.tlsCa,
+                   "CA (PEM) that checks peers' certificates (mutual TLS between regions) and "
+                   "clients' when they present one")
+        ->check(CLI::ExistingFile);
+    app.add_flag("--insecure-plaintext-on-network", config.insecurePlaintextOnNetwork,
+                 "Serve without TLS on an address other than loopback: anyone who can reach the "
+                 "port can read and change everything");
     app.add_option("--port-file", config.portFile,
                    "Write the bound port to this file once serving");
     int64_t maxEventAheadS = 0;
@@ -88,6 +100,10 @@ int main(int argc, char** argv) {
     take(merged.dataDir, config.dataDir);
     take(merged.deploymentPath, config.deploymentPath);
     take(merged.portFile, config.portFile);
+    take(merged.tlsCert, config.tlsCert);
+    take(merged.tlsKey, config.tlsKey);
+    take(merged.tlsCa, config.tlsCa);
+    merged.insecurePlaintextOnNetwork |= config.insecurePlaintextOnNetwork;
     if (config.clockSkewMs != 0)
         merged.clockSkewMs = config.clockSkewMs;
     if (config.diskLatencyMs > 0)

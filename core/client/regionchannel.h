@@ -7,7 +7,26 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
+
 namespace meridian::client {
+
+// TLS for a channel: the CA that signed the regions' certificates (none: plaintext), and for
+// mutual TLS this side's own certificate and key, all PEM files.
+struct TlsSettings {
+    std::string caFile;
+    std::string certFile;  // optional: a client certificate (region to region: the region's own)
+    std::string keyFile;
+    // The name the server's certificate must carry; empty: the endpoint's host. Regions check
+    // each other by region name, which their certificates carry as a DNS name.
+    std::string serverName;
+    bool enabled() const { return !caFile.empty(); }
+};
+
+// Every file named can be read and holds PEM; INVALID_ARGUMENT naming the file otherwise.
+absl::Status checkTlsFiles(const TlsSettings& tls);
+// A PEM file's text ("" when it cannot be read).
+std::string readPemFile(const std::string& path);
 
 struct RegionChannelOptions {
     int maxMessageBytes = 64 * 1024 * 1024;
@@ -22,6 +41,7 @@ struct RegionChannelOptions {
     // comes) before it is given up: round trips across clouds and a busy region take far more
     // than the backoff above.
     int connectTimeoutMs = 10'000;
+    TlsSettings tls;
 };
 
 std::shared_ptr<grpc::Channel> makeRegionChannel(const std::string& endpoint,

@@ -36,13 +36,25 @@ std::string secondsText(std::chrono::milliseconds ms) {
 }
 
 absl::Status fromGrpc(const grpc::Status& status, const std::string& endpoint,
-                      std::chrono::milliseconds timeout) {
+                      std::chrono::milliseconds timeout, bool tls) {
     if (status.ok())
         return absl::OkStatus();
     const auto code = static_cast<absl::StatusCode>(status.error_code());
     std::string message = status.error_message();
     if (code == absl::StatusCode::kUnavailable) {
         message = "cannot reach region at " + endpoint + ": " + message;
+        // A closed socket right after connecting is what a TLS region does to a plaintext
+        // client; a failed handshake, what a plaintext region (or a certificate) does to TLS.
+        if (!tls && message.find("Socket closed") != std::string::npos)
+            message += " (if the region serves TLS, give its CA with --tls-ca)";
+        else if (tls && (message.find("andshake") != std::string::npos ||
+                         message.find("SSL") != std::string::npos ||
+                         message.find("TSI") != std::string::npos ||
+                         message.find("certificate") != std::string::npos))
+            message +=
+                " (the TLS handshake failed: check that the region serves TLS, that --tls-ca "
+                "signed its certificate, that the certificate names it, and that --tls-cert is "
+                "one it trusts)";
     } else if (code == absl::StatusCode::kDeadlineExceeded) {
         message = "cannot reach region at " + endpoint + ": no answer within " +
                   secondsText(timeout) +
@@ -86,7 +98,7 @@ struct RegionClient::Stubs {
         Response response;
         const grpc::Status st = (stub.*method)(ctx.get(), request, &response);
         if (!st.ok())
-            return fromGrpc(st, options.endpoint, timeout);
+            return fromGrpc(st, options.endpoint, timeout, options.tls.enabled());
         return response;
     }
 };
@@ -96,8 +108,10 @@ RegionClient::RegionClient(RegionClientOptions options)
       m_stubs(std::make_unique<Stubs>(Stubs{m_options, {}, {}, {}, {}, {}})) {
     if (m_options.principal.empty())
         m_options.principal = defaultPrincipal();
-    m_stubs->channel = makeRegionChannel(
-        m_options.endpoint, {.maxMessageBytes = static_cast<int>(serving::kMaxMessageBytes)});
+    RegionChannelOptions channel;
+    channel.maxMessageBytes = static_cast<int>(serving::kMaxMessageBytes);
+    channel.tls = m_options.tls;
+    m_stubs->channel = makeRegionChannel(m_options.endpoint, channel);
     m_stubs->registry = v1::Registry::NewStub(m_stubs->channel);
     m_stubs->serving = v1::Serving::NewStub(m_stubs->channel);
     m_stubs->admin = v1::Admin::NewStub(m_stubs->channel);
@@ -201,7 +215,7 @@ absl::StatusOr<std::vector<v1::MaterializeProgress>> RegionClient::materialize(
     }
     const grpc::Status st = reader->Finish();
     if (!st.ok())
-        return fromGrpc(st, m_options.endpoint, timeout);
+        return fromGrpc(st, m_options.endpoint, timeout, m_options.tls.enabled());
     return last;
 }
 
@@ -285,7 +299,7 @@ absl::StatusOr<v1::SyncJob> RegionClient::watchJob(const std::string& id,
     if (stopped)
         return absl::CancelledError("stopped watching job " + id);
     if (!st.ok())
-        return fromGrpc(st, m_options.endpoint, timeout);
+        return fromGrpc(st, m_options.endpoint, timeout, m_options.tls.enabled());
     if (!any)
         return markFromRegion(
             absl::UnavailableError("region at " + m_options.endpoint + " ended the watch of job " +

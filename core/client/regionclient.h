@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "client/regionchannel.h"
 #include "meridian/v1/admin.pb.h"
 #include "meridian/v1/registry.pb.h"
 #include "meridian/v1/replication.pb.h"
@@ -26,6 +27,8 @@ struct RegionClientOptions {
     std::chrono::milliseconds streamTimeout{3'600'000};
     // Sent as x-meridian-principal; empty: $USER, else "meridianctl".
     std::string principal;
+    // TLS to the region (caFile empty: plaintext).
+    TlsSettings tls;
 };
 
 class RegionClient {

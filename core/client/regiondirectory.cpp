@@ -14,14 +14,31 @@ absl::StatusOr<std::unique_ptr<RegionDirectory>> RegionDirectory::open(
         return deployment.status();
     if (deployment->regions.empty())
         return absl::InvalidArgumentError(deploymentPath + ": the deployment lists no region");
+    if (!base.tls.enabled() && !deployment->tls.ca.empty()) {
+        if (auto st = checkTlsFiles({.caFile = deployment->tls.ca,
+                                     .certFile = deployment->tls.clientCert,
+                                     .keyFile = deployment->tls.clientKey,
+                                     .serverName = {}});
+            !st.ok())
+            return absl::InvalidArgumentError(deploymentPath + ": " + std::string(st.message()));
+    }
     return std::make_unique<RegionDirectory>(std::move(*deployment), std::move(base));
 }
 
 RegionDirectory::RegionDirectory(deployment::Deployment deployment, RegionClientOptions base)
     : m_deployment(std::move(deployment)) {
+    // The deployment's CA and client certificate, unless the caller brought its own.
+    if (!base.tls.enabled() && !m_deployment.tls.ca.empty()) {
+        base.tls.caFile = m_deployment.tls.ca;
+        base.tls.certFile = m_deployment.tls.clientCert;
+        base.tls.keyFile = m_deployment.tls.clientKey;
+    }
     for (const auto& r : m_deployment.regions) {
         RegionClientOptions o = base;
         o.endpoint = r.endpoint;
+        // A region's certificate names the region: checked here as between regions.
+        if (o.tls.enabled() && o.tls.serverName.empty())
+            o.tls.serverName = r.info.name;
         m_clients.push_back(std::make_unique<RegionClient>(std::move(o)));
     }
 }

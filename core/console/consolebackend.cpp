@@ -63,7 +63,14 @@ struct ConsoleBackend::Impl {
             Region r;
             r.name = entry.info.name;
             r.endpoint = entry.endpoint;
-            r.channel = client::makeRegionChannel(entry.endpoint, {kMaxMessageBytes});
+            client::RegionChannelOptions options;
+            options.maxMessageBytes = kMaxMessageBytes;
+            // The deployment's CA and operator certificate; each region's certificate names it.
+            options.tls = {.caFile = deployment.tls.ca,
+                           .certFile = deployment.tls.clientCert,
+                           .keyFile = deployment.tls.clientKey,
+                           .serverName = entry.info.name};
+            r.channel = client::makeRegionChannel(entry.endpoint, options);
             r.admin = v1::Admin::NewStub(r.channel);
             r.registry = v1::Registry::NewStub(r.channel);
             r.replication = v1::Replication::NewStub(r.channel);

@@ -39,18 +39,34 @@ std::string describeStatus(int status) {
     return "ended";
 }
 
+// What a started program's standard streams are: stdin /dev/null, stdout and stderr appended to
+// a log file (created with `mode`); and its argv as execve wants it.
+struct ChildSetup {
+    posix_spawn_file_actions_t actions;
+    std::vector<char*> args;
+
+    ChildSetup(const std::vector<std::string>& argv, const std::string& logPath, mode_t mode) {
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, logPath.c_str(),
+                                         O_WRONLY | O_CREAT | O_APPEND, mode);
+        posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+        for (const auto& a : argv)
+            args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+    }
+    ~ChildSetup() { posix_spawn_file_actions_destroy(&actions); }
+    ChildSetup(const ChildSetup&) = delete;
+    ChildSetup& operator=(const ChildSetup&) = delete;
+};
+
 }  // namespace
 
 absl::StatusOr<int> spawnDetached(const std::vector<std::string>& argv,
                                   const std::string& logPath) {
     if (argv.empty())
         return absl::InvalidArgumentError("no program to start");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, logPath.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    ChildSetup child(argv, logPath, 0644);
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
     // Its own session: no controlling terminal, so Ctrl-C in the shell that ran `demo up`
@@ -67,17 +83,33 @@ absl::StatusOr<int> spawnDetached(const std::vector<std::string>& argv,
     posix_spawnattr_setsigmask(&attributes, &none);
     posix_spawnattr_setflags(&attributes,
                              POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    std::vector<char*> args;
-    for (const auto& a : argv)
-        args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
     pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv[0].c_str(), &actions, &attributes, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
+    const int rc =
+        posix_spawn(&pid, argv[0].c_str(), &child.actions, &attributes, child.args.data(), environ);
     posix_spawnattr_destroy(&attributes);
     if (rc != 0)
         return absl::FailedPreconditionError("cannot start " + argv[0] + ": " + std::strerror(rc));
     return static_cast<int>(pid);
+}
+
+absl::Status runToCompletion(const std::vector<std::string>& argv, const std::string& logPath) {
+    if (argv.empty())
+        return absl::InvalidArgumentError("no program to run");
+    ChildSetup child(argv, logPath, 0600);
+    pid_t pid = 0;
+    const int rc =
+        posix_spawnp(&pid, argv[0].c_str(), &child.actions, nullptr, child.args.data(), environ);
+    if (rc != 0)
+        return absl::FailedPreconditionError("cannot run " + argv[0] + ": " + std::strerror(rc));
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return absl::InternalError("lost " + argv[0] + ": " + std::strerror(errno));
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return absl::OkStatus();
+    return absl::FailedPreconditionError(argv[0] + " " + (argv.size() > 1 ? argv[1] + " " : "") +
+                                         describeStatus(status) + ":\n" + logTail(logPath, 6));
 }
 
 bool processAlive(int pid) {

@@ -15,6 +15,11 @@ namespace meridian::demo {
 // appended to `logPath`; answers its pid.
 absl::StatusOr<int> spawnDetached(const std::vector<std::string>& argv, const std::string& logPath);
 
+// Runs `argv` (argv[0] looked up on PATH) to its end, stdin from /dev/null, stdout and stderr
+// appended to `logPath`; OK when it exits with status 0, otherwise an error saying how it ended
+// with the tail of the log.
+absl::Status runToCompletion(const std::vector<std::string>& argv, const std::string& logPath);
+
 // True while `pid` runs (a child of ours that has exited is reaped and counts as gone).
 bool processAlive(int pid);
 

@@ -14,10 +14,13 @@
 #include "demo/demostatefile.h"
 #include "demo/detachedprocess.h"
 #include "demo/installpaths.h"
+#include "demo/localca.h"
 #include "demo/samplewriter.h"
 #include "deployment/repositoryfile.h"
 #include "registry/applyplan.h"
 #include "rows/eventtime.h"
+
+#include <yaml-cpp/yaml.h>
 
 namespace meridian::demo {
 namespace {
@@ -349,6 +352,50 @@ absl::Status checkOptions(const DemoOptions& o) {
     return absl::OkStatus();
 }
 
+// The demo over TLS: certificates under <dataDir>/pki for every region and for the operator,
+// and <dataDir>/deployment-tls.yaml, the deployment naming them (written again each time, so
+// that it follows the source deployment).
+absl::StatusOr<std::string> tlsDeployment(const DemoOptions& o,
+                                          const deployment::Deployment& deployment,
+                                          const LocalDemo::Progress& progress) {
+    std::vector<std::string> regions;
+    for (const auto& r : deployment.regions)
+        regions.push_back(r.info.name);
+    const std::string pki = (fs::path(o.dataDir) / "pki").string();
+    if (progress)
+        progress("certificates for " + std::to_string(regions.size()) +
+                 " regions and the operator in " + pki);
+    auto ca = makeLocalCa(pki, regions, {"operator"}, "Meridian demo CA");
+    if (!ca.ok())
+        return ca.status();
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(o.deploymentPath);
+    } catch (const YAML::Exception& e) {
+        return absl::InvalidArgumentError(o.deploymentPath + ": " + e.what());
+    }
+    YAML::Node tls;
+    tls["ca"] = ca->caFile;
+    tls["client_cert"] = ca->clients.at("operator").certFile;
+    tls["client_key"] = ca->clients.at("operator").keyFile;
+    root["tls"] = tls;
+    if (!deployment.pricingPath.empty())
+        root["pricing"] = deployment.pricingPath;  // the copy lives elsewhere: absolute
+    for (auto node : root["regions"]) {
+        const auto& files = ca->regions.at(node["name"].as<std::string>());
+        node["tls_cert"] = files.certFile;
+        node["tls_key"] = files.keyFile;
+    }
+    const std::string path = (fs::path(o.dataDir) / "deployment-tls.yaml").string();
+    std::ofstream out(path, std::ios::trunc);
+    out << "# " << o.deploymentPath << " over TLS, written by `meridianctl demo up --tls`\n"
+        << YAML::Dump(root) << "\n";
+    out.close();
+    if (!out)
+        return absl::FailedPreconditionError("cannot write " + path);
+    return path;
+}
+
 }  // namespace
 
 LocalDemo::LocalDemo(DemoOptions options) : m_options(resolved(std::move(options))) {}
@@ -359,6 +406,17 @@ absl::StatusOr<DemoState> LocalDemo::up(const Progress& progress) {
     auto deployment = deployment::loadDeployment(m_options.deploymentPath);
     if (!deployment.ok())
         return deployment.status();
+    if (m_options.tls && deployment->tls.ca.empty()) {
+        std::error_code created;
+        fs::create_directories(m_options.dataDir, created);
+        auto path = tlsDeployment(m_options, *deployment, progress);
+        if (!path.ok())
+            return path.status();
+        m_options.deploymentPath = *path;
+        deployment = deployment::loadDeployment(*path);
+        if (!deployment.ok())
+            return deployment.status();
+    }
     if (deployment->regions.empty())
         return absl::InvalidArgumentError(m_options.deploymentPath + " lists no region");
     const std::string& dataDir = m_options.dataDir;
@@ -377,6 +435,9 @@ absl::StatusOr<DemoState> LocalDemo::up(const Progress& progress) {
         running())
         return absl::FailedPreconditionError(
             "a demo of " + previous.deploymentPath + " already runs from " + dataDir +
+            (previous.deploymentPath.ends_with("/deployment-tls.yaml")
+                 ? " over TLS; `meridianctl demo up --tls` starts what is missing of it"
+                 : "") +
             "; stop it first with `meridianctl demo down`, or use another --data-dir");
 
     DemoState state;

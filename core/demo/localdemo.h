@@ -24,6 +24,11 @@ struct DemoOptions {
     std::string ctlBinary;  // default: meridianctl next to the running executable, else on PATH
     double generatorRowsPerSecond = 50;  // per region; 0: no background generator
     int seedRowsPerView = 2000;          // rows pushed to each view when the demo comes up
+    // Everything over TLS: a CA and certificates made with openssl under <dataDir>/pki, and a
+    // copy of the deployment naming them (<dataDir>/deployment-tls.yaml) that the regions,
+    // the generator, meridianctl and the console then use; regions reach each other over mutual
+    // TLS, each checking that the peer's certificate names the region it claims to be.
+    bool tls = false;
 };
 
 struct DemoRegion {

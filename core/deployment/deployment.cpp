@@ -112,6 +112,16 @@ std::string guessContinent(const std::string& jurisdiction, const std::string& p
     return {};
 }
 
+// A path of the file, relative to the file's directory unless absolute.
+std::string resolvedPath(const std::string& value, const std::string& file) {
+    if (value.empty())
+        return {};
+    std::filesystem::path p(value);
+    if (p.is_relative())
+        p = std::filesystem::path(file).parent_path() / p;
+    return p.lexically_normal().string();
+}
+
 absl::StatusOr<Deployment> parseRoot(const YAML::Node& root, const std::string& path) {
     Reader r(path);
     Deployment d;
@@ -119,7 +129,7 @@ absl::StatusOr<Deployment> parseRoot(const YAML::Node& root, const std::string& 
     if (!root.IsMap())
         return r.error(root, "(top level)", "expected a mapping with regions");
     MERIDIAN_TRY(r.checkKeys(
-        root, "", {"name", "control_plane", "pricing", "replication", "regions", "links"}));
+        root, "", {"name", "control_plane", "pricing", "replication", "tls", "regions", "links"}));
     MERIDIAN_TRY(r.get(root, "name", "name", d.name, false));
 
     if (const auto cp = root["control_plane"]; cp.IsDefined()) {
@@ -139,11 +149,17 @@ absl::StatusOr<Deployment> parseRoot(const YAML::Node& root, const std::string& 
 
     std::string pricing;
     MERIDIAN_TRY(r.get(root, "pricing", "pricing", pricing, false));
-    if (!pricing.empty()) {
-        std::filesystem::path p(pricing);
-        if (p.is_relative())
-            p = std::filesystem::path(path).parent_path() / p;
-        d.pricingPath = p.lexically_normal().string();
+    d.pricingPath = resolvedPath(pricing, path);
+
+    if (const auto tls = root["tls"]; tls.IsDefined()) {
+        MERIDIAN_TRY(r.checkKeys(tls, "tls", {"ca", "client_cert", "client_key"}));
+        MERIDIAN_TRY(r.get(tls, "ca", "tls.ca", d.tls.ca, true));
+        MERIDIAN_TRY(r.get(tls, "client_cert", "tls.client_cert", d.tls.clientCert, false));
+        MERIDIAN_TRY(r.get(tls, "client_key", "tls.client_key", d.tls.clientKey, false));
+        if (d.tls.clientCert.empty() != d.tls.clientKey.empty())
+            return r.error(tls, "tls", "client_cert and client_key go together");
+        d.tls = {resolvedPath(d.tls.ca, path), resolvedPath(d.tls.clientCert, path),
+                 resolvedPath(d.tls.clientKey, path)};
     }
 
     if (const auto rep = root["replication"]; rep.IsDefined()) {
@@ -193,7 +209,7 @@ absl::StatusOr<Deployment> parseRoot(const YAML::Node& root, const std::string& 
         const std::string f = "regions[" + std::to_string(i) + "]";
         MERIDIAN_TRY(r.checkKeys(node, f,
                                  {"name", "cloud", "provider_region", "jurisdiction", "continent",
-                                  "endpoint", "location", "data_dir"}));
+                                  "endpoint", "location", "data_dir", "tls_cert", "tls_key"}));
         RegionEntry e;
         MERIDIAN_TRY(r.get(node, "name", f + ".name", e.info.name, true));
         if (!registry::isValidName(e.info.name))
@@ -231,6 +247,16 @@ absl::StatusOr<Deployment> parseRoot(const YAML::Node& root, const std::string& 
         MERIDIAN_TRY(r.get(node, "data_dir", f + ".data_dir", e.dataDir, false));
         if (e.dataDir.empty())
             e.dataDir = e.info.name;
+        MERIDIAN_TRY(r.get(node, "tls_cert", f + ".tls_cert", e.tlsCert, false));
+        MERIDIAN_TRY(r.get(node, "tls_key", f + ".tls_key", e.tlsKey, false));
+        if (e.tlsCert.empty() != e.tlsKey.empty())
+            return r.error(node, f, "tls_cert and tls_key go together");
+        if (!e.tlsCert.empty() && d.tls.ca.empty())
+            return r.error(node["tls_cert"], f + ".tls_cert",
+                           "a region certificate needs the deployment's tls.ca, the CA its "
+                           "peers check it with");
+        e.tlsCert = resolvedPath(e.tlsCert, path);
+        e.tlsKey = resolvedPath(e.tlsKey, path);
         d.regions.push_back(std::move(e));
     }
     // Without a control_plane section the registry is owned by the first region listed, as

@@ -18,6 +18,17 @@ struct RegionEntry {
     double latitude = 0;
     double longitude = 0;
     std::string dataDir;  // for local deployments, relative to the deployment's data root
+    // The region's own certificate and key (PEM), served to clients and presented to peers.
+    std::string tlsCert;
+    std::string tlsKey;
+};
+
+// TLS across the deployment: the CA every side trusts and the certificate that meridianctl and
+// the console present (mutual TLS). Paths are resolved against the file's directory.
+struct TlsFiles {
+    std::string ca;
+    std::string clientCert;
+    std::string clientKey;
 };
 
 struct LinkEmulation {
@@ -50,6 +61,7 @@ struct Deployment {
     std::string controlRegion;
     std::string pricingPath;  // resolved against the file's directory
     ReplicationSettings replication;
+    TlsFiles tls;  // all empty: plaintext
     std::vector<RegionEntry> regions;
     std::vector<LinkEmulation> links;
 

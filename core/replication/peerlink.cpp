@@ -59,12 +59,18 @@ private:
     bool m_closed = false;
 };
 
-std::shared_ptr<grpc::Channel> makeChannel(const std::string& endpoint) {
+std::shared_ptr<grpc::Channel> makeChannel(const std::string& endpoint, const std::string& peer,
+                                           client::TlsSettings tls) {
     // Keepalive: a dead peer is noticed within seconds even when no batch is due.
-    return client::makeRegionChannel(endpoint, {.maxMessageBytes = 256 * 1024 * 1024,
-                                                .keepalive = true,
-                                                .minReconnectBackoffMs = kMinBackoffMs,
-                                                .maxReconnectBackoffMs = kMaxBackoffMs});
+    if (tls.enabled())
+        tls.serverName = peer;
+    client::RegionChannelOptions options;
+    options.maxMessageBytes = 256 * 1024 * 1024;
+    options.keepalive = true;
+    options.minReconnectBackoffMs = kMinBackoffMs;
+    options.maxReconnectBackoffMs = kMaxBackoffMs;
+    options.tls = std::move(tls);
+    return client::makeRegionChannel(endpoint, options);
 }
 
 }  // namespace
@@ -76,7 +82,7 @@ PeerLink::PeerLink(ChangeApplier& applier, std::string self, std::string peer, s
       m_peer(std::move(peer)),
       m_endpoint(std::move(endpoint)),
       m_settings(settings),
-      m_channel(makeChannel(m_endpoint)),
+      m_channel(makeChannel(m_endpoint, m_peer, settings.tls)),
       m_stub(v1::Replication::NewStub(m_channel)),
       m_emulation(emulation) {}
 

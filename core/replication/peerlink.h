@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "client/regionchannel.h"
 #include "meridian/v1/admin.pb.h"
 #include "meridian/v1/replication.grpc.pb.h"
 #include "metrics/latencyhistogram.h"
@@ -28,6 +29,8 @@ struct LinkSettings {
     int maxBatch = 2000;
     v1::Codec codec = v1::CODEC_ZSTD;
     int heartbeatMs = 500;
+    // Mutual TLS to the peer (this region's certificate; the peer's must name the peer).
+    client::TlsSettings tls;
 };
 
 class PeerLink {

@@ -14,7 +14,7 @@ namespace meridian::replication {
 
 Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock,
                        RegistryReplica& registry, deployment::Deployment deployment,
-                       std::string self, SyncJobs::PriceFn price)
+                       std::string self, SyncJobs::PriceFn price, client::TlsSettings tls)
     : m_db(db),
       m_viewIds(viewIds),
       m_clock(clock),
@@ -35,6 +35,7 @@ Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridC
     settings.maxBatch = m_deployment.replication.batchMaxChanges;
     settings.heartbeatMs = m_deployment.replication.heartbeatMs;
     settings.codec = m_deployment.replication.compression ? v1::CODEC_ZSTD : v1::CODEC_NONE;
+    settings.tls = std::move(tls);
     // Every region pulls every peer: the sender decides what each may receive.
     for (const auto& r : m_deployment.regions) {
         if (r.info.name == m_self)

@@ -27,7 +27,7 @@ class Replicator : public ReplicationFigures {
 public:
     Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridClock& clock,
                RegistryReplica& registry, deployment::Deployment deployment, std::string self,
-               SyncJobs::PriceFn price = {});
+               SyncJobs::PriceFn price = {}, client::TlsSettings tls = {});
     ~Replicator() override;
 
     void start();

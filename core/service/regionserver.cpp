@@ -1,6 +1,7 @@
 #include "service/regionserver.h"
 
 #include <grpcpp/resource_quota.h>
+#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
 #include "absl/synchronization/mutex.h"
@@ -15,6 +16,57 @@
 #include "storage/slowdisk.h"
 
 namespace meridian::service {
+namespace {
+
+bool loopbackHost(const std::string& listen) {
+    std::string host = listen.substr(0, listen.rfind(':'));
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+client::TlsSettings tlsOf(const StoreConfig& config) {
+    return {.caFile = config.tlsCa,
+            .certFile = config.tlsCert,
+            .keyFile = config.tlsKey,
+            .serverName = {}};
+}
+
+// TLS when the region has a certificate; plaintext otherwise, and then only on loopback unless
+// the operator said otherwise in so many words.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> serverCredentials(
+    const StoreConfig& config) {
+    if (config.tlsCert.empty() && config.tlsKey.empty()) {
+        if (!config.tlsCa.empty())
+            return absl::InvalidArgumentError(
+                "--tls-ca without --tls-cert and --tls-key: a region serves TLS with a "
+                "certificate of its own");
+        if (!loopbackHost(config.listen) && !config.insecurePlaintextOnNetwork)
+            return absl::InvalidArgumentError(
+                "refusing to serve " + config.listen +
+                " without TLS: anyone who can reach it could read and change everything. Give "
+                "--tls-cert and --tls-key (and --tls-ca for mutual TLS between regions), listen "
+                "on a loopback address, or accept the risk with --insecure-plaintext-on-network");
+        return grpc::InsecureServerCredentials();
+    }
+    const auto tls = tlsOf(config);
+    if (auto st = client::checkTlsFiles({.caFile = tls.caFile.empty() ? tls.certFile : tls.caFile,
+                                         .certFile = tls.certFile,
+                                         .keyFile = tls.keyFile,
+                                         .serverName = {}});
+        !st.ok())
+        return st;
+    grpc::SslServerCredentialsOptions ssl(config.tlsCa.empty()
+                                              ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                              : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+    if (!config.tlsCa.empty())
+        ssl.pem_root_certs = client::readPemFile(config.tlsCa);
+    ssl.pem_key_cert_pairs.push_back(
+        {client::readPemFile(config.tlsKey), client::readPemFile(config.tlsCert)});
+    return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const ResolvedStore& store,
                                                                   const std::string& version) {
@@ -24,6 +76,13 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
     const auto& config = store.config;
     if (config.dataDir.empty())
         return absl::InvalidArgumentError("no data directory given (--data-dir)");
+    auto credentials = serverCredentials(config);
+    if (!credentials.ok())
+        return credentials.status();
+    if (store.deployment && !config.tlsCert.empty() && config.tlsCa.empty())
+        return absl::InvalidArgumentError(
+            "--tls-cert in a deployment needs --tls-ca: the CA that checks the peers' "
+            "certificates (regions reach each other over mutual TLS)");
     auto lock = DataDirLock::acquire(config.dataDir);
     if (!lock.ok())
         return lock.status();
@@ -79,9 +138,12 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         };
         server->m_replicator = std::make_unique<replication::Replicator>(
             r.database(), r.viewIds(), r.clock(), r.registry(), *store.deployment, config.region,
-            priceFn);
+            priceFn, config.tlsCert.empty() ? client::TlsSettings{} : tlsOf(config));
         server->m_replication = std::make_unique<ReplicationServiceImpl>(
             *server->m_replicator, *server->m_ledger, server->m_prices, server->m_metrics);
+        // With mutual TLS a peer's certificate must name the region it says it is.
+        server->m_replication->requirePeerCertificates(!config.tlsCa.empty() &&
+                                                       !config.tlsCert.empty());
         auto* replicator = server->m_replicator.get();
         r.online().setStaleness([replicator](const v1::FeatureView& view) {
             return replicator->stalenessSeconds(view.project(), view.name(),
@@ -96,7 +158,7 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
     server->m_admin->setChangelogLimit(server->m_retention.maxBytes);
 
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &server->m_port);
+    builder.AddListeningPort(config.listen, *credentials, &server->m_port);
     // gRPC sets SO_REUSEPORT by default, which lets a second store serve on a port already in
     // use; a taken port must fail the start instead.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -152,7 +214,8 @@ void RegionServer::maintain(int64_t nowMs) {
         watchStorage(*log);
         // At once when the registry changed, at every pass while a violation stands (so that a
         // purge clears it soon), else every 30 s: the audit reads only counters.
-        if (m_maintenancePasses % 6 == 0 || !m_residencyAlerts.empty() || m_region->registry().catalog() != m_auditedCatalog)
+        if (m_maintenancePasses % 6 == 0 || !m_residencyAlerts.empty() ||
+            m_region->registry().catalog() != m_auditedCatalog)
             watchResidency();
     }
     ++m_maintenancePasses;

@@ -9,7 +9,8 @@
 
 namespace meridian::service {
 
-grpc::Status ReplicationServiceImpl::checkPeer(const std::string& requester) const {
+grpc::Status ReplicationServiceImpl::checkPeer(const grpc::ServerContext& context,
+                                               const std::string& requester) const {
     if (requester.empty() || !m_replicator.deployment().region(requester))
         return grpc::Status(
             grpc::StatusCode::PERMISSION_DENIED,
@@ -17,13 +18,31 @@ grpc::Status ReplicationServiceImpl::checkPeer(const std::string& requester) con
     if (requester == m_replicator.self())
         return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                             "a region does not replicate from itself");
-    return grpc::Status::OK;
+    if (!m_requirePeerCertificates)
+        return grpc::Status::OK;
+    // Mutual TLS: the client's certificate, checked against the CA by the handshake, must
+    // name the region it asks as (a DNS name of its subject alternative names, or its CN).
+    const auto auth = context.auth_context();
+    if (!auth || !auth->IsPeerAuthenticated())
+        return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                            boundedMessage("replication is for regions: '" + requester +
+                                           "' presented no client certificate"));
+    std::string names;
+    for (const auto& identity : auth->GetPeerIdentity()) {
+        const std::string name(identity.data(), identity.size());
+        if (name == requester)
+            return grpc::Status::OK;
+        names += (names.empty() ? "" : ", ") + name;
+    }
+    return grpc::Status(
+        grpc::StatusCode::PERMISSION_DENIED,
+        boundedMessage("the client certificate names " + names + ", not '" + requester + "'"));
 }
 
 grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context,
                                           const v1::PullRequest* request,
                                           grpc::ServerWriter<v1::ChangeBatch>* writer) {
-    if (auto st = checkPeer(request->requester()); !st.ok())
+    if (auto st = checkPeer(*context, request->requester()); !st.ok())
         return st;
     const std::string peer = request->requester();
     auto write = [&](const v1::ChangeBatch& batch) {
@@ -41,7 +60,7 @@ grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context,
 grpc::Status ReplicationServiceImpl::Snapshot(grpc::ServerContext* context,
                                               const v1::SnapshotRequest* request,
                                               grpc::ServerWriter<v1::SnapshotChunk>* writer) {
-    if (auto st = checkPeer(request->requester()); !st.ok())
+    if (auto st = checkPeer(*context, request->requester()); !st.ok())
         return st;
     CallTimer timer(m_metrics.method("Snapshot"));
     std::vector<std::string> scope(request->feature_views().begin(),
@@ -66,10 +85,10 @@ grpc::Status ReplicationServiceImpl::Snapshot(grpc::ServerContext* context,
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::ListPartitions(grpc::ServerContext*,
+grpc::Status ReplicationServiceImpl::ListPartitions(grpc::ServerContext* context,
                                                     const v1::ListPartitionsRequest* request,
                                                     v1::ListPartitionsResponse* response) {
-    if (auto st = checkPeer(request->requester()); !st.ok())
+    if (auto st = checkPeer(*context, request->requester()); !st.ok())
         return st;
     auto parts = replication::listPartitions(m_replicator.database(), m_replicator.viewIds(),
                                              m_replicator.registry(), *request);
@@ -82,7 +101,7 @@ grpc::Status ReplicationServiceImpl::ListPartitions(grpc::ServerContext*,
 grpc::Status ReplicationServiceImpl::FetchPartition(
     grpc::ServerContext* context, const v1::FetchPartitionRequest* request,
     grpc::ServerWriter<v1::PartitionChunk>* writer) {
-    if (auto st = checkPeer(request->requester()); !st.ok())
+    if (auto st = checkPeer(*context, request->requester()); !st.ok())
         return st;
     const std::string view = request->project() + "/" + request->feature_view();
     auto st = replication::streamPartition(

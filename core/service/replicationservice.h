@@ -15,6 +15,9 @@ public:
     ReplicationServiceImpl(replication::Replicator& replicator, cost::EgressLedger& ledger,
                            const cost::PriceTable& prices, ServiceMetrics& metrics)
         : m_replicator(replicator), m_ledger(ledger), m_prices(prices), m_metrics(metrics) {}
+    // Mutual TLS: the Pull, Snapshot and partition calls need a client certificate naming the
+    // requesting region.
+    void requirePeerCertificates(bool required) { m_requirePeerCertificates = required; }
 
     grpc::Status Pull(grpc::ServerContext*, const v1::PullRequest*,
                       grpc::ServerWriter<v1::ChangeBatch>*) override;
@@ -39,8 +42,9 @@ public:
 
 private:
     replication::Replicator& m_replicator;
-    grpc::Status checkPeer(const std::string& requester) const;
+    grpc::Status checkPeer(const grpc::ServerContext& context, const std::string& requester) const;
 
+    bool m_requirePeerCertificates = false;
     cost::EgressLedger& m_ledger;
     const cost::PriceTable& m_prices;
     ServiceMetrics& m_metrics;

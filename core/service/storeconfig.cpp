@@ -62,6 +62,12 @@ absl::Status readStoreConfigFile(const std::string& path, StoreConfig& config) {
             config.deploymentPath = relative(value);
         else if (key == "port_file")
             config.portFile = relative(value);
+        else if (key == "tls_cert")
+            config.tlsCert = relative(value);
+        else if (key == "tls_key")
+            config.tlsKey = relative(value);
+        else if (key == "tls_ca")
+            config.tlsCa = relative(value);
         else if (key == "durability") {
             auto d = durabilityFromName(value);
             if (!d)
@@ -90,7 +96,8 @@ absl::Status readStoreConfigFile(const std::string& path, StoreConfig& config) {
             return absl::InvalidArgumentError(
                 path + ":" + std::to_string(line) + ": unknown setting '" + key +
                 "' (expected region, cloud, provider_region, listen, data_dir, "
-                "deployment, durability, port_file, max_event_ahead_s, startup_check)");
+                "deployment, durability, port_file, max_event_ahead_s, startup_check, tls_cert, "
+                "tls_key, tls_ca)");
         }
     }
     return absl::OkStatus();
@@ -121,6 +128,13 @@ absl::StatusOr<ResolvedStore> resolveStoreConfig(StoreConfig config) {
             config.providerRegion = entry->info.providerRegion;
         if (config.listen.empty())
             config.listen = entry->endpoint;
+        // The deployment's TLS files unless the command line or the config file named others.
+        if (config.tlsCert.empty() && config.tlsKey.empty()) {
+            config.tlsCert = entry->tlsCert;
+            config.tlsKey = entry->tlsKey;
+        }
+        if (config.tlsCa.empty() && !config.tlsCert.empty())
+            config.tlsCa = out.deployment->tls.ca;
     }
     if (config.region.empty())
         return absl::InvalidArgumentError("--region is required");

@@ -24,6 +24,14 @@ struct StoreConfig {
     int diskLatencyMs = 0;    // rehearsal only: every sync of its files waits this long
     // Writes whose event time is further ahead of the region's clock are refused.
     int64_t maxEventAheadS = 24 * 3600;
+    // TLS: this region's certificate and key (PEM) make every endpoint TLS; the CA checks
+    // clients that present a certificate (peers must: mutual TLS) and the peers this region
+    // pulls from. Without them the store speaks plaintext, on loopback addresses only unless
+    // insecurePlaintextOnNetwork.
+    std::string tlsCert;
+    std::string tlsKey;
+    std::string tlsCa;
+    bool insecurePlaintextOnNetwork = false;
     // How region.db is checked before the store serves from it.
     storage::OpenCheck startupCheck = storage::OpenCheck::Quick;
 };

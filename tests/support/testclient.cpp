@@ -13,6 +13,13 @@ TestClient::TestClient(const std::string& endpoint) {
     m_replication = v1::Replication::NewStub(m_channel);
 }
 
+TestClient::TestClient(std::shared_ptr<grpc::Channel> channel) : m_channel(std::move(channel)) {
+    m_registry = v1::Registry::NewStub(m_channel);
+    m_serving = v1::Serving::NewStub(m_channel);
+    m_admin = v1::Admin::NewStub(m_channel);
+    m_replication = v1::Replication::NewStub(m_channel);
+}
+
 std::unique_ptr<grpc::ClientContext> TestClient::context(std::chrono::milliseconds deadline) const {
     auto ctx = std::make_unique<grpc::ClientContext>();
     ctx->set_deadline(std::chrono::system_clock::now() + deadline);

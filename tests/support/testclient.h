@@ -17,6 +17,8 @@ namespace meridian::test {
 class TestClient {
 public:
     explicit TestClient(const std::string& endpoint);
+    // Over a channel of the caller's (e.g. one with TLS credentials).
+    explicit TestClient(std::shared_ptr<grpc::Channel> channel);
 
     std::unique_ptr<grpc::ClientContext> context(
         std::chrono::milliseconds deadline = std::chrono::seconds(10)) const;

@@ -118,7 +118,9 @@ qint64 TestCluster::pid(const std::string& region) const {
 
 TestClient& TestCluster::client(const std::string& region) {
     auto& c = m_clients[region];
-    if (!c)
+    if (!c && m_channelFactory)
+        c = std::make_unique<TestClient>(m_channelFactory(region, endpoint(region)));
+    else if (!c)
         c = std::make_unique<TestClient>(endpoint(region));
     return *c;
 }

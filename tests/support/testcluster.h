@@ -6,6 +6,7 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -60,6 +61,10 @@ public:
     void setExtraArgs(const std::string& region, QStringList args) {
         m_extraArgs[region] = std::move(args);
     }
+    // The channel client(region) talks over, for regions that serve TLS; by default plaintext.
+    using ChannelFactory = std::function<std::shared_ptr<grpc::Channel>(
+        const std::string& region, const std::string& endpoint)>;
+    void setChannelFactory(ChannelFactory factory) { m_channelFactory = std::move(factory); }
     // From `region`'s next start on, no file it writes may grow past `bytes` (RLIMIT_FSIZE): a
     // full disk. 0 lifts the limit.
     void setFileSizeLimit(const std::string& region, qint64 bytes) {
@@ -80,6 +85,7 @@ private:
     std::map<std::string, std::unique_ptr<TestClient>> m_clients;
     std::map<std::string, QStringList> m_extraArgs;
     std::map<std::string, qint64> m_fileSizeLimits;
+    ChannelFactory m_channelFactory;
 };
 
 // A port nobody listens on right now.
