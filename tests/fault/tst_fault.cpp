@@ -13,8 +13,9 @@
 //   (f) no write applied twice: one write is one row, so no (origin, write clock) names two
 //       rows of a view's history in any region (read with sqlite3);
 //   (g) the time the regions took to converge after the heal, (a), (b) and (e) all holding.
-// It prints a table. Knobs: MERIDIAN_FAULT_MINUTES (the nemesis' duration, fractions allowed,
-// default 1.5) and MERIDIAN_FAULT_SEED (replays a run's schedule; every run prints seed=N). A
+// It prints a table. Knobs: MERIDIAN_FAULT_MINUTES or --minutes N (the nemesis' duration,
+// fractions allowed, default 1.5) and MERIDIAN_FAULT_SEED or --seed N (replays a run's
+// schedule; every run prints seed=N). A
 // seed fixes the nemesis' schedule and the writers' keys, times and values; the interleaving
 // with the stores' own threads is still the machine's.
 //
@@ -37,6 +38,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -402,6 +404,27 @@ void FaultTest::writesSurviveFaultsAndConverge() {
 }
 
 int main(int argc, char** argv) {
+    // `--minutes N` and `--seed N` are MERIDIAN_FAULT_MINUTES and MERIDIAN_FAULT_SEED; taken out
+    // before Qt Test reads the rest.
+    int kept = 1;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const char* variable = arg == "--minutes" ? "MERIDIAN_FAULT_MINUTES"
+                               : arg == "--seed"  ? "MERIDIAN_FAULT_SEED"
+                                                  : nullptr;
+        if (!variable) {
+            argv[kept++] = argv[i];
+            continue;
+        }
+        if (i + 1 >= argc) {
+            std::fprintf(stderr, "tst_fault: %s needs a value (e.g. %s 30)\n", arg.c_str(),
+                         arg.c_str());
+            return 2;
+        }
+        qputenv(variable, argv[++i]);
+    }
+    argc = kept;
+    argv[argc] = nullptr;
     // Qt Test ends a test function after 5 minutes unless told otherwise; a long nemesis run
     // (MERIDIAN_FAULT_MINUTES=30) needs its minutes plus time to set up, converge and check.
     if (!qEnvironmentVariableIsSet("QTEST_FUNCTION_TIMEOUT")) {
