@@ -1,6 +1,6 @@
 // Soak test: the four-region demo deployment (resources/demo/deployment.yaml, on free loopback
 // ports) under a heavy generator and steady online reads, with a snapshot sync and an offline
-// batch sync in the middle of the run. Every few seconds it samples each region from outside
+// batch sync a quarter into the run. Every few seconds it samples each region from outside
 // (database and WAL file sizes, the changelog through a short read-only query, VmRSS and open
 // descriptors from /proc, the store's Stats) and at the end prints a table and checks that
 // nothing grows without bound: the WAL, the changelog (against a small retention set in the
@@ -57,10 +57,14 @@ constexpr int64_t kMiB = 1024 * 1024;
 
 // --- bounds ---
 // SQLite restarts the WAL from its start after a complete checkpoint when no reader pins it;
-// today's store checkpoints every 1 000 frames (~4 MiB) and makes writers wait for one at
-// 16 000 (~63 MiB), so a healthy WAL stays at a few MiB whatever the write rate, while a pinned
-// one grows by tens of MiB a second at the soak's rate.
-constexpr int64_t kMaxWalBytes = 64 * kMiB;
+// the store checkpoints every 1 000 frames (~4 MiB), makes writers wait for one at 16 000
+// (~63 MiB), and past its 64 MiB limit truncates the WAL as soon as no read transaction needs
+// it. Under the soak's reads and replication streams that moment can take a few seconds to
+// come, and 2 000 rows/s add 5-10 MiB a second meanwhile: the WAL peaked at 65-87 MiB here
+// (2026-12-07, the commit before this bound was set too), never more. A pinned WAL grows by
+// tens of MiB a second without end: twice the limit tells the two apart.
+constexpr int64_t kWalLimitBytes = 64 * kMiB;
+constexpr int64_t kMaxWalBytes = 2 * kWalLimitBytes;
 // The changelog retention the soak's deployment sets: small, so that it must run during the test
 // (a change of the demo's views is logged in about 100 bytes: 3 minutes log ~35 MB per region).
 constexpr int64_t kRetentionMb = 8;
@@ -73,8 +77,9 @@ constexpr int64_t kMaxChangelogBytes = 2 * kRetentionMb * kMiB;
 constexpr int64_t kMaxDbBytesPerRow = 2048;
 // Schema, registry, metrics and audit tables and the freelist pages the trimmed log leaves.
 constexpr int64_t kDbFixedBytes = 16 * kMiB;
-// Memory after the warm-up (the first half: SQLite page caches, reader pool, gRPC arenas and the
-// hour of lag samples filling up) may grow by a quarter or 40 MiB, whichever is more: a store's
+// Memory at the end may pass the highest it was in the warm-up (the first half: SQLite page
+// caches, reader pool, gRPC arenas and the hour of lag samples filling up) by a quarter or
+// 40 MiB, whichever is more: a store's
 // page caches (32 MiB for its writer, 8 MiB per reader connection) keep filling while its
 // database grows past them, which on a short run lasts past any warm-up; a leak that grows with
 // the run does not fit. Checked on RssAnon; VmRSS (printed) also counts the mapped database and
@@ -150,6 +155,14 @@ int64_t maxOf(const std::vector<test::RegionSample>& samples, F field) {
     for (const auto& s : samples)
         m = std::max<int64_t>(m, field(s));
     return m;
+}
+
+// The highest anonymous memory among the samples of the warm-up (up to sample `warm`).
+int64_t warmupPeakAnon(const std::vector<test::RegionSample>& samples, size_t warm) {
+    int64_t peak = 0;
+    for (size_t i = 0; i < samples.size() && i <= warm; ++i)
+        peak = std::max(peak, samples[i].anonBytes);
+    return peak;
 }
 
 }  // namespace
@@ -412,7 +425,9 @@ void SoakTest::soak() {
             takeSamples();
             nextSampleMs += std::chrono::milliseconds(kSampleEvery).count();
         }
-        if (jobsStartedMs < 0 && clock.elapsed() >= runMs / 2) {
+        // A quarter in: the jobs run inside the warm-up, so the memory a snapshot or a batch
+        // copy takes once is part of the baseline, and the second half is the steady state.
+        if (jobsStartedMs < 0 && clock.elapsed() >= runMs / 4) {
             jobsStartedMs = clock.elapsed();
             for (auto& j : jobs)
                 triggerJob(j);
@@ -516,14 +531,17 @@ void SoakTest::soak() {
             fail("no figure for the database size or the rows held at the end");
         }
 
-        const int64_t warmAnon = s[std::min(warm, s.size() - 1)].anonBytes;
+        // The highest of the warm-up, not its last sample: memory breathes by tens of MiB as
+        // snapshots, batch copies and reader connections come and go, and a sample taken in
+        // a trough would count the next peak as growth.
+        const int64_t warmAnon = warmupPeakAnon(s, warm);
         const int64_t endAnon = s.back().anonBytes;
         if (warmAnon > 0 && endAnon > 0) {
             const int64_t allowed =
                 warmAnon + std::max<int64_t>(int64_t(double(warmAnon) * kMaxRssGrowthRatio),
                                              kMaxRssGrowthBytes);
             if (endAnon > allowed)
-                fail("anonymous memory grew from " + mib(warmAnon) + " after the warm-up to " +
+                fail("anonymous memory grew from " + mib(warmAnon) + " at most in the warm-up to " +
                      mib(endAnon) + ", over " + mib(allowed));
         } else {
             fail("no memory figure from /proc");
@@ -559,7 +577,8 @@ void SoakTest::printTable(const std::vector<std::unique_ptr<test::RegionProbe>>&
                               : samples.front()[std::min(warm, samples.front().size() - 1)].seconds;
     std::printf(
         "\nsoak: %.1f min, generator %g rows/s per writing region, %g reads/s per region; warm-up "
-        "sample at %.0f s\nbounds: WAL %lld MiB; changelog %lld MiB (retention max_mb %lld); db "
+        "sample at %.0f s\nbounds: WAL %lld MiB (twice its limit); changelog %lld MiB (retention "
+        "max_mb %lld); db "
         "%lld B a row + log + %lld MiB; anon RSS +max(%.0f%%, %lld MiB) and fds +%d after "
         "warm-up\n",
         minutes, m_rate, kReadsPerSecondPerRegion, warmAt,
@@ -573,7 +592,7 @@ void SoakTest::printTable(const std::vector<std::unique_ptr<test::RegionProbe>>&
     std::printf(row, "region", "min", "rows/s", "changes", "rows", "max WAL", "max log", "max log",
                 "db end", "RSS MB", "anon MB", "fds", "cpu", "reads");
     std::printf(row, "", "", "written", "logged", "held", "MB", "entries", "MB", "MB",
-                "start/wu/end", "start/wu/end", "st/wu/end", "%", "ok/failed");
+                "start/wu/end", "st/wu-max/end", "st/wu/end", "%", "ok/failed");
     for (size_t i = 0; i < probes.size(); ++i) {
         const auto& s = samples[i];
         if (s.empty()) {
@@ -609,7 +628,8 @@ void SoakTest::printTable(const std::vector<std::unique_ptr<test::RegionProbe>>&
                 .c_str(),
             text("%.1f", mb(last.dbBytes)).c_str(),
             text("%.0f/%.0f/%.0f", mb(first.rssBytes), mb(w.rssBytes), mb(last.rssBytes)).c_str(),
-            text("%.0f/%.0f/%.0f", mb(first.anonBytes), mb(w.anonBytes), mb(last.anonBytes))
+            text("%.0f/%.0f/%.0f", mb(first.anonBytes), mb(warmupPeakAnon(s, warm)),
+                 mb(last.anonBytes))
                 .c_str(),
             text("%d/%d/%d", first.fds, w.fds, last.fds).c_str(), text("%.0f", cpu).c_str(),
             text("%lld/%lld", static_cast<long long>(rc.ok), static_cast<long long>(rc.failed))
