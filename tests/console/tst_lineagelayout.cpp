@@ -130,7 +130,7 @@ private slots:
         const auto r = ui::LineageLayout::compute(g, uniformSizes(g));
         verifyPlacedAndOrdered(g, r);
         QVERIFY(r.edges.size() > 5000);
-        qInfo("2 000-node layout: %d nodes, %d edges in %.2f s", r.centers.size(),
+        qInfo("2 000-node layout: %d nodes, %d edges in %.2f s", static_cast<int>(r.centers.size()),
               static_cast<int>(r.edges.size()), r.seconds);
     }
 };
