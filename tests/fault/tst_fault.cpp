@@ -38,8 +38,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <random>

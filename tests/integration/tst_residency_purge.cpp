@@ -121,7 +121,8 @@ void ResidencyPurgeTest::rowsAViewMayNoLongerHoldAreReportedThenPurged() {
         checkResidency(cluster.client("eu2")).value_or(v1::ResidencyResponse{}).findings_size(), 0);
 
     CtlProcess ctl(QStringLiteral(MERIDIANCTL_BINARY), dir.path());
-    ctl.setLeadingArguments({QStringLiteral("--endpoint"), QString::fromStdString(cluster.endpoint("us1"))});
+    ctl.setLeadingArguments(
+        {QStringLiteral("--endpoint"), QString::fromStdString(cluster.endpoint("us1"))});
     const auto report = ctl.run(QStringList{QStringLiteral("residency")});
     CHECK_RUN(report, 0);
     QVERIFY2(report.out.contains(QStringLiteral("rep/aa_view")) &&
