@@ -170,6 +170,15 @@ QVariant JobTableModel::sortValue(const console::SyncJobInfo& j, int column) con
     }
 }
 
+QString JobTableModel::residencyText(const console::SyncJobInfo& job) {
+    if (job.residencyRefused <= 0)
+        return {};
+    return tr("%n view(s) withheld for residency", nullptr,
+              static_cast<int>(job.residencyRefused)) +
+           (job.residencyRows > 0 ? tr(" (%1 rows)").arg(format::count(job.residencyRows))
+                                  : QString());
+}
+
 QVariant JobTableModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
@@ -205,11 +214,7 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
             if (!j.message.empty())
                 tip += QStringLiteral("\n") + qs(j.message);
             if (j.residencyRefused > 0)
-                tip += QStringLiteral("\n") +
-                       tr("%n view(s) withheld for residency", nullptr,
-                          static_cast<int>(j.residencyRefused)) +
-                       (j.residencyRows > 0 ? tr(" (%1 rows)").arg(format::count(j.residencyRows))
-                                            : QString());
+                tip += QStringLiteral("\n") + residencyText(j);
             if (isRunning(j) && j.etaSeconds > 0)
                 tip +=
                     QStringLiteral("\n") + tr("About %1 left").arg(format::seconds(j.etaSeconds));

@@ -52,6 +52,8 @@ public:
     static QString kindText(console::SyncJobInfo::Kind kind);
     static QString stateText(console::SyncJobInfo::State state);
     static bool isRunning(const console::SyncJobInfo& job);
+    // "2 views withheld for residency (1,200 rows)"; empty when nothing was withheld.
+    static QString residencyText(const console::SyncJobInfo& job);
 
 private:
     QVariant display(const console::SyncJobInfo& job, int column) const;

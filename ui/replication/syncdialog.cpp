@@ -273,11 +273,7 @@ void SyncDialog::showJob(const console::SyncJobInfo& job) {
     else
         detail << tr("estimated cost %1").arg(format::usd(job.estimatedCostUsd));
     if (job.residencyRefused > 0)
-        detail << tr("%n view(s) withheld for residency", nullptr,
-                     static_cast<int>(job.residencyRefused)) +
-                      (job.residencyRows > 0
-                           ? tr(" (%1 rows)").arg(format::count(job.residencyRows))
-                           : QString());
+        detail << JobTableModel::residencyText(job);
     m_detail->setText(detail.join(QStringLiteral(" · ")));
     if (JobTableModel::isRunning(job)) {
         m_state->setText(JobTableModel::stateText(job.state) + QStringLiteral("…"));
