@@ -6,13 +6,16 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev qt6-svg-dev
+  # the console keeps tokens in the system keychain
+  qtkeychain-qt6-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libsqlite3-dev libzstd-dev libgraphviz-dev libyaml-cpp-dev libcli11-dev libxxhash-dev
   fonts-dejavu-core xvfb xauth dpkg-dev file
   # bench_writes starts its own redis-server as the floor it measures writes against
   redis-server
-  # certificates for TLS: demo up --tls and the TLS tests make a local CA with it
-  openssl
+  # certificates for TLS (demo up --tls and the TLS tests make a local CA with it); token
+  # hashes (HMAC-SHA256) and their random secrets
+  openssl libssl-dev
   # the fuzz targets (tests/fuzz): clang with its libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
 )

@@ -66,6 +66,13 @@ int main(int argc, char** argv) {
     app.add_flag("--insecure-plaintext-on-network", config.insecurePlaintextOnNetwork,
                  "Serve without TLS on an address other than loopback: anyone who can reach the "
                  "port can read and change everything");
+    app.add_option("--tokens", config.tokensFile,
+                   "The region's token file (hashes only; created on the first token): every "
+                   "call then needs a bearer token, or a peer region's certificate. Tokens are "
+                   "made with 'meridianctl token create'");
+    app.add_flag("--insecure-no-auth-on-network", config.insecureNoAuthOnNetwork,
+                 "Serve without --tokens on an address other than loopback: anyone who can "
+                 "reach the port may do anything");
     app.add_option("--port-file", config.portFile,
                    "Write the bound port to this file once serving");
     int64_t maxEventAheadS = 0;
@@ -103,7 +110,9 @@ int main(int argc, char** argv) {
     take(merged.tlsCert, config.tlsCert);
     take(merged.tlsKey, config.tlsKey);
     take(merged.tlsCa, config.tlsCa);
+    take(merged.tokensFile, config.tokensFile);
     merged.insecurePlaintextOnNetwork |= config.insecurePlaintextOnNetwork;
+    merged.insecureNoAuthOnNetwork |= config.insecureNoAuthOnNetwork;
     if (config.clockSkewMs != 0)
         merged.clockSkewMs = config.clockSkewMs;
     if (config.diskLatencyMs > 0)

@@ -21,16 +21,19 @@ constexpr int64_t kCountsMaxAgeMs = 5000;
 
 AdminServiceImpl::AdminServiceImpl(serving::Region& region, ServiceMetrics& metrics,
                                    RegionIdentity identity,
-                                   replication::ReplicationFigures* replication)
+                                   replication::ReplicationFigures* replication, Authorizer& auth)
     : m_region(region),
       m_metrics(metrics),
       m_identity(std::move(identity)),
-      m_replicationFigures(replication) {
+      m_replicationFigures(replication),
+      m_auth(auth) {
     SetMessageAllocatorFor_Echo(&m_allocator);
 }
 
-grpc::Status AdminServiceImpl::Health(grpc::ServerContext*, const v1::HealthRequest*,
+grpc::Status AdminServiceImpl::Health(grpc::ServerContext* context, const v1::HealthRequest*,
                                       v1::HealthResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.Health"); !st.ok())
+        return st;
     response->set_status(v1::HealthResponse::SERVING);
     response->set_region(m_region.name());
     response->set_cloud(m_identity.cloud);
@@ -114,6 +117,8 @@ absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out, const v1::Stats
     out.set_wal_bytes(files.walBytes);
     out.set_wal_limit_bytes(files.walLimitBytes);
     out.set_changelog_limit_bytes(m_changelogLimitBytes);
+    out.set_unauthenticated_calls(m_auth.unauthenticatedCalls());
+    out.set_denied_calls(m_auth.deniedCalls());
     auto st = m_region.database().read([&](storage::Connection& conn) -> absl::Status {
         storage::ChangelogTable log(conn);
         auto last = log.lastSeq();
@@ -137,16 +142,25 @@ absl::Status AdminServiceImpl::fillStats(v1::StatsResponse& out, const v1::Stats
     return absl::OkStatus();
 }
 
-grpc::Status AdminServiceImpl::Stats(grpc::ServerContext*, const v1::StatsRequest* request,
+grpc::Status AdminServiceImpl::Stats(grpc::ServerContext* context, const v1::StatsRequest* request,
                                      v1::StatsResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.Stats"); !st.ok())
+        return st;
     return toGrpc(fillStats(*response, *request));
 }
 
-grpc::Status AdminServiceImpl::CheckIntegrity(grpc::ServerContext*,
+grpc::Status AdminServiceImpl::CheckIntegrity(grpc::ServerContext* context,
                                               const v1::CheckIntegrityRequest*,
                                               v1::CheckIntegrityResponse* response) {
+    Caller caller;
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.CheckIntegrity", &caller); !st.ok())
+        return st;
     auto& db = m_region.database();
     auto report = db.checkIntegrity();
+    m_auth.record(caller, "integrity_check", db.path(),
+                  !report.ok() ? "failed: " + std::string(report.status().message())
+                  : report->ok ? "ok"
+                               : std::to_string(report->problems.size()) + " problems");
     if (!report.ok())
         return toGrpc(report.status());
     response->set_ok(report->ok);
@@ -168,9 +182,11 @@ void describeRegion(const serving::Region& region, v1::ResidencyResponse& out) {
 
 }  // namespace
 
-grpc::Status AdminServiceImpl::CheckResidency(grpc::ServerContext*,
+grpc::Status AdminServiceImpl::CheckResidency(grpc::ServerContext* context,
                                               const v1::ResidencyRequest* request,
                                               v1::ResidencyResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.CheckResidency"); !st.ok())
+        return st;
     const auto catalog = m_region.registry().catalog();
     auto found =
         serving::findNonResident(m_region.database(), *catalog, m_region.registry().regions(),
@@ -190,6 +206,9 @@ grpc::Status AdminServiceImpl::CheckResidency(grpc::ServerContext*,
 grpc::Status AdminServiceImpl::PurgeResidency(grpc::ServerContext* context,
                                               const v1::ResidencyRequest* request,
                                               v1::ResidencyResponse* response) {
+    Caller caller;
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.PurgeResidency", &caller); !st.ok())
+        return st;
     if (!request->confirm())
         return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                             "a purge deletes data for good: review it with CheckResidency "
@@ -202,16 +221,19 @@ grpc::Status AdminServiceImpl::PurgeResidency(grpc::ServerContext* context,
         return toGrpc(purged.status());
     describeRegion(m_region, *response);
     // Recorded in the region's audit trail, one entry per view, and said on stderr.
-    const std::string principal = principalOf(*context);
+    const std::string& principal = caller.principal;
     auto audited = m_region.database().write([&](storage::Connection& conn) -> absl::Status {
         storage::AuditTable audit(conn);
         for (const auto& f : purged->purged) {
-            auto st =
-                audit.record({replication::wallClockMs(), principal, "residency_purge",
-                              f.project() + "/" + f.feature_view(),
-                              std::to_string(f.online_rows()) + " online rows, " +
-                                  std::to_string(f.offline_rows()) + " offline rows, " +
-                                  std::to_string(f.changelog_entries()) + " log entries deleted"});
+            auto st = audit.record({.atMs = replication::wallClockMs(),
+                                    .principal = principal,
+                                    .action = "residency_purge",
+                                    .target = f.project() + "/" + f.feature_view(),
+                                    .result = std::to_string(f.online_rows()) + " online rows, " +
+                                              std::to_string(f.offline_rows()) + " offline rows, " +
+                                              std::to_string(f.changelog_entries()) +
+                                              " log entries deleted",
+                                    .requestId = caller.requestId});
             if (!st.ok())
                 return st;
         }
@@ -236,6 +258,8 @@ grpc::Status AdminServiceImpl::PurgeResidency(grpc::ServerContext* context,
 grpc::Status AdminServiceImpl::WatchStats(grpc::ServerContext* context,
                                           const v1::WatchStatsRequest* request,
                                           grpc::ServerWriter<v1::StatsResponse>* writer) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.WatchStats"); !st.ok())
+        return st;
     const int64_t interval =
         request->interval_ms() > 0 ? std::max<int64_t>(request->interval_ms(), 100) : 1000;
     auto next = std::chrono::steady_clock::now();
@@ -261,6 +285,10 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Echo(grpc::CallbackServerContext* co
         reactor->Finish(*undecoded);
         return reactor;
     }
+    if (auto denied = m_auth.admit(*context, "meridian.v1.Admin.Echo"); !denied.ok()) {
+        reactor->Finish(denied);
+        return reactor;
+    }
     if (request->response_bytes() < 0 || request->response_bytes() > 16 * 1024 * 1024) {
         reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                      "response_bytes must be within 0..16 MiB"));
@@ -269,6 +297,126 @@ grpc::ServerUnaryReactor* AdminServiceImpl::Echo(grpc::CallbackServerContext* co
     response->mutable_payload()->assign(static_cast<size_t>(request->response_bytes()), 'x');
     reactor->Finish(grpc::Status::OK);
     return reactor;
+}
+
+grpc::Status AdminServiceImpl::WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,
+                                      v1::WhoAmIResponse* response) {
+    Caller caller;
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.WhoAmI", &caller); !st.ok())
+        return st;
+    response->set_principal(caller.principal);
+    response->set_role(caller.role);
+    response->set_authenticated_by(caller.authenticatedBy);
+    response->set_credentials_required(m_auth.credentialsRequired());
+    response->set_region(m_region.name());
+    return grpc::Status::OK;
+}
+
+namespace {
+
+grpc::Status noTokenFile(const std::string& region) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "region '" + region +
+                            "' has no token file: it asks for no credentials (start it with "
+                            "--tokens FILE to require them)");
+}
+
+}  // namespace
+
+grpc::Status AdminServiceImpl::CreateToken(grpc::ServerContext* context,
+                                           const v1::CreateTokenRequest* request,
+                                           v1::CreateTokenResponse* response) {
+    Caller caller;
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.CreateToken", &caller); !st.ok())
+        return st;
+    if (!m_auth.tokens())
+        return noTokenFile(m_region.name());
+    v1::TokenRecord record = request->token();
+    record.set_created_by(caller.principal);
+    record.set_created_at(replication::wallClockMs());
+    auto st = m_auth.tokens()->add(record);
+    m_auth.record(
+        caller, "token_create",
+        record.name() + " (" + access::roleName(record.role()) + ", token " + record.id() + ")",
+        st.ok() ? "created" : "refused: " + std::string(st.message()));
+    if (!st.ok())
+        return toGrpc(st);
+    *response->mutable_token() = access::publicPart(record);
+    return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::RevokeToken(grpc::ServerContext* context,
+                                           const v1::RevokeTokenRequest* request,
+                                           v1::RevokeTokenResponse* response) {
+    Caller caller;
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.RevokeToken", &caller); !st.ok())
+        return st;
+    if (!m_auth.tokens())
+        return noTokenFile(m_region.name());
+    auto revoked = m_auth.tokens()->revoke(request->id(), request->name(), caller.principal,
+                                           replication::wallClockMs());
+    m_auth.record(
+        caller, "token_revoke",
+        request->id().empty() ? "every token of " + request->name() : "token " + request->id(),
+        revoked.ok() ? std::to_string(revoked->size()) + " revoked"
+                     : "refused: " + std::string(revoked.status().message()));
+    if (!revoked.ok())
+        return toGrpc(revoked.status());
+    for (auto& r : *revoked)
+        *response->add_revoked() = std::move(r);
+    return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::ListTokens(grpc::ServerContext* context,
+                                          const v1::ListTokensRequest* request,
+                                          v1::ListTokensResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.ListTokens"); !st.ok())
+        return st;
+    response->set_region(m_region.name());
+    if (!m_auth.tokens())
+        return noTokenFile(m_region.name());
+    for (auto& r : m_auth.tokens()->list(request->include_revoked()))
+        *response->add_tokens() = std::move(r);
+    return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::ListAudit(grpc::ServerContext* context,
+                                         const v1::ListAuditRequest* request,
+                                         v1::ListAuditResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.ListAudit"); !st.ok())
+        return st;
+    if (request->limit() < 0 || request->limit() > 10000)
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "limit must be within 0..10000 (0: 200)");
+    storage::AuditFilter filter{.sinceMs = request->since(),
+                                .untilMs = request->until(),
+                                .principal = request->principal(),
+                                .action = request->action(),
+                                .deniedOnly = request->denied_only(),
+                                .limit = request->limit() > 0 ? request->limit() : 200};
+    std::vector<storage::AuditEntry> entries;
+    auto st = m_region.database().read([&](storage::Connection& conn) -> absl::Status {
+        auto found = storage::AuditTable(conn).find(filter);
+        if (!found.ok())
+            return found.status();
+        entries = std::move(*found);
+        return absl::OkStatus();
+    });
+    if (!st.ok())
+        return toGrpc(st);
+    response->set_region(m_region.name());
+    for (auto& e : entries) {
+        auto* r = response->add_records();
+        r->set_at(e.atMs);
+        r->set_region(m_region.name());
+        r->set_principal(std::move(e.principal));
+        r->set_action(std::move(e.action));
+        r->set_target(std::move(e.target));
+        r->set_result(std::move(e.result));
+        r->set_request_id(std::move(e.requestId));
+        r->set_denied(e.denied);
+    }
+    return grpc::Status::OK;
 }
 
 }  // namespace meridian::service

@@ -13,10 +13,14 @@
 #include "replication/hybridclock.h"
 #include "serving/limits.h"
 #include "serving/residencyaudit.h"
+#include "storage/audittable.h"
 #include "storage/slowdisk.h"
 
 namespace meridian::service {
 namespace {
+
+// About 200 MB of audit log at most; at a change a second, eleven days.
+constexpr int64_t kAuditEntriesKept = 1'000'000;
 
 bool loopbackHost(const std::string& listen) {
     std::string host = listen.substr(0, listen.rfind(':'));
@@ -83,6 +87,25 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         return absl::InvalidArgumentError(
             "--tls-cert in a deployment needs --tls-ca: the CA that checks the peers' "
             "certificates (regions reach each other over mutual TLS)");
+    if (config.tokensFile.empty() && !loopbackHost(config.listen) &&
+        !config.insecureNoAuthOnNetwork)
+        return absl::InvalidArgumentError(
+            "refusing to serve " + config.listen +
+            " without --tokens: anyone who can reach it could do anything. Give --tokens FILE "
+            "(every call then needs a token), listen on a loopback address, or accept the risk "
+            "with --insecure-no-auth-on-network");
+    std::unique_ptr<access::TokenFile> tokens;
+    if (!config.tokensFile.empty()) {
+        auto opened = access::TokenFile::open(config.tokensFile);
+        if (!opened.ok())
+            return opened.status();
+        tokens = std::move(*opened);
+        if (store.deployment && store.deployment->regions.size() > 1 && config.tlsCa.empty())
+            return absl::InvalidArgumentError(
+                "--tokens in a deployment of several regions needs mutual TLS (--tls-cert, "
+                "--tls-key, --tls-ca): regions prove who they are to each other by their "
+                "certificates");
+    }
     auto lock = DataDirLock::acquire(config.dataDir);
     if (!lock.ok())
         return lock.status();
@@ -120,9 +143,17 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
     identity.providerRegion = config.providerRegion;
     identity.version = version;
     identity.startedAtMs = replication::wallClockMs();
-    server->m_registry =
-        std::make_unique<RegistryServiceImpl>(*server->m_region, server->m_metrics);
-    server->m_serving = std::make_unique<ServingServiceImpl>(*server->m_region, server->m_metrics);
+    std::vector<std::string> peers;
+    if (store.deployment)
+        for (const auto& r : store.deployment->regions)
+            if (r.info.name != config.region)
+                peers.push_back(r.info.name);
+    server->m_auth = std::make_unique<Authorizer>(config.region, std::move(tokens),
+                                                  std::move(peers), server->m_region->database());
+    server->m_registry = std::make_unique<RegistryServiceImpl>(*server->m_region, server->m_metrics,
+                                                               *server->m_auth);
+    server->m_serving =
+        std::make_unique<ServingServiceImpl>(*server->m_region, server->m_metrics, *server->m_auth);
     server->m_ledger = std::make_unique<cost::EgressLedger>(server->m_region->database());
     if (store.deployment && store.deployment->regions.size() > 1) {
         if (!store.deployment->pricingPath.empty()) {
@@ -140,7 +171,8 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
             r.database(), r.viewIds(), r.clock(), r.registry(), *store.deployment, config.region,
             priceFn, config.tlsCert.empty() ? client::TlsSettings{} : tlsOf(config));
         server->m_replication = std::make_unique<ReplicationServiceImpl>(
-            *server->m_replicator, *server->m_ledger, server->m_prices, server->m_metrics);
+            *server->m_replicator, *server->m_ledger, server->m_prices, server->m_metrics,
+            *server->m_auth);
         // With mutual TLS a peer's certificate must name the region it says it is.
         server->m_replication->requirePeerCertificates(!config.tlsCa.empty() &&
                                                        !config.tlsCert.empty());
@@ -153,8 +185,9 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
             [replicator](const std::string& origin) { return replicator->watermark(origin); });
         identity.role = config.region == store.deployment->controlRegion ? "control" : "replica";
     }
-    server->m_admin = std::make_unique<AdminServiceImpl>(*server->m_region, server->m_metrics,
-                                                         identity, server->m_replicator.get());
+    server->m_admin =
+        std::make_unique<AdminServiceImpl>(*server->m_region, server->m_metrics, identity,
+                                           server->m_replicator.get(), *server->m_auth);
     server->m_admin->setChangelogLimit(server->m_retention.maxBytes);
 
     grpc::ServerBuilder builder;
@@ -217,6 +250,15 @@ void RegionServer::maintain(int64_t nowMs) {
         if (m_maintenancePasses % 6 == 0 || !m_residencyAlerts.empty() ||
             m_region->registry().catalog() != m_auditedCatalog)
             watchResidency();
+    }
+    // The audit log keeps its newest entries; refusals are rate-limited where they are written.
+    if (m_maintenancePasses % 12 == 0) {
+        auto trimmed = db.write([](storage::Connection& conn) {
+            return storage::AuditTable(conn).trim(kAuditEntriesKept).status();
+        });
+        if (!trimmed.ok())
+            std::fprintf(stderr, "meridian-store: audit retention failed: %s\n",
+                         std::string(trimmed.message()).c_str());
     }
     ++m_maintenancePasses;
     m_ledger->flush().IgnoreError();

@@ -46,6 +46,7 @@ private:
     std::unique_ptr<DataDirLock> m_lock;  // first member: released last
     std::unique_ptr<serving::Region> m_region;
     ServiceMetrics m_metrics;
+    std::unique_ptr<Authorizer> m_auth;
     std::unique_ptr<RegistryServiceImpl> m_registry;
     std::unique_ptr<ServingServiceImpl> m_serving;
     std::unique_ptr<AdminServiceImpl> m_admin;

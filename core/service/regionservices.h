@@ -12,6 +12,7 @@
 #include "meridian/v1/serving.grpc.pb.h"
 #include "replication/replicationfigures.h"
 #include "service/arenaallocator.h"
+#include "service/authorizer.h"
 #include "service/servicemetrics.h"
 #include "serving/region.h"
 
@@ -25,13 +26,10 @@ struct RegionIdentity {
     int64_t startedAtMs = 0;
 };
 
-// Who is calling: the x-meridian-principal header, else the peer address.
-std::string principalOf(const grpc::ServerContext& context);
-
 class RegistryServiceImpl final : public v1::Registry::Service {
 public:
-    RegistryServiceImpl(serving::Region& region, ServiceMetrics& metrics)
-        : m_region(region), m_metrics(metrics) {}
+    RegistryServiceImpl(serving::Region& region, ServiceMetrics& metrics, Authorizer& auth)
+        : m_region(region), m_metrics(metrics), m_auth(auth) {}
 
     grpc::Status Apply(grpc::ServerContext*, const v1::ApplyRequest*, v1::ApplyResponse*) override;
     grpc::Status ListObjects(grpc::ServerContext*, const v1::ListObjectsRequest*,
@@ -48,6 +46,7 @@ public:
 private:
     serving::Region& m_region;
     ServiceMetrics& m_metrics;
+    Authorizer& m_auth;
 };
 
 // Online reads run on gRPC's callback API, answered inline on the thread that received them
@@ -58,7 +57,7 @@ class ServingServiceImpl final
     : public v1::Serving::WithCallbackMethod_GetOnlineFeatures<
           v1::Serving::WithCallbackMethod_WriteFeatures<v1::Serving::Service>> {
 public:
-    ServingServiceImpl(serving::Region& region, ServiceMetrics& metrics);
+    ServingServiceImpl(serving::Region& region, ServiceMetrics& metrics, Authorizer& auth);
 
     grpc::ServerUnaryReactor* GetOnlineFeatures(grpc::CallbackServerContext*,
                                                 const v1::GetOnlineFeaturesRequest*,
@@ -75,6 +74,7 @@ public:
 private:
     serving::Region& m_region;
     ServiceMetrics& m_metrics;
+    Authorizer& m_auth;
     // Looked up once: the per-call lookup by name costs a lock and a string.
     MethodMetrics& m_onlineMetrics;
     MethodMetrics& m_writeMetrics;
@@ -87,7 +87,7 @@ class AdminServiceImpl final : public v1::Admin::WithCallbackMethod_Echo<v1::Adm
 public:
     // `replication` adds the per-link figures to stats answers; null in a region without peers.
     AdminServiceImpl(serving::Region& region, ServiceMetrics& metrics, RegionIdentity identity,
-                     replication::ReplicationFigures* replication);
+                     replication::ReplicationFigures* replication, Authorizer& auth);
     // The changelog's retention by size, reported beside its size.
     void setChangelogLimit(int64_t bytes) { m_changelogLimitBytes = bytes; }
 
@@ -104,6 +104,16 @@ public:
                                 v1::ResidencyResponse*) override;
     grpc::Status PurgeResidency(grpc::ServerContext*, const v1::ResidencyRequest*,
                                 v1::ResidencyResponse*) override;
+    grpc::Status WhoAmI(grpc::ServerContext*, const v1::WhoAmIRequest*,
+                        v1::WhoAmIResponse*) override;
+    grpc::Status CreateToken(grpc::ServerContext*, const v1::CreateTokenRequest*,
+                             v1::CreateTokenResponse*) override;
+    grpc::Status RevokeToken(grpc::ServerContext*, const v1::RevokeTokenRequest*,
+                             v1::RevokeTokenResponse*) override;
+    grpc::Status ListTokens(grpc::ServerContext*, const v1::ListTokensRequest*,
+                            v1::ListTokensResponse*) override;
+    grpc::Status ListAudit(grpc::ServerContext*, const v1::ListAuditRequest*,
+                           v1::ListAuditResponse*) override;
 
     absl::Status fillStats(v1::StatsResponse& out, const v1::StatsRequest& request = {});
 
@@ -114,6 +124,7 @@ private:
     ServiceMetrics& m_metrics;
     RegionIdentity m_identity;
     replication::ReplicationFigures* m_replicationFigures;
+    Authorizer& m_auth;
     int64_t m_changelogLimitBytes = 0;
     std::mutex m_countsMutex;
     int64_t m_countsAtMs = 0;

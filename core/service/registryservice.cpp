@@ -4,25 +4,18 @@
 
 namespace meridian::service {
 
-std::string principalOf(const grpc::ServerContext& context) {
-    const auto& md = context.client_metadata();
-    auto it = md.find("x-meridian-principal");
-    if (it != md.end())
-        return std::string(it->second.data(), it->second.size());
-    return "anonymous@" + context.peer();
-}
-
 grpc::Status RegistryServiceImpl::Apply(grpc::ServerContext* context,
                                         const v1::ApplyRequest* request,
                                         v1::ApplyResponse* response) {
+    Caller caller;
+    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.Apply", &caller); !st.ok())
+        return st;
     CallTimer timer(m_metrics.method("Apply"));
     if (auto st = checkRequestSize(*request, serving::kMaxMessageBytes); !st.ok()) {
         timer.failed();
         return toGrpc(st);
     }
-    const std::string principal =
-        request->principal().empty() ? principalOf(*context) : request->principal();
-    auto result = m_region.registry().apply(*request, principal);
+    auto result = m_region.registry().apply(*request, caller.principal, caller.requestId);
     if (!result.ok()) {
         timer.failed();
         return toGrpc(result.status());
@@ -31,9 +24,11 @@ grpc::Status RegistryServiceImpl::Apply(grpc::ServerContext* context,
     return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::ListObjects(grpc::ServerContext*,
+grpc::Status RegistryServiceImpl::ListObjects(grpc::ServerContext* context,
                                               const v1::ListObjectsRequest* request,
                                               v1::ListObjectsResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.ListObjects"); !st.ok())
+        return st;
     CallTimer timer(m_metrics.method("ListObjects"));
     auto objects = m_region.registry().list(*request);
     if (!objects.ok()) {
@@ -45,9 +40,11 @@ grpc::Status RegistryServiceImpl::ListObjects(grpc::ServerContext*,
     return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::GetObject(grpc::ServerContext*,
+grpc::Status RegistryServiceImpl::GetObject(grpc::ServerContext* context,
                                             const v1::GetObjectRequest* request,
                                             v1::RegistryObject* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.GetObject"); !st.ok())
+        return st;
     CallTimer timer(m_metrics.method("GetObject"));
     if (request->ref().name().empty()) {
         timer.failed();
@@ -62,9 +59,11 @@ grpc::Status RegistryServiceImpl::GetObject(grpc::ServerContext*,
     return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::GetHistory(grpc::ServerContext*,
+grpc::Status RegistryServiceImpl::GetHistory(grpc::ServerContext* context,
                                              const v1::GetHistoryRequest* request,
                                              v1::GetHistoryResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.GetHistory"); !st.ok())
+        return st;
     CallTimer timer(m_metrics.method("GetHistory"));
     auto versions = m_region.registry().history(request->ref());
     if (!versions.ok()) {
@@ -79,10 +78,11 @@ grpc::Status RegistryServiceImpl::GetHistory(grpc::ServerContext*,
 grpc::Status RegistryServiceImpl::DeleteObject(grpc::ServerContext* context,
                                                const v1::DeleteObjectRequest* request,
                                                v1::DeleteObjectResponse* response) {
+    Caller caller;
+    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.DeleteObject", &caller); !st.ok())
+        return st;
     CallTimer timer(m_metrics.method("DeleteObject"));
-    const std::string principal =
-        request->principal().empty() ? principalOf(*context) : request->principal();
-    auto meta = m_region.registry().remove(request->ref(), principal);
+    auto meta = m_region.registry().remove(request->ref(), caller.principal, caller.requestId);
     if (!meta.ok()) {
         timer.failed();
         return toGrpc(meta.status());
@@ -91,9 +91,11 @@ grpc::Status RegistryServiceImpl::DeleteObject(grpc::ServerContext* context,
     return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::GetLineage(grpc::ServerContext*,
+grpc::Status RegistryServiceImpl::GetLineage(grpc::ServerContext* context,
                                              const v1::LineageRequest* request,
                                              v1::LineageResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.GetLineage"); !st.ok())
+        return st;
     CallTimer timer(m_metrics.method("GetLineage"));
     *response = m_region.registry().lineage(request->project());
     return grpc::Status::OK;

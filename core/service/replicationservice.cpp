@@ -42,6 +42,8 @@ grpc::Status ReplicationServiceImpl::checkPeer(const grpc::ServerContext& contex
 grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context,
                                           const v1::PullRequest* request,
                                           grpc::ServerWriter<v1::ChangeBatch>* writer) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.Pull"); !st.ok())
+        return st;
     if (auto st = checkPeer(*context, request->requester()); !st.ok())
         return st;
     const std::string peer = request->requester();
@@ -60,6 +62,8 @@ grpc::Status ReplicationServiceImpl::Pull(grpc::ServerContext* context,
 grpc::Status ReplicationServiceImpl::Snapshot(grpc::ServerContext* context,
                                               const v1::SnapshotRequest* request,
                                               grpc::ServerWriter<v1::SnapshotChunk>* writer) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.Snapshot"); !st.ok())
+        return st;
     if (auto st = checkPeer(*context, request->requester()); !st.ok())
         return st;
     CallTimer timer(m_metrics.method("Snapshot"));
@@ -88,6 +92,8 @@ grpc::Status ReplicationServiceImpl::Snapshot(grpc::ServerContext* context,
 grpc::Status ReplicationServiceImpl::ListPartitions(grpc::ServerContext* context,
                                                     const v1::ListPartitionsRequest* request,
                                                     v1::ListPartitionsResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.ListPartitions"); !st.ok())
+        return st;
     if (auto st = checkPeer(*context, request->requester()); !st.ok())
         return st;
     auto parts = replication::listPartitions(m_replicator.database(), m_replicator.viewIds(),
@@ -101,6 +107,8 @@ grpc::Status ReplicationServiceImpl::ListPartitions(grpc::ServerContext* context
 grpc::Status ReplicationServiceImpl::FetchPartition(
     grpc::ServerContext* context, const v1::FetchPartitionRequest* request,
     grpc::ServerWriter<v1::PartitionChunk>* writer) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.FetchPartition"); !st.ok())
+        return st;
     if (auto st = checkPeer(*context, request->requester()); !st.ok())
         return st;
     const std::string view = request->project() + "/" + request->feature_view();
@@ -119,10 +127,16 @@ grpc::Status ReplicationServiceImpl::FetchPartition(
 grpc::Status ReplicationServiceImpl::TriggerSync(grpc::ServerContext* context,
                                                  const v1::TriggerSyncRequest* request,
                                                  v1::SyncJob* response) {
+    Caller caller;
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.TriggerSync", &caller); !st.ok())
+        return st;
+    // Who started it is who authenticated, whatever the request says.
     v1::TriggerSyncRequest r = *request;
-    if (r.principal().empty())
-        r.set_principal(principalOf(*context));
+    r.set_principal(caller.principal);
     auto job = m_replicator.jobs().trigger(r);
+    m_auth.record(
+        caller, "sync", r.from_region() + " → " + m_replicator.self(),
+        job.ok() ? "job " + job->id() : "refused: " + std::string(job.status().message()));
     if (!job.ok())
         return toGrpc(job.status());
     *response = std::move(*job);
@@ -132,6 +146,8 @@ grpc::Status ReplicationServiceImpl::TriggerSync(grpc::ServerContext* context,
 grpc::Status ReplicationServiceImpl::WatchJob(grpc::ServerContext* context,
                                               const v1::JobRef* request,
                                               grpc::ServerWriter<v1::SyncJob>* writer) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.WatchJob"); !st.ok())
+        return st;
     uint64_t version = UINT64_MAX;
     while (!context->IsCancelled()) {
         auto next =
@@ -152,9 +168,11 @@ grpc::Status ReplicationServiceImpl::WatchJob(grpc::ServerContext* context,
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::ListJobs(grpc::ServerContext*,
+grpc::Status ReplicationServiceImpl::ListJobs(grpc::ServerContext* context,
                                               const v1::ListJobsRequest* request,
                                               v1::ListJobsResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.ListJobs"); !st.ok())
+        return st;
     auto jobs = m_replicator.jobs().list(request->limit());
     if (!jobs.ok())
         return toGrpc(jobs.status());
@@ -163,17 +181,25 @@ grpc::Status ReplicationServiceImpl::ListJobs(grpc::ServerContext*,
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::CancelJob(grpc::ServerContext*, const v1::JobRef* request,
-                                               v1::SyncJob* response) {
+grpc::Status ReplicationServiceImpl::CancelJob(grpc::ServerContext* context,
+                                               const v1::JobRef* request, v1::SyncJob* response) {
+    Caller caller;
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.CancelJob", &caller); !st.ok())
+        return st;
     auto job = m_replicator.jobs().cancel(request->id());
+    m_auth.record(caller, "sync_cancel", "job " + request->id(),
+                  job.ok() ? "cancelled" : "refused: " + std::string(job.status().message()));
     if (!job.ok())
         return toGrpc(job.status());
     *response = std::move(*job);
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::GetCost(grpc::ServerContext*, const v1::CostRequest* request,
+grpc::Status ReplicationServiceImpl::GetCost(grpc::ServerContext* context,
+                                             const v1::CostRequest* request,
                                              v1::CostResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.GetCost"); !st.ok())
+        return st;
     const int64_t now = replication::wallClockMs();
     const int64_t until = request->until_ms() > 0 ? request->until_ms() : now + 60'000;
     const int64_t since = request->since_ms() > 0 ? request->since_ms() : now - 24 * 3600 * 1000;
@@ -187,10 +213,16 @@ grpc::Status ReplicationServiceImpl::GetCost(grpc::ServerContext*, const v1::Cos
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::SetLinkEmulation(grpc::ServerContext*,
+grpc::Status ReplicationServiceImpl::SetLinkEmulation(grpc::ServerContext* context,
                                                       const v1::LinkEmulationRequest* request,
                                                       v1::LinkEmulationResponse* response) {
+    Caller caller;
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.SetLinkEmulation", &caller);
+        !st.ok())
+        return st;
     auto e = m_replicator.setEmulation(*request);
+    m_auth.record(caller, "link_emulation", request->peer() + " → " + m_replicator.self(),
+                  e.ok() ? e->describe() : "refused: " + std::string(e.status().message()));
     if (!e.ok())
         return toGrpc(e.status());
     response->set_peer(request->peer());
@@ -198,9 +230,11 @@ grpc::Status ReplicationServiceImpl::SetLinkEmulation(grpc::ServerContext*,
     return grpc::Status::OK;
 }
 
-grpc::Status ReplicationServiceImpl::ListAlerts(grpc::ServerContext*,
+grpc::Status ReplicationServiceImpl::ListAlerts(grpc::ServerContext* context,
                                                 const v1::ListAlertsRequest* request,
                                                 v1::ListAlertsResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.ListAlerts"); !st.ok())
+        return st;
     auto alerts = m_replicator.alerts().list(request->include_cleared(), request->limit());
     if (!alerts.ok())
         return toGrpc(alerts.status());

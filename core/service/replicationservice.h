@@ -6,6 +6,7 @@
 #include "cost/pricetable.h"
 #include "meridian/v1/replication.grpc.pb.h"
 #include "replication/replicator.h"
+#include "service/authorizer.h"
 #include "service/servicemetrics.h"
 
 namespace meridian::service {
@@ -13,8 +14,13 @@ namespace meridian::service {
 class ReplicationServiceImpl final : public v1::Replication::Service {
 public:
     ReplicationServiceImpl(replication::Replicator& replicator, cost::EgressLedger& ledger,
-                           const cost::PriceTable& prices, ServiceMetrics& metrics)
-        : m_replicator(replicator), m_ledger(ledger), m_prices(prices), m_metrics(metrics) {}
+                           const cost::PriceTable& prices, ServiceMetrics& metrics,
+                           Authorizer& auth)
+        : m_replicator(replicator),
+          m_ledger(ledger),
+          m_prices(prices),
+          m_metrics(metrics),
+          m_auth(auth) {}
     // Mutual TLS: the Pull, Snapshot and partition calls need a client certificate naming the
     // requesting region.
     void requirePeerCertificates(bool required) { m_requirePeerCertificates = required; }
@@ -48,6 +54,7 @@ private:
     cost::EgressLedger& m_ledger;
     const cost::PriceTable& m_prices;
     ServiceMetrics& m_metrics;
+    Authorizer& m_auth;
 };
 
 }  // namespace meridian::service

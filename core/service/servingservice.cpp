@@ -7,9 +7,11 @@
 
 namespace meridian::service {
 
-ServingServiceImpl::ServingServiceImpl(serving::Region& region, ServiceMetrics& metrics)
+ServingServiceImpl::ServingServiceImpl(serving::Region& region, ServiceMetrics& metrics,
+                                       Authorizer& auth)
     : m_region(region),
       m_metrics(metrics),
+      m_auth(auth),
       m_onlineMetrics(metrics.method("GetOnlineFeatures")),
       m_writeMetrics(metrics.method("WriteFeatures")) {
     SetMessageAllocatorFor_GetOnlineFeatures(&m_allocator);
@@ -24,6 +26,12 @@ grpc::ServerUnaryReactor* ServingServiceImpl::GetOnlineFeatures(
     if (auto undecoded = v1::wire::takeCallbackDecodeFailure()) {
         timer.failed();
         reactor->Finish(*undecoded);
+        return reactor;
+    }
+    if (auto denied = m_auth.admit(*context, "meridian.v1.Serving.GetOnlineFeatures");
+        !denied.ok()) {
+        timer.failed();
+        reactor->Finish(denied);
         return reactor;
     }
     // A read is short (an indexed lookup per entity): answered right here, without a hand-off.
@@ -48,6 +56,11 @@ grpc::ServerUnaryReactor* ServingServiceImpl::WriteFeatures(grpc::CallbackServer
         reactor->Finish(*undecoded);
         return reactor;
     }
+    if (auto denied = m_auth.admit(*context, "meridian.v1.Serving.WriteFeatures"); !denied.ok()) {
+        timer->failed();
+        reactor->Finish(denied);
+        return reactor;
+    }
     if (auto st = checkRequestSize(*request, serving::kMaxMessageBytes); !st.ok()) {
         timer->failed();
         reactor->Finish(toGrpc(st));
@@ -67,8 +80,10 @@ grpc::ServerUnaryReactor* ServingServiceImpl::WriteFeatures(grpc::CallbackServer
 }
 
 grpc::Status ServingServiceImpl::GetHistoricalFeatures(
-    grpc::ServerContext*, const v1::GetHistoricalFeaturesRequest* request,
+    grpc::ServerContext* context, const v1::GetHistoricalFeaturesRequest* request,
     v1::GetHistoricalFeaturesResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Serving.GetHistoricalFeatures"); !st.ok())
+        return st;
     CallTimer timer(m_metrics.method("GetHistoricalFeatures"));
     if (auto st = checkRequestSize(*request, serving::kMaxMessageBytes); !st.ok()) {
         timer.failed();
@@ -86,7 +101,13 @@ grpc::Status ServingServiceImpl::GetHistoricalFeatures(
 grpc::Status ServingServiceImpl::Materialize(grpc::ServerContext* context,
                                              const v1::MaterializeRequest* request,
                                              grpc::ServerWriter<v1::MaterializeProgress>* writer) {
+    Caller caller;
+    if (auto st = m_auth.admit(*context, "meridian.v1.Serving.Materialize", &caller); !st.ok())
+        return st;
     CallTimer timer(m_metrics.method("Materialize"));
+    const std::string target =
+        request->project() + "/" +
+        (request->feature_view().empty() ? "every online view" : request->feature_view());
     auto st = m_region.materializer().run(*request, [&](const v1::MaterializeProgress& p) {
         if (context->IsCancelled())
             return false;
@@ -94,6 +115,8 @@ grpc::Status ServingServiceImpl::Materialize(grpc::ServerContext* context,
     });
     if (!st.ok())
         timer.failed();
+    m_auth.record(caller, "materialize", target,
+                  st.ok() ? "done" : "failed: " + std::string(st.message()));
     return toGrpc(st);
 }
 

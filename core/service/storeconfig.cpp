@@ -68,6 +68,8 @@ absl::Status readStoreConfigFile(const std::string& path, StoreConfig& config) {
             config.tlsKey = relative(value);
         else if (key == "tls_ca")
             config.tlsCa = relative(value);
+        else if (key == "tokens")
+            config.tokensFile = relative(value);
         else if (key == "durability") {
             auto d = durabilityFromName(value);
             if (!d)
@@ -97,7 +99,7 @@ absl::Status readStoreConfigFile(const std::string& path, StoreConfig& config) {
                 path + ":" + std::to_string(line) + ": unknown setting '" + key +
                 "' (expected region, cloud, provider_region, listen, data_dir, "
                 "deployment, durability, port_file, max_event_ahead_s, startup_check, tls_cert, "
-                "tls_key, tls_ca)");
+                "tls_key, tls_ca, tokens)");
         }
     }
     return absl::OkStatus();

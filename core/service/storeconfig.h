@@ -32,6 +32,11 @@ struct StoreConfig {
     std::string tlsKey;
     std::string tlsCa;
     bool insecurePlaintextOnNetwork = false;
+    // Bearer tokens (their hashes; see access/tokens.h): with a token file every call needs a
+    // token, or a peer region's certificate. Without one, no credentials are asked for: on
+    // loopback addresses only unless insecureNoAuthOnNetwork.
+    std::string tokensFile;
+    bool insecureNoAuthOnNetwork = false;
     // How region.db is checked before the store serves from it.
     storage::OpenCheck startupCheck = storage::OpenCheck::Quick;
 };

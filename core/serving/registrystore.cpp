@@ -46,7 +46,8 @@ absl::Status RegistryStore::checkWritable() const {
 }
 
 absl::Status RegistryStore::store(std::vector<v1::RegistryObject>& objects,
-                                  const std::string& principal, const std::string& action) {
+                                  const std::string& principal, const std::string& action,
+                                  const std::string& requestId) {
     return m_db.write([&](storage::Connection& conn) -> absl::Status {
         storage::RegistryTable table(conn);
         storage::ChangelogTable log(conn);
@@ -70,8 +71,12 @@ absl::Status RegistryStore::store(std::vector<v1::RegistryObject>& objects,
                 return st.status();
             const auto key = registry::keyOf(object);
             if (auto st =
-                    audit.record({object.meta().updated_at(), principal, action, key.toString(),
-                                  "version " + std::to_string(object.meta().version())});
+                    audit.record({.atMs = object.meta().updated_at(),
+                                  .principal = principal,
+                                  .action = action,
+                                  .target = key.toString(),
+                                  .result = "version " + std::to_string(object.meta().version()),
+                                  .requestId = requestId});
                 !st.ok())
                 return st;
         }
@@ -88,7 +93,8 @@ registry::ApplyContext RegistryStore::contextFor(const std::string& principal) c
 }
 
 absl::StatusOr<v1::ApplyResponse> RegistryStore::apply(const v1::ApplyRequest& request,
-                                                       const std::string& principal) {
+                                                       const std::string& principal,
+                                                       const std::string& requestId) {
     if (auto st = checkWritable(); !st.ok())
         return st;
     std::lock_guard lock(m_applyMutex);
@@ -120,7 +126,7 @@ absl::StatusOr<v1::ApplyResponse> RegistryStore::apply(const v1::ApplyRequest& r
     }
     if (request.dry_run() || changed.empty())
         return response;
-    if (auto st = store(changed, principal, "registry.apply"); !st.ok())
+    if (auto st = store(changed, principal, "registry.apply", requestId); !st.ok())
         return st;
     for (size_t i = 0; i < changed.size(); ++i)
         *response.mutable_results(resultOf[i])->mutable_meta() = changed[i].meta();
@@ -133,7 +139,8 @@ absl::StatusOr<v1::ApplyResponse> RegistryStore::apply(const v1::ApplyRequest& r
 }
 
 absl::StatusOr<v1::ObjectMeta> RegistryStore::remove(const v1::ObjectRef& ref,
-                                                     const std::string& principal) {
+                                                     const std::string& principal,
+                                                     const std::string& requestId) {
     if (auto st = checkWritable(); !st.ok())
         return st;
     std::lock_guard lock(m_applyMutex);
@@ -143,7 +150,7 @@ absl::StatusOr<v1::ObjectMeta> RegistryStore::remove(const v1::ObjectRef& ref,
     if (!tombstone.ok())
         return tombstone.status();
     std::vector<v1::RegistryObject> objects{std::move(*tombstone)};
-    if (auto st = store(objects, principal, "registry.delete"); !st.ok())
+    if (auto st = store(objects, principal, "registry.delete", requestId); !st.ok())
         return st;
     publish(std::make_shared<registry::Catalog>(current->with(objects.front())));
     return objects.front().meta();

@@ -32,9 +32,12 @@ public:
     void setControlRegion(std::string controlRegion) { m_controlRegion = std::move(controlRegion); }
     const std::string& controlRegion() const { return m_controlRegion; }
 
+    // `principal` and `requestId` go to the audit log, in the change's own transaction.
     absl::StatusOr<v1::ApplyResponse> apply(const v1::ApplyRequest& request,
-                                            const std::string& principal);
-    absl::StatusOr<v1::ObjectMeta> remove(const v1::ObjectRef& ref, const std::string& principal);
+                                            const std::string& principal,
+                                            const std::string& requestId = {});
+    absl::StatusOr<v1::ObjectMeta> remove(const v1::ObjectRef& ref, const std::string& principal,
+                                          const std::string& requestId = {});
     absl::StatusOr<v1::RegistryObject> get(const v1::ObjectRef& ref, int64_t version) const;
     absl::StatusOr<std::vector<v1::RegistryObject>> list(
         const v1::ListObjectsRequest& request) const;
@@ -51,7 +54,7 @@ private:
     // Who changes the registry, where and when, for planning an apply or a delete.
     registry::ApplyContext contextFor(const std::string& principal) const;
     absl::Status store(std::vector<v1::RegistryObject>& objects, const std::string& principal,
-                       const std::string& action);
+                       const std::string& action, const std::string& requestId);
     void publish(registry::CatalogPtr catalog);
 
     storage::Database& m_db;

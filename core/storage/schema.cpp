@@ -184,8 +184,11 @@ CREATE TABLE IF NOT EXISTS audit(
   principal TEXT NOT NULL,
   action    TEXT NOT NULL,
   target    TEXT NOT NULL,
-  result    TEXT NOT NULL
+  result    TEXT NOT NULL,
+  request_id TEXT NOT NULL DEFAULT '',
+  denied    INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX IF NOT EXISTS audit_at ON audit(at_ms);
 )sql";
 
 }  // namespace
@@ -228,6 +231,15 @@ absl::Status ensureSchema(Connection& conn) {
         if (auto st = conn.exec("ALTER TABLE cursors ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0");
             !st.ok())
             return absl::Status(st.code(), "upgrading the database to schema version 3: " +
+                                               std::string(st.message()));
+    }
+    if (version >= 1 && version <= 3) {
+        // Version 4: audit entries carry the request's id and whether the call was refused.
+        if (auto st = conn.exec("ALTER TABLE audit ADD COLUMN request_id TEXT NOT NULL DEFAULT '';"
+                                "ALTER TABLE audit ADD COLUMN denied INTEGER NOT NULL DEFAULT 0;"
+                                "CREATE INDEX IF NOT EXISTS audit_at ON audit(at_ms);");
+            !st.ok())
+            return absl::Status(st.code(), "upgrading the database to schema version 4: " +
                                                std::string(st.message()));
     }
     return conn

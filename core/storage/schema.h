@@ -8,7 +8,8 @@ namespace meridian::storage {
 
 // 2: compact rows (row schemas, region ids), a changelog without repeated names, kept counts.
 // 3: log epochs, and cursors that name the epoch they were read in.
-inline constexpr int kSchemaVersion = 3;
+// 4: audit entries name their request and whether the call was refused.
+inline constexpr int kSchemaVersion = 4;
 
 // Inside a transaction: creates the tables of a new database, upgrades an older one in place,
 // and refuses one written by a newer release.
