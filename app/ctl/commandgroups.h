@@ -39,5 +39,7 @@ void registerCostCommands(CLI::App& app, CtlOptions& options);
 void registerAlertCommands(CLI::App& app, CtlOptions& options);
 // link partition, link heal, link set.
 void registerLinkCommands(CLI::App& app, CtlOptions& options);
+// whoami, token create|list|revoke, audit.
+void registerAccessCommands(CLI::App& app, CtlOptions& options);
 
 }  // namespace meridian::ctl

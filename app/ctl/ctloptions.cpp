@@ -1,6 +1,7 @@
 #include "ctloptions.h"
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "absl/strings/str_join.h"
@@ -13,6 +14,7 @@ client::RegionClient& CtlOptions::client() {
         o.endpoint = endpoint;
         o.callTimeout = std::chrono::milliseconds(static_cast<int64_t>(timeoutSeconds * 1000));
         o.tls = tls;
+        o.token = token;
         m_client = std::make_unique<client::RegionClient>(std::move(o));
     }
     return *m_client;
@@ -110,6 +112,16 @@ void addGlobalOptions(CLI::App& app, CtlOptions& options) {
                    "The name the region's certificate must carry (default: the endpoint's "
                    "host; with a deployment file, each region's name)")
         ->type_name("NAME");
+    app.add_option("--token", options.token,
+                   "Bearer token for regions that require one (meridianctl token create makes "
+                   "them; demo up --tls writes an admin token to DATA_DIR/admin.token)")
+        ->envname("MERIDIAN_TOKEN")
+        ->type_name("TOKEN");
+    app.add_option("--token-file", options.tokenFile,
+                   "Read the bearer token from this file (keeps it out of the process list)")
+        ->envname("MERIDIAN_TOKEN_FILE")
+        ->check(CLI::ExistingFile)
+        ->type_name("FILE");
     app.option_defaults()->group("Options")->multi_option_policy(CLI::MultiOptionPolicy::Throw);
 }
 
@@ -180,6 +192,15 @@ int runCtl(CLI::App& app, CtlOptions& options, int argc, char** argv) {
     if (!action) {
         std::cout << app.help();
         return 2;
+    }
+    if (options.token.empty() && !options.tokenFile.empty()) {
+        std::ifstream in(options.tokenFile);
+        std::getline(in, options.token);
+        if (options.token.empty()) {
+            std::fprintf(stderr, "meridianctl: --token-file %s holds no token\n",
+                         options.tokenFile.c_str());
+            return 2;
+        }
     }
     if (auto tls = client::checkTlsFiles(options.tls); !tls.ok()) {
         std::fprintf(stderr, "meridianctl: %s\n", std::string(tls.message()).c_str());

@@ -28,6 +28,8 @@ public:
     OutputFormat output = OutputFormat::Table;
     double timeoutSeconds = 30;
     client::TlsSettings tls;  // --tls-ca, --tls-cert, --tls-key, --tls-server-name
+    std::string token;        // --token, $MERIDIAN_TOKEN
+    std::string tokenFile;    // --token-file, $MERIDIAN_TOKEN_FILE: read into `token`
 
     bool json() const { return output == OutputFormat::Json; }
 

@@ -123,6 +123,12 @@ absl::Status runUp(CtlOptions& options, const DemoArgs& args) {
             "  export MERIDIAN_TLS_CA=%s/ca.pem MERIDIAN_TLS_CERT=%s/operator.pem "
             "MERIDIAN_TLS_KEY=%s/operator.key\n",
             pki.c_str(), pki.c_str(), pki.c_str(), pki.c_str());
+        const std::string admin = state->dataDir + "/admin.token";
+        std::printf(
+            "\nEvery call needs a token. The demo's admin token (demo-admin) is in %s:\n\n"
+            "  export MERIDIAN_TOKEN_FILE=%s\n\n"
+            "Then make tokens for people: meridianctl token create --role viewer --name alice\n",
+            admin.c_str(), admin.c_str());
     }
     return absl::OkStatus();
 }

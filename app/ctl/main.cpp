@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     registerCostCommands(app, options);
     registerAlertCommands(app, options);
     registerLinkCommands(app, options);
+    registerAccessCommands(app, options);
     app.require_subcommand(1);
     return runCtl(app, options, argc, argv);
 }

@@ -49,6 +49,7 @@ absl::StatusOr<std::unique_ptr<client::RegionDirectory>> openDeployment(const Ct
     base.callTimeout =
         std::chrono::milliseconds(static_cast<int64_t>(options.timeoutSeconds * 1000));
     base.tls = options.tls;
+    base.token = options.token;
     return client::RegionDirectory::open(chosen, base);
 }
 
@@ -73,7 +74,7 @@ std::string formatUsd(double usd) {
 }
 
 absl::Status withStartHint(absl::Status status, const client::RegionDirectory& regions) {
-    if (status.ok())
+    if (status.ok() || !client::isUnreachable(status))
         return status;
     absl::Status hinted(status.code(), std::string(status.message()) + "\nAre the regions of " +
                                            regions.deployment().path +

@@ -28,6 +28,13 @@ std::string defaultPrincipal() {
     return user && *user ? std::string(user) : std::string("meridianctl");
 }
 
+bool loopbackEndpoint(const std::string& endpoint) {
+    std::string host = endpoint.substr(0, endpoint.rfind(':'));
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 std::string secondsText(std::chrono::milliseconds ms) {
     const auto count = ms.count();
     if (count % 1000 == 0)
@@ -72,11 +79,16 @@ struct RegionClient::Stubs {
     std::unique_ptr<v1::Serving::Stub> serving;
     std::unique_ptr<v1::Admin::Stub> admin;
     std::unique_ptr<v1::Replication::Stub> replication;
+    // A token goes over TLS, or to a loopback address; never in the clear over a network.
+    bool sendToken = false;
+    bool tokenWithheld = false;
 
     std::unique_ptr<grpc::ClientContext> context(std::chrono::milliseconds timeout) const {
         auto ctx = std::make_unique<grpc::ClientContext>();
         ctx->set_deadline(std::chrono::system_clock::now() + timeout);
         ctx->AddMetadata("x-meridian-principal", options.principal);
+        if (sendToken)
+            ctx->AddMetadata("authorization", "Bearer " + options.token);
         return ctx;
     }
 
@@ -97,6 +109,12 @@ struct RegionClient::Stubs {
         auto ctx = context(timeout);
         Response response;
         const grpc::Status st = (stub.*method)(ctx.get(), request, &response);
+        if (st.error_code() == grpc::StatusCode::UNAUTHENTICATED && tokenWithheld)
+            return markFromRegion(
+                absl::UnauthenticatedError(
+                    st.error_message() + " (the token was not sent: " + options.endpoint +
+                    " is not a loopback address and the channel is not TLS; give --tls-ca)"),
+                options.endpoint);
         if (!st.ok())
             return fromGrpc(st, options.endpoint, timeout, options.tls.enabled());
         return response;
@@ -105,13 +123,17 @@ struct RegionClient::Stubs {
 
 RegionClient::RegionClient(RegionClientOptions options)
     : m_options(std::move(options)),
-      m_stubs(std::make_unique<Stubs>(Stubs{m_options, {}, {}, {}, {}, {}})) {
+      m_stubs(std::make_unique<Stubs>(Stubs{m_options, {}, {}, {}, {}, {}, false, false})) {
     if (m_options.principal.empty())
         m_options.principal = defaultPrincipal();
     RegionChannelOptions channel;
     channel.maxMessageBytes = static_cast<int>(serving::kMaxMessageBytes);
     channel.tls = m_options.tls;
     m_stubs->channel = makeRegionChannel(m_options.endpoint, channel);
+    if (!m_options.token.empty()) {
+        m_stubs->sendToken = m_options.tls.enabled() || loopbackEndpoint(m_options.endpoint);
+        m_stubs->tokenWithheld = !m_stubs->sendToken;
+    }
     m_stubs->registry = v1::Registry::NewStub(m_stubs->channel);
     m_stubs->serving = v1::Serving::NewStub(m_stubs->channel);
     m_stubs->admin = v1::Admin::NewStub(m_stubs->channel);
@@ -245,6 +267,31 @@ absl::StatusOr<v1::ResidencyResponse> RegionClient::purgeResidency(
     const v1::ResidencyRequest& request) {
     return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::PurgeResidency, request,
                          std::max(m_options.streamTimeout, m_options.callTimeout));
+}
+
+absl::StatusOr<v1::WhoAmIResponse> RegionClient::whoAmI() {
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::WhoAmI, v1::WhoAmIRequest());
+}
+
+absl::StatusOr<v1::CreateTokenResponse> RegionClient::createToken(const v1::TokenRecord& record) {
+    v1::CreateTokenRequest request;
+    *request.mutable_token() = record;
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::CreateToken, request);
+}
+
+absl::StatusOr<v1::RevokeTokenResponse> RegionClient::revokeToken(
+    const v1::RevokeTokenRequest& request) {
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::RevokeToken, request);
+}
+
+absl::StatusOr<v1::ListTokensResponse> RegionClient::listTokens(bool includeRevoked) {
+    v1::ListTokensRequest request;
+    request.set_include_revoked(includeRevoked);
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::ListTokens, request);
+}
+
+absl::StatusOr<v1::ListAuditResponse> RegionClient::listAudit(const v1::ListAuditRequest& request) {
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::ListAudit, request);
 }
 
 absl::StatusOr<v1::SyncJob> RegionClient::triggerSync(const v1::TriggerSyncRequest& request) {

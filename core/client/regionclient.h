@@ -29,6 +29,9 @@ struct RegionClientOptions {
     std::string principal;
     // TLS to the region (caFile empty: plaintext).
     TlsSettings tls;
+    // A bearer token ("mrd_…"), sent on every call when set; regions with a token file refuse
+    // calls without one.
+    std::string token;
 };
 
 class RegionClient {
@@ -76,6 +79,13 @@ public:
     // Data the region holds of views whose residency no longer allows it, and its purge.
     absl::StatusOr<v1::ResidencyResponse> checkResidency(const v1::ResidencyRequest& request);
     absl::StatusOr<v1::ResidencyResponse> purgeResidency(const v1::ResidencyRequest& request);
+
+    // Access: who this client is to the region, its tokens (admin) and its audit log.
+    absl::StatusOr<v1::WhoAmIResponse> whoAmI();
+    absl::StatusOr<v1::CreateTokenResponse> createToken(const v1::TokenRecord& record);
+    absl::StatusOr<v1::RevokeTokenResponse> revokeToken(const v1::RevokeTokenRequest& request);
+    absl::StatusOr<v1::ListTokensResponse> listTokens(bool includeRevoked);
+    absl::StatusOr<v1::ListAuditResponse> listAudit(const v1::ListAuditRequest& request);
 
     // Replication: sync jobs run by this region (it receives the data), its links, its egress
     // cost and its alerts.

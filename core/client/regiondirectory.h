@@ -49,8 +49,9 @@ private:
     std::vector<std::unique_ptr<RegionClient>> m_clients;  // in the deployment's order
 };
 
-// UNAVAILABLE (marked as the regions' answer, so meridianctl exits with 3) naming every
-// region when none answered, else OK.
+// OK when some region answered. Otherwise the first refusal of a region that was reached
+// (PERMISSION_DENIED, say), else UNAVAILABLE (marked as the regions' answer, so meridianctl
+// exits with 3) naming every region.
 template <typename T>
 absl::Status noneAnswered(const std::vector<RegionAnswer<T>>& answers);
 
@@ -75,12 +76,19 @@ absl::Status describeSilence(const std::vector<std::string>& regions,
 template <typename T>
 absl::Status noneAnswered(const std::vector<RegionAnswer<T>>& answers) {
     std::vector<std::string> regions, reasons;
+    const absl::Status* refusal = nullptr;
     for (const auto& a : answers) {
         if (a.answer.ok())
             return absl::OkStatus();
+        // A region that was reached and said no (a role short of the call's, say) speaks for
+        // itself: its refusal, not "no region answered".
+        if (!refusal && isFromRegion(a.answer.status()) && !isUnreachable(a.answer.status()))
+            refusal = &a.answer.status();
         regions.push_back(a.region + " (" + a.endpoint + ")");
         reasons.push_back(std::string(a.answer.status().message()));
     }
+    if (refusal)
+        return *refusal;
     return describeSilence(regions, reasons);
 }
 
