@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/str_join.h"
+#include "access/tokens.h"
 #include "client/regiondirectory.h"
 #include "demo/demostatefile.h"
 #include "demo/detachedprocess.h"
@@ -279,15 +280,20 @@ absl::Status seedViews(client::RegionDirectory& directory, int rowsPerView,
 }
 
 // Starts `meridianctl generate --follow` and waits until it says it writes.
-absl::StatusOr<int> startGenerator(const DemoOptions& o, const LocalDemo::Progress& progress) {
+absl::StatusOr<int> startGenerator(const DemoOptions& o, const std::string& tokenFile,
+                                   const LocalDemo::Progress& progress) {
     const std::string log = (fs::path(o.dataDir) / "generator.log").string();
     std::error_code ec;
     const auto offset = fs::exists(log, ec) ? fs::file_size(log, ec) : 0;
     char rate[32];
     std::snprintf(rate, sizeof rate, "%g", o.generatorRowsPerSecond);
-    auto pid = spawnDetached(
-        {o.ctlBinary, "generate", "--deployment", o.deploymentPath, "--follow", "--rate", rate},
-        log);
+    std::vector<std::string> argv = {
+        o.ctlBinary, "generate", "--deployment", o.deploymentPath, "--follow", "--rate", rate};
+    if (!tokenFile.empty()) {
+        argv.push_back("--token-file");
+        argv.push_back(tokenFile);
+    }
+    auto pid = spawnDetached(argv, log);
     if (!pid.ok())
         return pid.status();
     if (progress)
@@ -396,6 +402,84 @@ absl::StatusOr<std::string> tlsDeployment(const DemoOptions& o,
     return path;
 }
 
+absl::Status writePrivateFile(const std::string& path, const std::string& text) {
+    std::error_code ec;
+    fs::remove(path, ec);
+    std::ofstream out(path, std::ios::trunc);
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, ec);
+    out << text;
+    out.close();
+    if (!out || ec)
+        return absl::FailedPreconditionError("cannot write " + path);
+    return absl::OkStatus();
+}
+
+std::string regionTokenFile(const std::string& dataDir, const std::string& region) {
+    return (fs::path(regionDataDir(dataDir, region)) / "tokens.yaml").string();
+}
+
+struct DemoTokens {
+    std::string admin;          // the token itself
+    std::string adminFile;      // where it is written
+    std::string generatorFile;  // the generator's (operator) token
+};
+
+// The demo over TLS requires tokens too: an admin token for whoever runs the demo
+// (<dataDir>/admin.token) and an operator token for the generator (<dataDir>/generator.token),
+// made once; every region's token file holds their hashes.
+absl::StatusOr<DemoTokens> demoTokens(const DemoOptions& o,
+                                      const deployment::Deployment& deployment,
+                                      const LocalDemo::Progress& progress) {
+    DemoTokens out;
+    out.adminFile = (fs::path(o.dataDir) / "admin.token").string();
+    out.generatorFile = (fs::path(o.dataDir) / "generator.token").string();
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (const auto& r : deployment.regions) {
+        fs::create_directories(regionDataDir(o.dataDir, r.info.name), ec);
+        files.push_back(regionTokenFile(o.dataDir, r.info.name));
+    }
+    if (!fs::exists(out.adminFile, ec) || !fs::exists(out.generatorFile, ec)) {
+        const int64_t now = rows::nowMs();
+        auto admin = access::makeToken("demo-admin", v1::ROLE_ADMIN, "meridianctl demo up", now);
+        auto generator =
+            access::makeToken("demo-generator", v1::ROLE_OPERATOR, "meridianctl demo up", now);
+        if (!admin.ok())
+            return admin.status();
+        if (!generator.ok())
+            return generator.status();
+        for (const auto& file : files) {
+            auto tokens = access::TokenFile::open(file);
+            if (!tokens.ok())
+                return tokens.status();
+            for (const auto* t : {&*admin, &*generator})
+                if (auto st = (*tokens)->add(t->record); !st.ok())
+                    return st;
+        }
+        if (auto st = writePrivateFile(out.generatorFile, generator->token + "\n"); !st.ok())
+            return st;
+        if (auto st = writePrivateFile(out.adminFile, admin->token + "\n"); !st.ok())
+            return st;
+        if (progress)
+            progress("tokens: an admin token in " + out.adminFile + ", the generator's in " +
+                     out.generatorFile + "; every region keeps their hashes in its tokens.yaml");
+    } else {
+        // A region new to the deployment starts with the others' tokens.
+        std::string existing;
+        for (const auto& file : files)
+            if (fs::exists(file, ec))
+                existing = file;
+        for (const auto& file : files)
+            if (!existing.empty() && !fs::exists(file, ec))
+                fs::copy_file(existing, file, ec);
+    }
+    std::ifstream in(out.adminFile);
+    std::getline(in, out.admin);
+    if (out.admin.empty())
+        return absl::FailedPreconditionError(out.adminFile + " holds no token");
+    return out;
+}
+
 }  // namespace
 
 LocalDemo::LocalDemo(DemoOptions options) : m_options(resolved(std::move(options))) {}
@@ -419,6 +503,15 @@ absl::StatusOr<DemoState> LocalDemo::up(const Progress& progress) {
     }
     if (deployment->regions.empty())
         return absl::InvalidArgumentError(m_options.deploymentPath + " lists no region");
+    // Over TLS, calls need tokens as well.
+    const bool secured = !deployment->tls.ca.empty();
+    DemoTokens tokens;
+    if (secured) {
+        auto made = demoTokens(m_options, *deployment, progress);
+        if (!made.ok())
+            return made.status();
+        tokens = std::move(*made);
+    }
     const std::string& dataDir = m_options.dataDir;
     std::error_code ec;
     fs::create_directories(dataDir, ec);
@@ -503,10 +596,14 @@ absl::StatusOr<DemoState> LocalDemo::up(const Progress& progress) {
         auto& r = state.regions[i];
         const std::string regionDir = regionDataDir(dataDir, r.name);
         fs::create_directories(regionDir, ec);
-        auto pid =
-            spawnDetached({m_options.storeBinary, "--region", r.name, "--deployment",
-                           state.deploymentPath, "--data-dir", regionDir, "--durability", "normal"},
-                          r.log);
+        std::vector<std::string> argv = {
+            m_options.storeBinary, "--region", r.name,         "--deployment", state.deploymentPath,
+            "--data-dir",          regionDir,  "--durability", "normal"};
+        if (secured) {
+            argv.push_back("--tokens");
+            argv.push_back(regionTokenFile(dataDir, r.name));
+        }
+        auto pid = spawnDetached(argv, r.log);
         if (!pid.ok())
             return fail(pid.status());
         r.pid = *pid;
@@ -520,7 +617,9 @@ absl::StatusOr<DemoState> LocalDemo::up(const Progress& progress) {
     if (auto st = waitHealthy(*deployment, state.regions, startedNow, progress); !st.ok())
         return fail(st);
 
-    client::RegionDirectory directory(*deployment);
+    client::RegionClientOptions base;
+    base.token = tokens.admin;
+    client::RegionDirectory directory(*deployment, base);
     auto versions = applyRepository(directory, m_options.repositoryPath, progress);
     if (!versions.ok())
         return fail(versions.status());
@@ -531,7 +630,7 @@ absl::StatusOr<DemoState> LocalDemo::up(const Progress& progress) {
             return fail(st);
     }
     if (m_options.generatorRowsPerSecond > 0 && state.generatorPid == 0) {
-        auto pid = startGenerator(m_options, progress);
+        auto pid = startGenerator(m_options, secured ? tokens.generatorFile : "", progress);
         if (!pid.ok())
             return fail(pid.status());
         state.generatorPid = *pid;
