@@ -78,22 +78,7 @@ int main(int argc, char** argv) {
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     for (int first = 1; first <= population; first += 5000) {
-        v1::WriteFeaturesRequest w;
-        w.set_project("bench");
-        w.set_feature_view("user_features");
-        w.set_target(v1::ONLINE);
-        for (int id = first; id < first + 5000 && id <= population; ++id) {
-            auto* row = w.add_rows();
-            (*row->mutable_keys())["user_id"].set_int64_val(id);
-            row->set_event_timestamp(now);
-            for (int f = 0; f < kFeatures; ++f) {
-                auto& v = (*row->mutable_values())[featureName(f)];
-                if (isInt64Feature(f))
-                    v.set_int64_val(static_cast<int64_t>(rng() % 1000));
-                else
-                    v.set_double_val(static_cast<double>(rng() % 100000) / 100.0);
-            }
-        }
+        const auto w = benchRows(first, std::min(first + 4999, population), now, rng);
         v1::WriteFeaturesResponse out;
         auto ctx = client.context(std::chrono::seconds(120));
         if (auto st = client.serving().WriteFeatures(ctx.get(), w, &out); !st.ok()) {

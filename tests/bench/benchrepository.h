@@ -2,9 +2,12 @@
 // The benchmarks' feature repository: project `bench`, entity `user` (join key `user_id`
 // INT64) and the view `user_features` of 20 features f0..f19, even ones DOUBLE, odd ones INT64.
 
+#include <cstdint>
+#include <random>
 #include <string>
 
 #include "meridian/v1/registry.pb.h"
+#include "meridian/v1/serving.pb.h"
 
 namespace meridian::bench {
 
@@ -39,6 +42,27 @@ inline v1::ApplyRequest benchRepository() {
         f->set_value_type(isInt64Feature(i) ? v1::INT64 : v1::DOUBLE);
     }
     return request;
+}
+
+// Online rows for users first..last (inclusive) at event time `now`, with random values.
+inline v1::WriteFeaturesRequest benchRows(int first, int last, int64_t now, std::mt19937_64& rng) {
+    v1::WriteFeaturesRequest w;
+    w.set_project(kProject);
+    w.set_feature_view(kFeatureView);
+    w.set_target(v1::ONLINE);
+    for (int id = first; id <= last; ++id) {
+        auto* row = w.add_rows();
+        (*row->mutable_keys())["user_id"].set_int64_val(id);
+        row->set_event_timestamp(now);
+        for (int f = 0; f < kFeatures; ++f) {
+            auto& v = (*row->mutable_values())[featureName(f)];
+            if (isInt64Feature(f))
+                v.set_int64_val(static_cast<int64_t>(rng() % 1000));
+            else
+                v.set_double_val(static_cast<double>(rng() % 100000) / 100.0);
+        }
+    }
+    return w;
 }
 
 }  // namespace meridian::bench

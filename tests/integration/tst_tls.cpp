@@ -17,12 +17,6 @@ using namespace meridian::test;
 
 namespace {
 
-std::shared_ptr<grpc::Channel> tlsChannel(const std::string& endpoint, client::TlsSettings tls) {
-    client::RegionChannelOptions options;
-    options.tls = std::move(tls);
-    return client::makeRegionChannel(endpoint, options);
-}
-
 // Trusting `ca`, checking the name `serverName`, without a certificate of its own.
 client::TlsSettings anonymousTls(const std::string& ca, const std::string& serverName) {
     client::TlsSettings tls;

@@ -23,7 +23,15 @@ TestClient::TestClient(std::shared_ptr<grpc::Channel> channel) : m_channel(std::
 std::unique_ptr<grpc::ClientContext> TestClient::context(std::chrono::milliseconds deadline) const {
     auto ctx = std::make_unique<grpc::ClientContext>();
     ctx->set_deadline(std::chrono::system_clock::now() + deadline);
+    if (!m_token.empty())
+        ctx->AddMetadata("authorization", "Bearer " + m_token);
     return ctx;
+}
+
+std::shared_ptr<grpc::Channel> tlsChannel(const std::string& endpoint, client::TlsSettings tls) {
+    client::RegionChannelOptions options;
+    options.tls = std::move(tls);
+    return client::makeRegionChannel(endpoint, options);
 }
 
 bool TestClient::waitHealthy(std::chrono::milliseconds timeout) const {
