@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "access/roles.h"
 #include "client/regionchannel.h"
 #include "client/regionclient.h"
 #include "console/consolecalls.h"
@@ -206,6 +207,10 @@ absl::StatusOr<std::unique_ptr<ConsoleBackend>> ConsoleBackend::open(
     if (!deployment.ok())
         return deployment.status();
     return std::make_unique<ConsoleBackend>(std::move(*deployment), deadlineMs, pollDeadlineMs);
+}
+
+void ConsoleBackend::setToken(std::string token) {
+    m_impl->calls.setToken(std::move(token));
 }
 
 const std::string& ConsoleBackend::name() const {
@@ -586,6 +591,72 @@ void ConsoleBackend::alerts(bool includeCleared, Callback<std::vector<AlertInfo>
                 return a.raisedAtMs > b.raisedAtMs;
             });
             done(std::move(alerts));
+        });
+}
+
+void ConsoleBackend::audit(int64_t sinceMs, int limit, Callback<std::vector<AuditEntryInfo>> done) {
+    v1::ListAuditRequest request;
+    request.set_since(sinceMs);
+    request.set_limit(limit);
+    m_impl->fanOut<v1::ListAuditRequest, v1::ListAuditResponse>(
+        request,
+        [](auto& region, auto* ctx, auto* req, auto* resp, auto cb) {
+            region.admin->async()->ListAudit(ctx, req, resp, std::move(cb));
+        },
+        [done = std::move(done)](std::vector<absl::StatusOr<v1::ListAuditResponse>> all) {
+            std::vector<AuditEntryInfo> entries;
+            absl::Status firstError;
+            bool any = all.empty();
+            for (const auto& answer : all) {
+                if (!answer.ok()) {
+                    if (firstError.ok())
+                        firstError = answer.status();
+                    continue;
+                }
+                any = true;
+                for (const auto& r : answer->records())
+                    entries.push_back({r.at(), r.region(), r.principal(), r.action(), r.target(),
+                                       r.result(), r.request_id(), r.denied()});
+            }
+            if (!any)
+                return done(firstError);
+            std::stable_sort(entries.begin(), entries.end(),
+                             [](const auto& a, const auto& b) { return a.atMs > b.atMs; });
+            done(std::move(entries));
+        });
+}
+
+void ConsoleBackend::whoAmI(Callback<Identity> done) {
+    m_impl->fanOut<v1::WhoAmIRequest, v1::WhoAmIResponse>(
+        v1::WhoAmIRequest{},
+        [](auto& region, auto* ctx, auto* req, auto* resp, auto cb) {
+            region.admin->async()->WhoAmI(ctx, req, resp, std::move(cb));
+        },
+        [done = std::move(done)](std::vector<absl::StatusOr<v1::WhoAmIResponse>> all) {
+            absl::Status firstError = absl::UnavailableError("the deployment lists no region");
+            const absl::Status* refusal = nullptr;
+            for (const auto& answer : all) {
+                if (answer.ok()) {
+                    Identity who;
+                    who.principal = answer->principal();
+                    who.role = access::roleName(answer->role());
+                    who.credentialsRequired = answer->credentials_required();
+                    who.region = answer->region();
+                    return done(std::move(who));
+                }
+                if (!refusal && answer.status().code() == absl::StatusCode::kUnauthenticated)
+                    refusal = &answer.status();
+                if (&answer == &all.front())
+                    firstError = answer.status();
+            }
+            // Regions that refuse the credentials answered: that is an answer, not a failure.
+            if (refusal) {
+                Identity who;
+                who.credentialsRequired = true;
+                who.refusal = std::string(refusal->message());
+                return done(std::move(who));
+            }
+            done(firstError);
         });
 }
 

@@ -44,6 +44,9 @@ public:
     ConsoleBackend& operator=(const ConsoleBackend&) = delete;
 
     const deployment::Deployment& deployment() const;
+    // The bearer token sent to every region from now on, for deployments whose regions
+    // require one (empty: none).
+    void setToken(std::string token);
     const std::string& name() const;  // the deployment's
     const std::string& path() const;  // its file
     // Regions and links as the deployment file describes them, before any poll.
@@ -82,6 +85,12 @@ public:
     // Alerts raised by the regions themselves, plus a "region_down" alert (region "console")
     // for each region that did not answer.
     void alerts(bool includeCleared, Callback<std::vector<AlertInfo>> done);
+    // The audit logs of every region since `sinceMs`, newest first (at most `limit` a region);
+    // regions that do not answer are left out, an error only when none answers.
+    void audit(int64_t sinceMs, int limit, Callback<std::vector<AuditEntryInfo>> done);
+    // Who the regions take this console for: the first region that answers; when the regions
+    // refuse the console's credentials, an Identity whose `refusal` says why.
+    void whoAmI(Callback<Identity> done);
 
 private:
     struct Impl;

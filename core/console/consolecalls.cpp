@@ -31,10 +31,17 @@ bool CallRegistry::begin(grpc::ClientContext* ctx, int timeoutMs) {
     ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeoutMs));
     ctx->AddMetadata("x-meridian-principal", m_principal);
     std::lock_guard lock(m_mutex);
+    if (!m_authorization.empty())
+        ctx->AddMetadata("authorization", m_authorization);
     if (m_closing)
         return false;
     m_inFlight.insert(ctx);
     return true;
+}
+
+void CallRegistry::setToken(std::string token) {
+    std::lock_guard lock(m_mutex);
+    m_authorization = token.empty() ? std::string() : "Bearer " + token;
 }
 
 void CallRegistry::end(grpc::ClientContext* ctx) {

@@ -41,10 +41,13 @@ public:
     void close();
 
     const std::string& principal() const { return m_principal; }
+    // A bearer token sent on every call begun from now on (empty: none).
+    void setToken(std::string token);
 
 private:
     const std::string m_principal;
     std::mutex m_mutex;
+    std::string m_authorization;  // "Bearer …", guarded by m_mutex
     std::condition_variable m_idle;
     std::set<grpc::ClientContext*> m_inFlight;
     bool m_closing = false;

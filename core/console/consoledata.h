@@ -196,4 +196,26 @@ struct AlertInfo {
     int64_t clearedAtMs = 0;  // 0 while active
 };
 
+// One entry of a region's audit log.
+struct AuditEntryInfo {
+    int64_t atMs = 0;
+    std::string region;
+    std::string principal;
+    std::string action;
+    std::string target;
+    std::string result;
+    std::string requestId;
+    bool denied = false;
+};
+
+// Who the console is to the deployment's regions.
+struct Identity {
+    std::string principal;
+    std::string role;  // "viewer", "operator", "admin"; "admin" when no credentials are asked
+    bool credentialsRequired = false;
+    std::string region;  // the region that answered
+    // Set when the regions refused the console's credentials (UNAUTHENTICATED): what they said.
+    std::string refusal;
+};
+
 }  // namespace meridian::console

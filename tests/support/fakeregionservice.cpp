@@ -127,6 +127,38 @@ quint64 FakeRegionService::alerts(bool) {
     return answer("alerts", [this](quint64 t) { emit alertsListed(t, alertList); });
 }
 
+quint64 FakeRegionService::audit(qint64 sinceMs) {
+    return answer("audit", [this, sinceMs](quint64 t) {
+        QVector<console::AuditEntryInfo> out;
+        for (const auto& e : auditList)
+            if (e.atMs >= sinceMs)
+                out.push_back(e);
+        emit auditListed(t, out);
+    });
+}
+
+quint64 FakeRegionService::whoAmI() {
+    const quint64 t = ++m_next;
+    ++requests;
+    QMetaObject::invokeMethod(
+        this,
+        [this, t] {
+            if (failAll)
+                emit failed(t, QStringLiteral("identity"), QStringLiteral("fake failure"));
+            else if (!requiredToken.isEmpty() && token != requiredToken) {
+                console::Identity refused;
+                refused.credentialsRequired = true;
+                refused.refusal = token.isEmpty()
+                                      ? "aws-us-east-1: region 'aws-us-east-1' requires a token"
+                                      : "aws-us-east-1: token is not valid here";
+                emit identified(t, refused);
+            } else
+                emit identified(t, identity);
+        },
+        Qt::QueuedConnection);
+    return t;
+}
+
 FakeRegionService* FakeRegionService::demo(QObject* parent) {
     auto* f = new FakeRegionService(parent);
     const int64_t now = QDateTime::currentMSecsSinceEpoch();
@@ -323,6 +355,22 @@ FakeRegionService* FakeRegionService::demo(QObject* parent) {
     a.severity = "critical";
     a.raisedAtMs = now - 120'000;
     f->alertList.push_back(a);
+
+    // An audit trail: changes, a sync, and refusals.
+    f->auditList = {
+        {now - 30'000, "aws-us-east-1", "vera", "Replication.TriggerSync", "",
+         "PERMISSION_DENIED: vera is a viewer; Replication.TriggerSync needs an operator",
+         "aws-us-east-1-412", true},
+        {now - 95'000, "aws-eu-west-1", "otto", "sync", "aws-us-east-1 → aws-eu-west-1",
+         "job 7f3e2a", "aws-eu-west-1-88", false},
+        {now - 240'000, "aws-us-east-1", "root", "registry.apply", "feature_view:shop/user_stats",
+         "version 3", "aws-us-east-1-301", false},
+        {now - 600'000, "gcp-europe-west4", "unauthenticated", "Registry.Apply", "",
+         "UNAUTHENTICATED: token 0123456789ab is not known to this region", "gcp-europe-west4-9",
+         true},
+        {now - 3'600'000, "aws-us-east-1", "root", "token_create",
+         "vera (viewer, token 5d1c09a2b7e4)", "created", "aws-us-east-1-12", false},
+    };
     return f;
 }
 

@@ -26,6 +26,12 @@ public:
     QVector<console::SyncJobInfo> jobList;
     console::CostReport report;
     QVector<console::AlertInfo> alertList;
+    QVector<console::AuditEntryInfo> auditList;
+    // Who the console is; with `requiredToken` set, whoAmI answers a refusal until setToken
+    // gives it.
+    console::Identity identity{"alice", "admin", true, "aws-us-east-1", ""};
+    QString requiredToken;
+    QString token;
     bool failAll = false;  // every request fails instead
     int requests = 0;
 
@@ -44,6 +50,9 @@ public:
     quint64 cancelJob(const QString& region, const QString& id) override;
     quint64 cost(qint64 sinceMs, qint64 untilMs) override;
     quint64 alerts(bool includeCleared) override;
+    quint64 audit(qint64 sinceMs) override;
+    quint64 whoAmI() override;
+    void setToken(const QString& t) override { token = t; }
 
     static QString versionKey(console::ObjectKind kind, const QString& project,
                               const QString& name);

@@ -131,6 +131,10 @@ AlertsPage::AlertsPage(RegionService* service, DeploymentMonitor* monitor, QWidg
         onSnapshot(monitor->snapshot());
     requestAlerts();
     requestCost();
+    connect(service, &RegionService::ready, this, [this] {
+        requestAlerts();
+        requestCost();
+    });
 }
 
 QWidget* AlertsPage::section(const QString& title, QWidget* body, QLabel** count) {
@@ -184,6 +188,9 @@ void AlertsPage::activate() {
 }
 
 void AlertsPage::requestAlerts() {
+    // Nothing is asked before the console has its credentials.
+    if (!m_service->isReady())
+        return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (m_alertsToken != 0 && now - m_alertsAskedMs < kRequestStaleMs)
         return;
@@ -192,6 +199,9 @@ void AlertsPage::requestAlerts() {
 }
 
 void AlertsPage::requestCost() {
+    // Nothing is asked before the console has its credentials.
+    if (!m_service->isReady())
+        return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (m_costToken != 0 && now - m_costAskedMs < kRequestStaleMs)
         return;

@@ -33,6 +33,7 @@ public:
     RegionService* service() const { return m_service; }
     void start();
     void stop();
+    bool isRunning() const { return m_timer.isActive(); }
     void setInterval(int ms);
 
     // The latest poll, or the service's layout until the first answer.

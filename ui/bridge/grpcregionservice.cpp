@@ -227,4 +227,26 @@ quint64 GrpcRegionService::alerts(bool includeCleared) {
     return token;
 }
 
+quint64 GrpcRegionService::audit(qint64 sinceMs) {
+    const quint64 token = ++m_next;
+    m_backend->audit(sinceMs, kAuditLimit,
+                     deliver<std::vector<AuditEntryInfo>>(
+                         token, QStringLiteral("audit"),
+                         Delivery<std::vector<AuditEntryInfo>, QVector<AuditEntryInfo>,
+                                  &RegionService::auditListed>{}));
+    return token;
+}
+
+quint64 GrpcRegionService::whoAmI() {
+    const quint64 token = ++m_next;
+    m_backend->whoAmI(
+        deliver<Identity>(token, QStringLiteral("identity"),
+                          Delivery<Identity, Identity, &RegionService::identified>{}));
+    return token;
+}
+
+void GrpcRegionService::setToken(const QString& token) {
+    m_backend->setToken(token.toStdString());
+}
+
 }  // namespace meridian::ui

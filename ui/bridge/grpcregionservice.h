@@ -42,6 +42,12 @@ public:
     quint64 cancelJob(const QString& region, const QString& id) override;
     quint64 cost(qint64 sinceMs, qint64 untilMs) override;
     quint64 alerts(bool includeCleared) override;
+    quint64 audit(qint64 sinceMs) override;
+    quint64 whoAmI() override;
+    void setToken(const QString& token) override;
+
+    // Entries asked of each region by audit().
+    static constexpr int kAuditLimit = 5000;
 
 private:
     // A backend callback that posts `emitAnswer(token, value)` (or failed) to the GUI thread.

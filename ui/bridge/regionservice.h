@@ -14,9 +14,11 @@
 namespace meridian::ui {
 
 using console::AlertInfo;
+using console::AuditEntryInfo;
 using console::CostReport;
 using console::DeploymentSnapshot;
 using console::FieldDiff;
+using console::Identity;
 using console::LineageGraph;
 using console::RegistryEntry;
 using console::SyncJobInfo;
@@ -27,6 +29,16 @@ class RegionService : public QObject {
 public:
     using QObject::QObject;
     ~RegionService() override = default;
+
+    // False while the console settles its credentials (MainWindow): pages ask nothing until
+    // ready() is emitted, so that no request goes out without the token. True by default.
+    bool isReady() const { return m_ready; }
+    void setReady(bool ready) {
+        const bool became = ready && !m_ready;
+        m_ready = ready;
+        if (became)
+            emit this->ready();
+    }
 
     // Static facts about the deployment (names, clouds, locations) before any answer arrives.
     virtual DeploymentSnapshot layout() const = 0;
@@ -50,6 +62,13 @@ public:
     virtual quint64 cancelJob(const QString& region, const QString& id) = 0;
     virtual quint64 cost(qint64 sinceMs, qint64 untilMs) = 0;
     virtual quint64 alerts(bool includeCleared) = 0;
+    // Every region's audit log since `sinceMs`, newest first.
+    virtual quint64 audit(qint64 sinceMs) = 0;
+    // Who the regions take the console for: identified, with a refusal when they require a
+    // token the console does not have (or one they do not accept); failed when none answers.
+    virtual quint64 whoAmI() = 0;
+    // The bearer token sent with every request from now on (empty: none).
+    virtual void setToken(const QString& token) = 0;
 
 signals:
     void polled(quint64 token, const meridian::console::DeploymentSnapshot& snapshot);
@@ -63,8 +82,15 @@ signals:
     void jobFinished(const meridian::console::SyncJobInfo& job);
     void costLoaded(quint64 token, const meridian::console::CostReport& report);
     void alertsListed(quint64 token, const QVector<meridian::console::AlertInfo>& alerts);
+    void auditListed(quint64 token, const QVector<meridian::console::AuditEntryInfo>& entries);
+    void identified(quint64 token, const meridian::console::Identity& identity);
     // Any request that failed: what was asked, and why, for the status bar.
     void failed(quint64 token, const QString& what, const QString& message);
+    // The console has its credentials: requests may go out.
+    void ready();
+
+private:
+    bool m_ready = true;
 };
 
 }  // namespace meridian::ui
@@ -73,3 +99,4 @@ Q_DECLARE_METATYPE(meridian::console::DeploymentSnapshot)
 Q_DECLARE_METATYPE(meridian::console::LineageGraph)
 Q_DECLARE_METATYPE(meridian::console::SyncJobInfo)
 Q_DECLARE_METATYPE(meridian::console::CostReport)
+Q_DECLARE_METATYPE(meridian::console::Identity)

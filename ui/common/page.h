@@ -5,6 +5,8 @@
 #include <QString>
 #include <QWidget>
 
+#include "console/consoledata.h"
+
 namespace meridian::ui {
 
 class Page : public QWidget {
@@ -19,6 +21,9 @@ public:
     virtual void activate() {}
     // True once the page shows real data (for --screenshot).
     virtual bool hasData() const = 0;
+    // Who the regions take the console for: pages disable what the role may not do, saying
+    // why in the tooltip.
+    virtual void setIdentity(const console::Identity&) {}
 
 protected:
     // A titled block of a page: the title in bold, `extra` (a caption, a button) at the right

@@ -66,6 +66,7 @@ OverviewPage::OverviewPage(RegionService* service, DeploymentMonitor* monitor, Q
     else
         m_summary->setText(tr("Connecting to %n region(s)…", nullptr, n));
     requestCost();
+    connect(service, &RegionService::ready, this, &OverviewPage::requestCost);
 }
 
 void OverviewPage::resizeEvent(QResizeEvent* event) {
@@ -140,6 +141,9 @@ void OverviewPage::refresh(const DeploymentSnapshot& snapshot) {
 
 void OverviewPage::requestCost() {
     if (m_costToken != 0)
+        return;
+    // Nothing is asked before the console has its credentials.
+    if (!m_service->isReady())
         return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_costToken = m_service->cost(now - kCostWindowMs, now);

@@ -173,6 +173,7 @@ ReplicationPage::ReplicationPage(RegionService* service, DeploymentMonitor* moni
 
     refresh(monitor->snapshot());
     requestJobs();
+    connect(service, &RegionService::ready, this, &ReplicationPage::requestJobs);
 }
 
 QIcon ReplicationPage::icon() const {
@@ -298,6 +299,9 @@ void ReplicationPage::onSelection() {
 void ReplicationPage::requestJobs() {
     if (m_jobsToken != 0)
         return;
+    // Nothing is asked before the console has its credentials.
+    if (!m_service->isReady())
+        return;
     m_jobsToken = m_service->jobs();
 }
 
@@ -314,6 +318,17 @@ void ReplicationPage::onJobs(quint64 token, const QVector<console::SyncJobInfo>&
         for (int column : {int(JobTableModel::Scope), int(JobTableModel::StartedBy)})
             m_jobView->setColumnWidth(column, std::min(m_jobView->columnWidth(column), 170));
     }
+}
+
+void ReplicationPage::setIdentity(const console::Identity& identity) {
+    // Syncs need an operator; viewers look.
+    const bool mayStart = identity.role != "viewer";
+    m_syncButton->setEnabled(mayStart);
+    m_syncButton->setToolTip(
+        mayStart ? tr("Start a catch-up, offline batch or snapshot sync between two regions")
+                 : tr("%1 is a viewer: starting a sync needs an operator token (File › Change "
+                      "token…)")
+                       .arg(QString::fromStdString(identity.principal)));
 }
 
 SyncDialog* ReplicationPage::openSyncDialog() {

@@ -38,6 +38,7 @@ public:
     QIcon icon() const override;
     void activate() override;
     bool hasData() const override;
+    void setIdentity(const console::Identity& identity) override;
 
     LinkTableModel* linkModel() const { return m_links; }
     LinkFilterModel* linkProxy() const { return m_linkProxy; }

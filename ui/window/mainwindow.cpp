@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -20,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "alerts/alertspage.h"
+#include "audit/auditpage.h"
 #include "bridge/deploymentmonitor.h"
 #include "bridge/grpcregionservice.h"
 #include "common/consoleicons.h"
@@ -29,6 +31,7 @@
 #include "overview/overviewpage.h"
 #include "registry/registrypage.h"
 #include "replication/replicationpage.h"
+#include "window/accesscontroller.h"
 
 namespace meridian::ui {
 namespace {
@@ -88,7 +91,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     m_connectionDot = new QLabel(this);
     m_connection = new QLabel(this);
+    m_identity = new QLabel(this);
+    m_identity->setObjectName(QStringLiteral("identity"));
     m_connection->setObjectName(QStringLiteral("connectionState"));
+    statusBar()->addPermanentWidget(m_identity);
     statusBar()->addPermanentWidget(m_connectionDot);
     statusBar()->addPermanentWidget(m_connection);
     m_statusTimer.setInterval(1000);
@@ -156,6 +162,13 @@ void MainWindow::buildMenus() {
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &recent"));
     file->addSeparator();
+    m_changeToken = file->addAction(tr("Change &token…"), this, [this] {
+        if (m_access)
+            m_access->changeToken();
+    });
+    m_changeToken->setEnabled(false);
+    m_changeToken->setToolTip(tr("Give another token for this deployment's regions"));
+    file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -171,9 +184,9 @@ void MainWindow::buildMenus() {
     connect(m_light, &QAction::triggered, this, [this] { setTheme(Theme::Mode::Light); });
     connect(m_dark, &QAction::triggered, this, [this] { setTheme(Theme::Mode::Dark); });
 
-    // Ctrl+1…6 and Ctrl+PgUp/PgDn work whichever widget has focus.
+    // Ctrl+1…7 and Ctrl+PgUp/PgDn work whichever widget has focus.
     m_goMenu = menuBar()->addMenu(tr("&Go"));
-    for (int i = 0; i < 6; ++i) {
+    for (int i = 0; i < 7; ++i) {
         auto* a = new QAction(this);
         a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
         a->setShortcutContext(Qt::WindowShortcut);
@@ -258,11 +271,12 @@ void MainWindow::addPage(Page* page) {
     }
 }
 
-void MainWindow::setService(RegionService* service, const QString& title) {
+void MainWindow::setService(RegionService* service, const QString& title, const QString& key) {
     closeDeployment();
     m_service = service;
     service->setParent(this);
     m_monitor = new DeploymentMonitor(service, this);
+    service->setReady(false);
 
     auto* alerts = new AlertsPage(service, m_monitor);
     // The navigation entry counts the active alerts.
@@ -276,7 +290,8 @@ void MainWindow::setService(RegionService* service, const QString& title) {
                                              new LineagePage(service),
                                              new ReplicationPage(service, m_monitor),
                                              new CostsPage(service, m_monitor),
-                                             alerts};
+                                             alerts,
+                                             new AuditPage(service)};
     for (Page* page : pages)
         addPage(page);
 
@@ -294,10 +309,44 @@ void MainWindow::setService(RegionService* service, const QString& title) {
 
     setWindowTitle(tr("Meridian — %1").arg(title));
     m_frame->setCurrentWidget(m_workspace);
-    showPage(std::clamp(m_restorePage, 0, m_pages->count() - 1));
     m_nav->setFocus();
-    m_monitor->start();
     updateStatus();
+
+    // Credentials first: the pages and the monitor start asking once the console knows who it
+    // is (or that the regions cannot tell it), so that no request goes out without the token.
+    m_access = new AccessController(service, key.isEmpty() ? title : key, title, this, service);
+    connect(m_access, &AccessController::settled, this, [this] {
+        if (m_service->isReady())
+            return;
+        m_service->setReady(true);
+        showPage(std::clamp(m_restorePage, 0, m_pages->count() - 1));
+        m_monitor->start();
+    });
+    connect(m_access, &AccessController::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 15'000); });
+    connect(m_access, &AccessController::identityChanged, this,
+            [this](const console::Identity& identity) {
+                for (Page* page : this->pages())
+                    page->setIdentity(identity);
+                m_changeToken->setEnabled(identity.credentialsRequired);
+                m_identity->setText(identityText());
+                m_identity->setToolTip(
+                    identity.credentialsRequired
+                        ? tr("Authenticated by %1").arg(QString::fromStdString(identity.region))
+                        : tr("The regions ask for no credentials (loopback only): every action "
+                             "is allowed"));
+            });
+    m_access->start();
+}
+
+QString MainWindow::identityText() const {
+    if (!m_access || !m_access->identified())
+        return {};
+    const auto& who = m_access->identity();
+    if (!who.credentialsRequired)
+        return tr("no credentials required");
+    return tr("%1 · %2").arg(QString::fromStdString(who.principal),
+                             QString::fromStdString(who.role));
 }
 
 bool MainWindow::openDeployment(const QString& path, QString* error) {
@@ -314,7 +363,8 @@ bool MainWindow::openDeployment(const QString& path, QString* error) {
     }
     const QString name = QString::fromStdString((*backend)->name());
     auto* service = new GrpcRegionService(std::move(*backend));
-    setService(service, name.isEmpty() ? QFileInfo(path).fileName() : name);
+    setService(service, name.isEmpty() ? QFileInfo(path).fileName() : name,
+               QFileInfo(path).absoluteFilePath());
     rememberRecent(QFileInfo(path).absoluteFilePath());
     return true;
 }
@@ -332,6 +382,9 @@ void MainWindow::closeDeployment() {
         a->setVisible(false);
     delete m_monitor;
     m_monitor = nullptr;
+    m_access = nullptr;  // the service's child
+    m_identity->clear();
+    m_changeToken->setEnabled(false);
     delete m_service;
     m_service = nullptr;
     m_frame->setCurrentWidget(m_welcome);
