@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <thread>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "service/regionserver.h"
@@ -25,6 +26,9 @@ void onSignal(int sig) {
 
 int main(int argc, char** argv) {
     using namespace meridian;
+    // Everything the store creates — its database, log, snapshots, token file — is its user's
+    // alone.
+    ::umask(077);
     CLI::App app{
         "meridian-store: the regional store service of Meridian, a multi-region feature store.\n"
         "Serves the registry, online and offline store and replication of one region over gRPC."};

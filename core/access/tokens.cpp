@@ -193,11 +193,16 @@ absl::StatusOr<std::unique_ptr<TokenFile>> TokenFile::open(std::string path) {
 }
 
 absl::StatusOr<Verified> TokenFile::verify(std::string_view token) const {
+    {
+        std::shared_lock lock(m_mutex);
+        if (auto it = m_verified.find(std::string(token)); it != m_verified.end())
+            return it->second;
+    }
     const auto parsed = parse(token);
     if (!parsed)
         return absl::UnauthenticatedError(
             "the token is malformed: a Meridian token reads mrd_<12 hex digits>_<secret>");
-    std::shared_lock lock(m_mutex);
+    std::unique_lock lock(m_mutex);
     for (const auto& r : m_records) {
         if (r.id() != parsed->id)
             continue;
@@ -208,7 +213,9 @@ absl::StatusOr<Verified> TokenFile::verify(std::string_view token) const {
         if (r.revoked_at() != 0)
             return absl::UnauthenticatedError("token " + r.id() + " (" + r.name() +
                                               ") was revoked by " + r.revoked_by());
-        return Verified{r.name(), r.role(), r.id()};
+        Verified verified{r.name(), r.role(), r.id()};
+        m_verified.emplace(std::string(token), verified);
+        return verified;
     }
     return absl::UnauthenticatedError("token " + std::string(parsed->id) +
                                       " is not known to this region");
@@ -228,6 +235,7 @@ absl::Status TokenFile::add(const v1::TokenRecord& record) {
     if (auto st = save(next); !st.ok())
         return st;
     m_records = std::move(next);
+    m_verified.clear();
     return absl::OkStatus();
 }
 
@@ -253,6 +261,7 @@ absl::StatusOr<std::vector<v1::TokenRecord>> TokenFile::revoke(const std::string
     if (auto st = save(next); !st.ok())
         return st;
     m_records = std::move(next);
+    m_verified.clear();
     return revoked;
 }
 

@@ -11,6 +11,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -49,6 +50,8 @@ public:
     const std::string& path() const { return m_path; }
 
     // UNAUTHENTICATED with the reason (malformed, unknown, revoked, wrong) when it does not.
+    // A token once verified is remembered until the next add or revoke, so that the HMAC is
+    // computed once per token, not once per call.
     absl::StatusOr<Verified> verify(std::string_view token) const;
 
     // Adds a record made by makeToken (here or on another machine): ALREADY_EXISTS for a known
@@ -67,6 +70,7 @@ private:
     std::string m_path;
     mutable std::shared_mutex m_mutex;
     std::vector<v1::TokenRecord> m_records;
+    mutable std::unordered_map<std::string, Verified> m_verified;  // valid tokens only
 };
 
 }  // namespace meridian::access

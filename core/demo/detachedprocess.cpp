@@ -66,7 +66,8 @@ absl::StatusOr<int> spawnDetached(const std::vector<std::string>& argv,
                                   const std::string& logPath) {
     if (argv.empty())
         return absl::InvalidArgumentError("no program to start");
-    ChildSetup child(argv, logPath, 0644);
+    // Logs name principals, paths and errors: readable by this user only.
+    ChildSetup child(argv, logPath, 0600);
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
     // Its own session: no controlling terminal, so Ctrl-C in the shell that ran `demo up`

@@ -3,6 +3,7 @@
 #include <grpcpp/security/auth_context.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "replication/hybridclock.h"

@@ -88,14 +88,20 @@ int main(int argc, char** argv) {
 
     test::StoreProcess plain("bench-plain", dir.filePath("plain"));
     const auto& files = ca->regions.at("bench-tls");
+    // TLS without tokens: what each of the two costs.
+    test::StoreProcess tlsOnly(
+        "bench-tls", dir.filePath("tls-only"),
+        {QStringLiteral("--tls-cert"), QString::fromStdString(files.certFile),
+         QStringLiteral("--tls-key"), QString::fromStdString(files.keyFile)});
     test::StoreProcess secured(
         "bench-tls", dir.filePath("tls"),
         {QStringLiteral("--tls-cert"), QString::fromStdString(files.certFile),
          QStringLiteral("--tls-key"), QString::fromStdString(files.keyFile),
          QStringLiteral("--tokens"), QString::fromStdString(tokenPath)});
-    if (!plain.start() || !secured.start()) {
-        std::fprintf(stderr, "bench_security: a store did not start:\n%s\n%s\n",
-                     qPrintable(plain.output()), qPrintable(secured.output()));
+    if (!plain.start() || !secured.start() || !tlsOnly.start()) {
+        std::fprintf(stderr, "bench_security: a store did not start:\n%s\n%s\n%s\n",
+                     qPrintable(plain.output()), qPrintable(secured.output()),
+                     qPrintable(tlsOnly.output()));
         return 1;
     }
     test::TestClient plainClient(plain.endpoint().toStdString());
@@ -104,14 +110,17 @@ int main(int argc, char** argv) {
     test::TestClient securedClient(
         client::makeRegionChannel(secured.endpoint().toStdString(), tls));
     securedClient.setToken(token->token);
-    if (!plainClient.waitHealthy() || !securedClient.waitHealthy())
+    test::TestClient tlsOnlyClient(
+        client::makeRegionChannel(tlsOnly.endpoint().toStdString(), tls));
+    if (!plainClient.waitHealthy() || !securedClient.waitHealthy() || !tlsOnlyClient.waitHealthy())
         return 1;
     std::printf(
         "meridian security benchmark: GetOnlineFeatures 1 entity x %d features, %d "
         "entities, %d calls per measurement, median of %d rounds\n",
         kFeatures, population, calls, rounds);
     std::printf("loading %d rows into each store ...\n", population);
-    if (!load(plainClient, population) || !load(securedClient, population))
+    if (!load(plainClient, population) || !load(securedClient, population) ||
+        !load(tlsOnlyClient, population))
         return 1;
 
     std::mt19937_64 rng(7);
@@ -129,18 +138,24 @@ int main(int argc, char** argv) {
     // Warm both channels and servers, then alternate so that noise hits both alike.
     readAll(plainClient);
     readAll(securedClient);
-    std::vector<Figures> plainRounds, securedRounds;
+    readAll(tlsOnlyClient);
+    std::vector<Figures> plainRounds, securedRounds, tlsOnlyRounds;
     for (int round = 0; round < rounds; ++round) {
         plainRounds.push_back(readAll(plainClient));
+        tlsOnlyRounds.push_back(readAll(tlsOnlyClient));
         securedRounds.push_back(readAll(securedClient));
     }
     const auto p = medianRound(plainRounds);
+    const auto t = medianRound(tlsOnlyRounds);
     const auto s = medianRound(securedRounds);
     std::printf("\nover loopback gRPC (one client, closed loop):\n");
     printRow("plaintext, no credentials (floor)", p);
+    printRow("TLS, no credentials", t);
     printRow("TLS + bearer token checked per call", s);
     std::printf("\nratios:\n");
     const double ratio = s.p50Us / p.p50Us;
+    printRatio("TLS p50 / plaintext p50", t.p50Us / p.p50Us, "(report)", true);
+    printRatio("TLS + token p50 / TLS p50", s.p50Us / t.p50Us, "(report)", true);
     printRatio("TLS + token p50 / plaintext p50", ratio, "<= 1.15x", ratio <= 1.15);
     return 0;
 }

@@ -4,7 +4,7 @@
 // viewer can look but not sync, an operator can sync but not change the registry, an admin
 // can; a revoked token stops working at once; regions still replicate, as peers, by their
 // certificates; every attempt is in the audit log under the token's name; and the token files
-// hold no token.
+// hold no token, and they and the databases are readable by their owner only.
 
 #include <QtTest>
 
@@ -436,6 +436,12 @@ void AccessTest::tokenFilesHoldNoToken() {
         struct stat st {};
         QCOMPARE(::stat(tokenFile(r).toLocal8Bit().constData(), &st), 0);
         QCOMPARE(st.st_mode & 0777, 0600u);
+        // The region's data is its user's alone too.
+        for (const char* file : {"region.db", "region.db-wal"}) {
+            const QString path = m_cluster->dataDir(r) + QLatin1Char('/') + QLatin1String(file);
+            QCOMPARE(::stat(path.toLocal8Bit().constData(), &st), 0);
+            QVERIFY2((st.st_mode & 0077) == 0, qPrintable(path));
+        }
     }
 }
 
