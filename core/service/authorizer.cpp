@@ -199,6 +199,55 @@ grpc::Status Authorizer::refuse(grpc::StatusCode code, const std::string& messag
     return grpc::Status(code, message);
 }
 
+void Authorizer::noteWrite(const Caller& caller, const std::string& view, int64_t rows,
+                           int64_t nowMs) {
+    std::lock_guard lock(m_writesMutex);
+    auto& t = m_writes[{nowMs / 60'000, caller.principal, view}];
+    if (t.requests++ == 0)
+        t.firstMs = nowMs;
+    t.rows += rows;
+    t.lastMs = nowMs;
+    t.lastRequestId = caller.requestId;
+}
+
+void Authorizer::flushWrites(int64_t nowMs, bool all) {
+    std::vector<storage::AuditEntry> entries;
+    {
+        std::lock_guard lock(m_writesMutex);
+        const int64_t thisMinute = nowMs / 60'000;
+        for (auto it = m_writes.begin(); it != m_writes.end();) {
+            const auto& [minute, principal, view] = it->first;
+            if (!all && minute >= thisMinute) {
+                ++it;
+                continue;
+            }
+            const auto& t = it->second;
+            entries.push_back({.atMs = t.lastMs,
+                               .principal = principal,
+                               .action = "write_rows",
+                               .target = view,
+                               .result = std::to_string(t.rows) + " rows in " +
+                                         std::to_string(t.requests) + " requests over " +
+                                         std::to_string((t.lastMs - t.firstMs) / 1000) + " s",
+                               .requestId = t.lastRequestId,
+                               .denied = false});
+            it = m_writes.erase(it);
+        }
+    }
+    if (entries.empty())
+        return;
+    auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
+        storage::AuditTable audit(conn);
+        for (const auto& e : entries)
+            if (auto st = audit.record(e); !st.ok())
+                return st;
+        return absl::OkStatus();
+    });
+    if (!st.ok())
+        std::fprintf(stderr, "meridian-store: audit of row writes failed: %s\n",
+                     std::string(st.message()).c_str());
+}
+
 void Authorizer::record(const Caller& caller, const std::string& action, const std::string& target,
                         const std::string& result) {
     storage::AuditEntry entry{.atMs = replication::wallClockMs(),

@@ -12,10 +12,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "access/roles.h"
 #include "access/tokens.h"
@@ -45,6 +48,12 @@ public:
     // Writes an allowed state-changing call to the audit log (outside any other transaction).
     void record(const Caller& caller, const std::string& action, const std::string& target,
                 const std::string& result);
+    // Row writes are audited as one entry per principal and view a minute ("write_rows: 1,200
+    // rows in 40 requests"), not one per request: a pipeline writing all day would otherwise
+    // drown every other entry. noteWrite counts an acknowledged write; flushWrites records the
+    // minutes that have ended (all of them when `all`).
+    void noteWrite(const Caller& caller, const std::string& view, int64_t rows, int64_t nowMs);
+    void flushWrites(int64_t nowMs, bool all = false);
 
     bool credentialsRequired() const { return m_tokens != nullptr; }
     access::TokenFile* tokens() { return m_tokens.get(); }
@@ -70,6 +79,17 @@ private:
     int64_t m_floodWindowMs = 0;
     int m_floodAudited = 0;
     int64_t m_floodSkipped = 0;
+
+    struct WriteTally {
+        int64_t rows = 0;
+        int64_t requests = 0;
+        int64_t firstMs = 0;
+        int64_t lastMs = 0;
+        std::string lastRequestId;
+    };
+    std::mutex m_writesMutex;
+    // (minute, principal, view) -> what was written
+    std::map<std::tuple<int64_t, std::string, std::string>, WriteTally> m_writes;
 };
 
 }  // namespace meridian::service

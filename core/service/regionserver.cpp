@@ -260,6 +260,7 @@ void RegionServer::maintain(int64_t nowMs) {
             std::fprintf(stderr, "meridian-store: audit retention failed: %s\n",
                          std::string(trimmed.message()).c_str());
     }
+    m_auth->flushWrites(nowMs);
     ++m_maintenancePasses;
     m_ledger->flush().IgnoreError();
 }
@@ -350,6 +351,8 @@ void RegionServer::shutdown() {
         m_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     if (m_ledger)
         m_ledger->flush().IgnoreError();
+    if (m_auth)
+        m_auth->flushWrites(replication::wallClockMs(), /*all=*/true);
 }
 
 }  // namespace meridian::service

@@ -56,7 +56,9 @@ grpc::ServerUnaryReactor* ServingServiceImpl::WriteFeatures(grpc::CallbackServer
         reactor->Finish(*undecoded);
         return reactor;
     }
-    if (auto denied = m_auth.admit(*context, "meridian.v1.Serving.WriteFeatures"); !denied.ok()) {
+    auto caller = std::make_shared<Caller>();
+    if (auto denied = m_auth.admit(*context, "meridian.v1.Serving.WriteFeatures", caller.get());
+        !denied.ok()) {
         timer->failed();
         reactor->Finish(denied);
         return reactor;
@@ -67,15 +69,17 @@ grpc::ServerUnaryReactor* ServingServiceImpl::WriteFeatures(grpc::CallbackServer
         return reactor;
     }
     const int rows = request->rows_size();
-    m_region.writer().submit(*request, response,
-                             [this, reactor, timer, rows](const absl::Status& st) {
-                                 if (!st.ok()) {
-                                     timer->failed();
-                                 } else {
-                                     m_metrics.writes.add(rows, steadySeconds());
-                                 }
-                                 reactor->Finish(toGrpc(st));
-                             });
+    auto view = std::make_shared<std::string>(request->project() + "/" + request->feature_view());
+    m_region.writer().submit(
+        *request, response, [this, reactor, timer, rows, caller, view](const absl::Status& st) {
+            if (!st.ok()) {
+                timer->failed();
+            } else {
+                m_metrics.writes.add(rows, steadySeconds());
+                m_auth.noteWrite(*caller, *view, rows, replication::wallClockMs());
+            }
+            reactor->Finish(toGrpc(st));
+        });
     return reactor;
 }
 

@@ -2,9 +2,10 @@
 // token on every call. Every method of every service refuses a caller without a valid token
 // (UNAUTHENTICATED) and one whose role falls short (PERMISSION_DENIED), changing nothing; a
 // viewer can look but not sync, an operator can sync but not change the registry, an admin
-// can; a revoked token stops working at once; regions still replicate, as peers, by their
-// certificates; every attempt is in the audit log under the token's name; and the token files
-// hold no token, and they and the databases are readable by their owner only.
+// can; a revoked token stops working at once; row writes are audited per principal and minute;
+// regions still replicate, as peers, by their certificates; every attempt is in the audit log under
+// the token's name; and the token files hold no token, and they and the databases are readable by
+// their owner only.
 
 #include <QtTest>
 
@@ -419,6 +420,13 @@ void AccessTest::everyAttemptIsAudited() {
         find(QStringLiteral("vera"), QStringLiteral("Replication.TriggerSync"), true), 10000);
     QVERIFY(find(QStringLiteral("otto"), QStringLiteral("Registry.Apply"), true));
     QVERIFY(find(QStringLiteral("unauthenticated"), QStringLiteral("Registry.Apply"), true));
+    // Row writes are summed per principal, view and minute; a store that stops writes what it
+    // has counted.
+    QVERIFY(m_cluster->stop("eu1"));
+    QVERIFY(m_cluster->start("eu1"));
+    m_cluster->client("eu1").setToken(m_admin);
+    QTRY_VERIFY_WITH_TIMEOUT(find(QStringLiteral("otto"), QStringLiteral("write_rows"), false),
+                             15000);
 }
 
 void AccessTest::tokenFilesHoldNoToken() {
