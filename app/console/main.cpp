@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFileInfo>
 
 #include <cstdio>
 
@@ -22,8 +23,8 @@ bool hasDisplay() {
 }
 
 // Without a display, --demo leaves the demo running for meridianctl to watch.
-int headlessDemo() {
-    meridian::demo::LocalDemo demo;
+int headlessDemo(const meridian::demo::DemoOptions& options) {
+    meridian::demo::LocalDemo demo(options);
     auto state = demo.up();
     if (!state.ok()) {
         std::fprintf(stderr, "meridian: the local demo did not start: %s\n",
@@ -56,10 +57,13 @@ int main(int argc, char** argv) {
                                   "Start the local demo (as `meridianctl demo up`) and "
                                   "connect to it; stopped on exit.");
     const QCommandLineOption keepDemo("keep-demo", "With --demo: leave the demo running on exit.");
+    const QCommandLineOption tls("tls",
+                                 "With --demo: run it over TLS with tokens (as `meridianctl demo "
+                                 "up --tls`); the console uses the demo's admin token.");
     const QCommandLineOption screenshot(
         "screenshot", "Render every page to DIR/<page>.png once data has arrived, then exit.",
         "DIR");
-    parser.addOptions({help, version, demo, keepDemo, screenshot});
+    parser.addOptions({help, version, demo, keepDemo, tls, screenshot});
     parser.addPositionalArgument("deployment", "Deployment file to open (e.g. deployment.yaml).",
                                  "[deployment]");
     if (!parser.parse(arguments)) {
@@ -80,13 +84,21 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "meridian: give one deployment file or --demo, not both\n");
         return 2;
     }
+    if (parser.isSet(tls) && !parser.isSet(demo)) {
+        std::fprintf(stderr,
+                     "meridian: --tls goes with --demo (a deployment file names its own "
+                     "certificates)\n");
+        return 2;
+    }
     const QString screenshotDir = parser.value(screenshot);
+    meridian::demo::DemoOptions demoOptions;
+    demoOptions.tls = parser.isSet(tls);
 
     if (!hasDisplay()) {
         if (!screenshotDir.isEmpty()) {
             qputenv("QT_QPA_PLATFORM", "offscreen");  // screenshots need no screen
         } else if (parser.isSet(demo)) {
-            return headlessDemo();
+            return headlessDemo(demoOptions);
         } else {
             std::fprintf(stderr,
                          "meridian: no display (DISPLAY and WAYLAND_DISPLAY are unset); use "
@@ -105,7 +117,7 @@ int main(int argc, char** argv) {
     meridian::ui::MainWindow window;
     window.show();
 
-    meridian::ui::DemoLauncher launcher;
+    meridian::ui::DemoLauncher launcher(demoOptions);
     std::unique_ptr<meridian::ui::ScreenshotRunner> runner;
     if (!screenshotDir.isEmpty()) {
         runner = std::make_unique<meridian::ui::ScreenshotRunner>(&window, screenshotDir,
@@ -121,8 +133,17 @@ int main(int argc, char** argv) {
     if (parser.isSet(demo)) {
         QObject::connect(&launcher, &meridian::ui::DemoLauncher::progress, &window,
                          [&window](const QString& step) { window.showStartupMessage(step); });
-        QObject::connect(&launcher, &meridian::ui::DemoLauncher::ready, &window,
-                         [&window](const QString& path) { window.openDeployment(path); });
+        QObject::connect(
+            &launcher, &meridian::ui::DemoLauncher::ready, &window,
+            [&window, &demoOptions](const QString& path) {
+                // Whoever runs the demo is its admin: its token sits beside the
+                // deployment the demo wrote (unless the environment names one).
+                const QString admin = QFileInfo(path).dir().filePath(QStringLiteral("admin.token"));
+                if (demoOptions.tls && qEnvironmentVariableIsEmpty("MERIDIAN_TOKEN") &&
+                    qEnvironmentVariableIsEmpty("MERIDIAN_TOKEN_FILE") && QFileInfo::exists(admin))
+                    qputenv("MERIDIAN_TOKEN_FILE", admin.toLocal8Bit());
+                window.openDeployment(path);
+            });
         QObject::connect(&launcher, &meridian::ui::DemoLauncher::failed, &window,
                          [&window, &runner](const QString& why) {
                              std::fprintf(stderr, "meridian: the local demo did not start: %s\n",
