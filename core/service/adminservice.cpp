@@ -327,7 +327,10 @@ grpc::Status AdminServiceImpl::CreateToken(grpc::ServerContext* context,
                                            const v1::CreateTokenRequest* request,
                                            v1::CreateTokenResponse* response) {
     Caller caller;
-    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.CreateToken", &caller); !st.ok())
+    if (auto st = m_auth.admit(
+            *context, "meridian.v1.Admin.CreateToken", &caller,
+            request->token().name() + " (" + access::roleName(request->token().role()) + ")");
+        !st.ok())
         return st;
     if (!m_auth.tokens())
         return noTokenFile(m_region.name());
@@ -349,7 +352,9 @@ grpc::Status AdminServiceImpl::RevokeToken(grpc::ServerContext* context,
                                            const v1::RevokeTokenRequest* request,
                                            v1::RevokeTokenResponse* response) {
     Caller caller;
-    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.RevokeToken", &caller); !st.ok())
+    if (auto st = m_auth.admit(*context, "meridian.v1.Admin.RevokeToken", &caller,
+                               request->id().empty() ? request->name() : request->id());
+        !st.ok())
         return st;
     if (!m_auth.tokens())
         return noTokenFile(m_region.name());

@@ -12,7 +12,8 @@
 namespace meridian::service {
 namespace {
 
-constexpr int kAuditedRefusalsPerSecond = 20;
+constexpr int kAuditedRefusalsPerSecond = 20;  // a principal's
+constexpr size_t kMaxFloods = 10'000;
 
 std::string metadataValue(const grpc::ServerContextBase& context, const char* key) {
     const auto& md = context.client_metadata();
@@ -62,7 +63,7 @@ const access::MethodRule* Authorizer::ruleFor(std::string_view method) {
 }
 
 grpc::Status Authorizer::admit(const grpc::ServerContextBase& context, std::string_view method,
-                               Caller* out) {
+                               Caller* out, std::string_view target) {
     Caller caller;
     caller.requestId = metadataValue(context, "x-request-id");
     if (caller.requestId.empty() || caller.requestId.size() > 64 || !printable(caller.requestId))
@@ -91,7 +92,8 @@ grpc::Status Authorizer::admit(const grpc::ServerContextBase& context, std::stri
                         [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
             caller.principal = "unauthenticated";
             return refuse(grpc::StatusCode::UNAUTHENTICATED,
-                          "the authorization header must read 'Bearer <token>'", caller, method);
+                          "the authorization header must read 'Bearer <token>'", caller, method,
+                          target);
         }
         auto verified = m_tokens->verify(std::string_view(authorization).substr(kBearer.size()));
         if (!verified.ok()) {
@@ -99,7 +101,7 @@ grpc::Status Authorizer::admit(const grpc::ServerContextBase& context, std::stri
             return refuse(grpc::StatusCode::UNAUTHENTICATED,
                           std::string(verified.status().message()) + ": ask an admin of '" +
                               m_region + "' for a token (meridianctl token create)",
-                          caller, method);
+                          caller, method, target);
         }
         caller.principal = verified->name;
         caller.role = verified->role;
@@ -129,7 +131,7 @@ grpc::Status Authorizer::admit(const grpc::ServerContextBase& context, std::stri
                       "region '" + m_region +
                           "' requires a token: give meridianctl --token or set MERIDIAN_TOKEN (an "
                           "admin makes one with 'meridianctl token create')",
-                      caller, method);
+                      caller, method, target);
     }
     if (!access::permits(caller.role, *rule)) {
         const std::string what =
@@ -141,7 +143,7 @@ grpc::Status Authorizer::admit(const grpc::ServerContextBase& context, std::stri
             what + "; " + shortName(method) + " needs " +
                 (rule->required == v1::ROLE_PEER ? std::string("a peer region's certificate")
                                                  : withArticle(rule->required)),
-            caller, method);
+            caller, method, target);
     }
     if (out)
         *out = std::move(caller);
@@ -149,28 +151,32 @@ grpc::Status Authorizer::admit(const grpc::ServerContextBase& context, std::stri
 }
 
 grpc::Status Authorizer::refuse(grpc::StatusCode code, const std::string& message,
-                                const Caller& caller, std::string_view method) {
+                                const Caller& caller, std::string_view method,
+                                std::string_view target) {
     (code == grpc::StatusCode::UNAUTHENTICATED ? m_unauthenticated : m_denied).fetch_add(1);
     const int64_t now = replication::wallClockMs();
     int64_t skipped = 0;
     {
         std::lock_guard lock(m_floodMutex);
-        if (now - m_floodWindowMs >= 1000) {
-            m_floodWindowMs = now;
-            m_floodAudited = 0;
+        if (m_floods.size() > kMaxFloods && !m_floods.count(caller.principal))
+            m_floods.clear();
+        auto& flood = m_floods[caller.principal];
+        if (now - flood.windowMs >= 1000) {
+            flood.windowMs = now;
+            flood.audited = 0;
         }
-        if (m_floodAudited >= kAuditedRefusalsPerSecond) {
-            ++m_floodSkipped;
+        if (flood.audited >= kAuditedRefusalsPerSecond) {
+            ++flood.skipped;
             return grpc::Status(code, message);
         }
-        ++m_floodAudited;
-        skipped = std::exchange(m_floodSkipped, 0);
+        ++flood.audited;
+        skipped = std::exchange(flood.skipped, 0);
     }
     storage::AuditEntry entry{
         .atMs = now,
         .principal = caller.principal,
         .action = shortName(method),
-        .target = "",
+        .target = std::string(target),
         .result = (code == grpc::StatusCode::UNAUTHENTICATED ? "UNAUTHENTICATED: "
                                                              : "PERMISSION_DENIED: ") +
                   message,
@@ -182,7 +188,7 @@ grpc::Status Authorizer::refuse(grpc::StatusCode code, const std::string& messag
             storage::AuditTable audit(conn);
             if (skipped > 0) {
                 if (auto st = audit.record({.atMs = now,
-                                            .principal = "",
+                                            .principal = entry.principal,
                                             .action = "refusals",
                                             .target = "",
                                             .result = std::to_string(skipped) +

@@ -41,9 +41,9 @@ public:
                std::vector<std::string> peerRegions, storage::Database& db);
 
     // OK and the caller when it may call `method` ("meridian.v1.Registry.Apply"); otherwise the
-    // refusal, counted and audited.
+    // refusal, counted and audited, with `target` (what the call was about) when given.
     grpc::Status admit(const grpc::ServerContextBase& context, std::string_view method,
-                       Caller* caller = nullptr);
+                       Caller* caller = nullptr, std::string_view target = {});
 
     // Writes an allowed state-changing call to the audit log (outside any other transaction).
     void record(const Caller& caller, const std::string& action, const std::string& target,
@@ -62,7 +62,7 @@ public:
 
 private:
     grpc::Status refuse(grpc::StatusCode code, const std::string& message, const Caller& caller,
-                        std::string_view method);
+                        std::string_view method, std::string_view target);
     const access::MethodRule* ruleFor(std::string_view method);
 
     std::string m_region;
@@ -75,10 +75,15 @@ private:
     std::atomic<uint64_t> m_requestCounter{0};
     // Refusals are audited one by one up to a rate; beyond it they are counted and the count
     // is written with the next refusal audited, so that a flood cannot fill the disk.
+    // Per principal ("unauthenticated" for all without a valid credential), so that one
+    // caller's flood cannot hide another's attempts.
+    struct Flood {
+        int64_t windowMs = 0;
+        int audited = 0;
+        int64_t skipped = 0;
+    };
     std::mutex m_floodMutex;
-    int64_t m_floodWindowMs = 0;
-    int m_floodAudited = 0;
-    int64_t m_floodSkipped = 0;
+    std::unordered_map<std::string, Flood> m_floods;  // cleared past kMaxFloods principals
 
     struct WriteTally {
         int64_t rows = 0;

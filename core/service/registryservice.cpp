@@ -8,7 +8,9 @@ grpc::Status RegistryServiceImpl::Apply(grpc::ServerContext* context,
                                         const v1::ApplyRequest* request,
                                         v1::ApplyResponse* response) {
     Caller caller;
-    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.Apply", &caller); !st.ok())
+    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.Apply", &caller,
+                               std::to_string(request->objects_size()) + " objects");
+        !st.ok())
         return st;
     CallTimer timer(m_metrics.method("Apply"));
     if (auto st = checkRequestSize(*request, serving::kMaxMessageBytes); !st.ok()) {
@@ -79,7 +81,9 @@ grpc::Status RegistryServiceImpl::DeleteObject(grpc::ServerContext* context,
                                                const v1::DeleteObjectRequest* request,
                                                v1::DeleteObjectResponse* response) {
     Caller caller;
-    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.DeleteObject", &caller); !st.ok())
+    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.DeleteObject", &caller,
+                               request->ref().project() + "/" + request->ref().name());
+        !st.ok())
         return st;
     CallTimer timer(m_metrics.method("DeleteObject"));
     auto meta = m_region.registry().remove(request->ref(), caller.principal, caller.requestId);

@@ -128,7 +128,9 @@ grpc::Status ReplicationServiceImpl::TriggerSync(grpc::ServerContext* context,
                                                  const v1::TriggerSyncRequest* request,
                                                  v1::SyncJob* response) {
     Caller caller;
-    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.TriggerSync", &caller); !st.ok())
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.TriggerSync", &caller,
+                               request->from_region() + " → " + request->to_region());
+        !st.ok())
         return st;
     // Who started it is who authenticated, whatever the request says.
     v1::TriggerSyncRequest r = *request;
@@ -184,7 +186,9 @@ grpc::Status ReplicationServiceImpl::ListJobs(grpc::ServerContext* context,
 grpc::Status ReplicationServiceImpl::CancelJob(grpc::ServerContext* context,
                                                const v1::JobRef* request, v1::SyncJob* response) {
     Caller caller;
-    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.CancelJob", &caller); !st.ok())
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.CancelJob", &caller,
+                               "job " + request->id());
+        !st.ok())
         return st;
     auto job = m_replicator.jobs().cancel(request->id());
     m_auth.record(caller, "sync_cancel", "job " + request->id(),
@@ -217,7 +221,8 @@ grpc::Status ReplicationServiceImpl::SetLinkEmulation(grpc::ServerContext* conte
                                                       const v1::LinkEmulationRequest* request,
                                                       v1::LinkEmulationResponse* response) {
     Caller caller;
-    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.SetLinkEmulation", &caller);
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.SetLinkEmulation", &caller,
+                               request->peer() + " → " + m_replicator.self());
         !st.ok())
         return st;
     auto e = m_replicator.setEmulation(*request);

@@ -106,7 +106,9 @@ grpc::Status ServingServiceImpl::Materialize(grpc::ServerContext* context,
                                              const v1::MaterializeRequest* request,
                                              grpc::ServerWriter<v1::MaterializeProgress>* writer) {
     Caller caller;
-    if (auto st = m_auth.admit(*context, "meridian.v1.Serving.Materialize", &caller); !st.ok())
+    if (auto st = m_auth.admit(*context, "meridian.v1.Serving.Materialize", &caller,
+                               request->project() + "/" + request->feature_view());
+        !st.ok())
         return st;
     CallTimer timer(m_metrics.method("Materialize"));
     const std::string target =

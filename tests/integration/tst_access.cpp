@@ -397,7 +397,8 @@ void AccessTest::everyAttemptIsAudited() {
     CtlProcess p(QStringLiteral(MERIDIANCTL_BINARY), m_dir.path());
     p.setEnvironmentVariable(QStringLiteral("MERIDIAN_TOKEN"), QString::fromStdString(m_viewer));
     // Refusals are written without waiting: poll until the last ones are there.
-    auto find = [&](const QString& principal, const QString& action, bool denied) {
+    auto find = [&](const QString& principal, const QString& action, bool denied,
+                    const QString& target = {}) {
         const QJsonObject audit =
             p.json({QStringLiteral("audit"), QStringLiteral("--limit"), QStringLiteral("10000"),
                     QStringLiteral("--deployment"), m_deployment});
@@ -406,6 +407,7 @@ void AccessTest::everyAttemptIsAudited() {
             if (o[QStringLiteral("principal")].toString() == principal &&
                 o[QStringLiteral("action")].toString() == action &&
                 o[QStringLiteral("denied")].toBool() == denied &&
+                (target.isEmpty() || o[QStringLiteral("target")].toString() == target) &&
                 !o[QStringLiteral("request_id")].toString().isEmpty())
                 return true;
         }
@@ -417,7 +419,9 @@ void AccessTest::everyAttemptIsAudited() {
     QVERIFY(find(QStringLiteral("root"), QStringLiteral("token_create"), false));
     QVERIFY(find(QStringLiteral("root"), QStringLiteral("token_revoke"), false));
     QTRY_VERIFY_WITH_TIMEOUT(
-        find(QStringLiteral("vera"), QStringLiteral("Replication.TriggerSync"), true), 10000);
+        find(QStringLiteral("vera"), QStringLiteral("Replication.TriggerSync"), true,
+             QStringLiteral("eu1 → us1")),  // a refusal names what the call was about
+        10000);
     QVERIFY(find(QStringLiteral("otto"), QStringLiteral("Registry.Apply"), true));
     QVERIFY(find(QStringLiteral("unauthenticated"), QStringLiteral("Registry.Apply"), true));
     // Row writes are summed per principal, view and minute; a store that stops writes what it
