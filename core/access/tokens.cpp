@@ -195,7 +195,7 @@ absl::StatusOr<std::unique_ptr<TokenFile>> TokenFile::open(std::string path) {
 absl::StatusOr<Verified> TokenFile::verify(std::string_view token) const {
     {
         std::shared_lock lock(m_mutex);
-        if (auto it = m_verified.find(std::string(token)); it != m_verified.end())
+        if (auto it = m_verified.find(token); it != m_verified.end())
             return it->second;
     }
     const auto parsed = parse(token);

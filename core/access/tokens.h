@@ -7,11 +7,11 @@
 // rewritten whole, through a temporary file and a rename, on every change.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -70,7 +70,8 @@ private:
     std::string m_path;
     mutable std::shared_mutex m_mutex;
     std::vector<v1::TokenRecord> m_records;
-    mutable std::unordered_map<std::string, Verified> m_verified;  // valid tokens only
+    // Valid tokens only; std::less<> finds a token by string_view without a copy.
+    mutable std::map<std::string, Verified, std::less<>> m_verified;
 };
 
 }  // namespace meridian::access

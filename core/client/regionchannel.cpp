@@ -70,4 +70,11 @@ std::shared_ptr<grpc::Channel> makeRegionChannel(const std::string& endpoint,
     return grpc::CreateCustomChannel(endpoint, grpc::SslCredentials(ssl), args);
 }
 
+bool isLoopbackEndpoint(const std::string& endpoint) {
+    std::string host = endpoint.substr(0, endpoint.rfind(':'));
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 }  // namespace meridian::client

@@ -28,6 +28,10 @@ absl::Status checkTlsFiles(const TlsSettings& tls);
 // A PEM file's text ("" when it cannot be read).
 std::string readPemFile(const std::string& path);
 
+// True for "127.x.x.x:port", "localhost:port" and "[::1]:port": traffic that never leaves the
+// machine (plaintext and credential-free serving are allowed there only).
+bool isLoopbackEndpoint(const std::string& endpoint);
+
 struct RegionChannelOptions {
     int maxMessageBytes = 64 * 1024 * 1024;
     // Pings an idle connection, so that a dead peer is noticed within seconds (streams that may

@@ -28,13 +28,6 @@ std::string defaultPrincipal() {
     return user && *user ? std::string(user) : std::string("meridianctl");
 }
 
-bool loopbackEndpoint(const std::string& endpoint) {
-    std::string host = endpoint.substr(0, endpoint.rfind(':'));
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
-    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 std::string secondsText(std::chrono::milliseconds ms) {
     const auto count = ms.count();
     if (count % 1000 == 0)
@@ -131,7 +124,7 @@ RegionClient::RegionClient(RegionClientOptions options)
     channel.tls = m_options.tls;
     m_stubs->channel = makeRegionChannel(m_options.endpoint, channel);
     if (!m_options.token.empty()) {
-        m_stubs->sendToken = m_options.tls.enabled() || loopbackEndpoint(m_options.endpoint);
+        m_stubs->sendToken = m_options.tls.enabled() || isLoopbackEndpoint(m_options.endpoint);
         m_stubs->tokenWithheld = !m_stubs->sendToken;
     }
     m_stubs->registry = v1::Registry::NewStub(m_stubs->channel);

@@ -10,9 +10,9 @@
 #include <thread>
 
 #include "absl/strings/str_join.h"
-#include "access/tokens.h"
 #include "client/regiondirectory.h"
 #include "demo/demostatefile.h"
+#include "demo/demotokens.h"
 #include "demo/detachedprocess.h"
 #include "demo/installpaths.h"
 #include "demo/localca.h"
@@ -402,82 +402,8 @@ absl::StatusOr<std::string> tlsDeployment(const DemoOptions& o,
     return path;
 }
 
-absl::Status writePrivateFile(const std::string& path, const std::string& text) {
-    std::error_code ec;
-    fs::remove(path, ec);
-    std::ofstream out(path, std::ios::trunc);
-    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, ec);
-    out << text;
-    out.close();
-    if (!out || ec)
-        return absl::FailedPreconditionError("cannot write " + path);
-    return absl::OkStatus();
-}
-
 std::string regionTokenFile(const std::string& dataDir, const std::string& region) {
     return (fs::path(regionDataDir(dataDir, region)) / "tokens.yaml").string();
-}
-
-struct DemoTokens {
-    std::string admin;          // the token itself
-    std::string adminFile;      // where it is written
-    std::string generatorFile;  // the generator's (operator) token
-};
-
-// The demo over TLS requires tokens too: an admin token for whoever runs the demo
-// (<dataDir>/admin.token) and an operator token for the generator (<dataDir>/generator.token),
-// made once; every region's token file holds their hashes.
-absl::StatusOr<DemoTokens> demoTokens(const DemoOptions& o,
-                                      const deployment::Deployment& deployment,
-                                      const LocalDemo::Progress& progress) {
-    DemoTokens out;
-    out.adminFile = (fs::path(o.dataDir) / "admin.token").string();
-    out.generatorFile = (fs::path(o.dataDir) / "generator.token").string();
-    std::vector<std::string> files;
-    std::error_code ec;
-    for (const auto& r : deployment.regions) {
-        fs::create_directories(regionDataDir(o.dataDir, r.info.name), ec);
-        files.push_back(regionTokenFile(o.dataDir, r.info.name));
-    }
-    if (!fs::exists(out.adminFile, ec) || !fs::exists(out.generatorFile, ec)) {
-        const int64_t now = rows::nowMs();
-        auto admin = access::makeToken("demo-admin", v1::ROLE_ADMIN, "meridianctl demo up", now);
-        auto generator =
-            access::makeToken("demo-generator", v1::ROLE_OPERATOR, "meridianctl demo up", now);
-        if (!admin.ok())
-            return admin.status();
-        if (!generator.ok())
-            return generator.status();
-        for (const auto& file : files) {
-            auto tokens = access::TokenFile::open(file);
-            if (!tokens.ok())
-                return tokens.status();
-            for (const auto* t : {&*admin, &*generator})
-                if (auto st = (*tokens)->add(t->record); !st.ok())
-                    return st;
-        }
-        if (auto st = writePrivateFile(out.generatorFile, generator->token + "\n"); !st.ok())
-            return st;
-        if (auto st = writePrivateFile(out.adminFile, admin->token + "\n"); !st.ok())
-            return st;
-        if (progress)
-            progress("tokens: an admin token in " + out.adminFile + ", the generator's in " +
-                     out.generatorFile + "; every region keeps their hashes in its tokens.yaml");
-    } else {
-        // A region new to the deployment starts with the others' tokens.
-        std::string existing;
-        for (const auto& file : files)
-            if (fs::exists(file, ec))
-                existing = file;
-        for (const auto& file : files)
-            if (!existing.empty() && !fs::exists(file, ec))
-                fs::copy_file(existing, file, ec);
-    }
-    std::ifstream in(out.adminFile);
-    std::getline(in, out.admin);
-    if (out.admin.empty())
-        return absl::FailedPreconditionError(out.adminFile + " holds no token");
-    return out;
 }
 
 }  // namespace
@@ -507,7 +433,10 @@ absl::StatusOr<DemoState> LocalDemo::up(const Progress& progress) {
     const bool secured = !deployment->tls.ca.empty();
     DemoTokens tokens;
     if (secured) {
-        auto made = demoTokens(m_options, *deployment, progress);
+        std::vector<std::string> files;
+        for (const auto& r : deployment->regions)
+            files.push_back(regionTokenFile(m_options.dataDir, r.info.name));
+        auto made = ensureDemoTokens(m_options.dataDir, files, progress);
         if (!made.ok())
             return made.status();
         tokens = std::move(*made);

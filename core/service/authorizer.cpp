@@ -58,7 +58,7 @@ Authorizer::Authorizer(std::string region, std::unique_ptr<access::TokenFile> to
 }
 
 const access::MethodRule* Authorizer::ruleFor(std::string_view method) {
-    auto it = m_rules.find(std::string(method));
+    auto it = m_rules.find(method);
     return it == m_rules.end() ? nullptr : &it->second;
 }
 

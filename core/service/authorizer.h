@@ -69,7 +69,8 @@ private:
     std::unique_ptr<access::TokenFile> m_tokens;
     std::vector<std::string> m_peerRegions;
     storage::Database& m_db;
-    std::unordered_map<std::string, access::MethodRule> m_rules;  // filled at construction
+    // Filled at construction; std::less<> finds a method by string_view without a copy.
+    std::map<std::string, access::MethodRule, std::less<>> m_rules;
     std::atomic<int64_t> m_unauthenticated{0};
     std::atomic<int64_t> m_denied{0};
     std::atomic<uint64_t> m_requestCounter{0};

@@ -22,13 +22,6 @@ namespace {
 // About 200 MB of audit log at most; at a change a second, eleven days.
 constexpr int64_t kAuditEntriesKept = 1'000'000;
 
-bool loopbackHost(const std::string& listen) {
-    std::string host = listen.substr(0, listen.rfind(':'));
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
-    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 client::TlsSettings tlsOf(const StoreConfig& config) {
     return {.caFile = config.tlsCa,
             .certFile = config.tlsCert,
@@ -45,7 +38,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> serverCredentials(
             return absl::InvalidArgumentError(
                 "--tls-ca without --tls-cert and --tls-key: a region serves TLS with a "
                 "certificate of its own");
-        if (!loopbackHost(config.listen) && !config.insecurePlaintextOnNetwork)
+        if (!client::isLoopbackEndpoint(config.listen) && !config.insecurePlaintextOnNetwork)
             return absl::InvalidArgumentError(
                 "refusing to serve " + config.listen +
                 " without TLS: anyone who can reach it could read and change everything. Give "
@@ -87,7 +80,7 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         return absl::InvalidArgumentError(
             "--tls-cert in a deployment needs --tls-ca: the CA that checks the peers' "
             "certificates (regions reach each other over mutual TLS)");
-    if (config.tokensFile.empty() && !loopbackHost(config.listen) &&
+    if (config.tokensFile.empty() && !client::isLoopbackEndpoint(config.listen) &&
         !config.insecureNoAuthOnNetwork)
         return absl::InvalidArgumentError(
             "refusing to serve " + config.listen +
