@@ -286,7 +286,7 @@ void registerAccessCommands(CLI::App& app, CtlOptions& options) {
         "Regions started with --tokens FILE require a token on every call. A token has a role:\n"
         "viewer (read the registry, features, figures, jobs, alerts, costs, the audit log),\n"
         "operator (+ write rows, syncs, cancel, materialize, link emulation, integrity checks)\n"
-        "or admin (+ registry changes, residency purges, tokens). Regions keep only an\n"
+        "or admin (+ registry changes, residency purges, tokens, erasure). Regions keep only an\n"
         "HMAC-SHA256 of each token; the token itself is printed once, when it is made.");
     token->group("Access");
     token->require_subcommand(1);

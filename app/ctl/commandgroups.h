@@ -41,5 +41,7 @@ void registerAlertCommands(CLI::App& app, CtlOptions& options);
 void registerLinkCommands(CLI::App& app, CtlOptions& options);
 // whoami, token create|list|revoke, audit.
 void registerAccessCommands(CLI::App& app, CtlOptions& options);
+// erase, erasures.
+void registerEraseCommands(CLI::App& app, CtlOptions& options);
 
 }  // namespace meridian::ctl

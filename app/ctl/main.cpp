@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     registerAlertCommands(app, options);
     registerLinkCommands(app, options);
     registerAccessCommands(app, options);
+    registerEraseCommands(app, options);
     app.require_subcommand(1);
     return runCtl(app, options, argc, argv);
 }

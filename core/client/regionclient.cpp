@@ -287,6 +287,21 @@ absl::StatusOr<v1::ListAuditResponse> RegionClient::listAudit(const v1::ListAudi
     return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::ListAudit, request);
 }
 
+absl::StatusOr<v1::RegionErasure> RegionClient::previewErasure(const v1::EraseRequest& request) {
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::PreviewErasure, request);
+}
+
+absl::StatusOr<v1::ErasureJob> RegionClient::erase(const v1::EraseRequest& request) {
+    // The region erases its own copy before it answers: a whole-log read.
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::Erase, request,
+                         std::max(m_options.streamTimeout, m_options.callTimeout));
+}
+
+absl::StatusOr<v1::ListErasuresResponse> RegionClient::listErasures(
+    const v1::ListErasuresRequest& request) {
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::ListErasures, request);
+}
+
 absl::StatusOr<v1::SyncJob> RegionClient::triggerSync(const v1::TriggerSyncRequest& request) {
     return m_stubs->call(*m_stubs->replication, &v1::Replication::Stub::TriggerSync, request);
 }

@@ -87,6 +87,12 @@ public:
     absl::StatusOr<v1::ListTokensResponse> listTokens(bool includeRevoked);
     absl::StatusOr<v1::ListAuditResponse> listAudit(const v1::ListAuditRequest& request);
 
+    // Erasure of an entity: what this region holds of it, the erasure (coordinated by this
+    // region, sent to every other), and the erasures it coordinates and has applied.
+    absl::StatusOr<v1::RegionErasure> previewErasure(const v1::EraseRequest& request);
+    absl::StatusOr<v1::ErasureJob> erase(const v1::EraseRequest& request);
+    absl::StatusOr<v1::ListErasuresResponse> listErasures(const v1::ListErasuresRequest& request);
+
     // Replication: sync jobs run by this region (it receives the data), its links, its egress
     // cost and its alerts.
     absl::StatusOr<v1::SyncJob> triggerSync(const v1::TriggerSyncRequest& request);

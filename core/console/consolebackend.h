@@ -88,6 +88,16 @@ public:
     // The audit logs of every region since `sinceMs`, newest first (at most `limit` a region);
     // regions that do not answer are left out, an error only when none answers.
     void audit(int64_t sinceMs, int limit, Callback<std::vector<AuditEntryInfo>> done);
+    // Erasure of an entity ("user_id=1042"), in `views` ("project/view"; empty: every view
+    // keyed by exactly its join keys). What every region holds of it (an error only when the
+    // entity or a view is refused, or no region answers); the erasure, coordinated by
+    // `coordinator` (empty: the control region); the erasures of every region, newest first
+    // (erasurecalls.cpp).
+    void previewErasure(const std::string& entity, const std::vector<std::string>& views,
+                        Callback<ErasurePreview> done);
+    void erase(const std::string& coordinator, const std::string& entity,
+               const std::vector<std::string>& views, Callback<ErasureJobInfo> done);
+    void erasures(int limit, Callback<std::vector<ErasureJobInfo>> done);
     // Who the regions take this console for: the first region that answers; when the regions
     // refuse the console's credentials, an Identity whose `refusal` says why.
     void whoAmI(Callback<Identity> done);

@@ -208,6 +208,51 @@ struct AuditEntryInfo {
     bool denied = false;
 };
 
+// What one region holds, or erased, of one view of an entity.
+struct ErasedViewInfo {
+    std::string view;  // project/view
+    int64_t onlineRows = 0;
+    int64_t offlineRows = 0;
+    int64_t logEntries = -1;  // -1: not counted (previews)
+};
+
+// One region's part of an erasure: its preview, or what it deleted.
+struct RegionErasureInfo {
+    std::string region;
+    bool erased = false;
+    bool reachable = true;  // previews: false when the region did not answer (`error` says why)
+    std::string error;      // jobs: why the last attempt failed
+    int attempts = 0;
+    int64_t erasedAtMs = 0;
+    bool walTruncated = false;
+    std::vector<ErasedViewInfo> views;
+
+    int64_t onlineRows() const;
+    int64_t offlineRows() const;
+    int64_t logEntries() const;  // those counted
+};
+
+// What every region holds of an entity, before it is erased.
+struct ErasurePreview {
+    std::string entity;                      // as asked, e.g. "user_id=1042"
+    std::vector<RegionErasureInfo> regions;  // deployment order
+};
+
+// An erasure, as its coordinator follows it.
+struct ErasureJobInfo {
+    std::string id;
+    std::string entity;  // join keys and a hash: "user_id (sha256 3fa2c1d0e9b8)"
+    std::vector<std::string> views;
+    std::string requestedBy;
+    std::string coordinator;  // "… (down)" when pieced together from the regions that applied it
+    int64_t createdAtMs = 0;
+    int64_t finishedAtMs = 0;
+    bool done = false;
+    std::vector<RegionErasureInfo> regions;
+
+    int erasedRegions() const;
+};
+
 // Who the console is to the deployment's regions.
 struct Identity {
     std::string principal;

@@ -164,10 +164,16 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
                 renumbered = std::move(*row);
             }
             const std::string& vals = localSchema != senderSchema ? renumbered : c.values();
+            auto& v = result.views[viewKey];
+            // A row of an entity erased here, written before the erasure: it stays erased.
+            if (dict.erased.blocks(viewId, c.entity_key(), c.event_timestamp(), rowHlc)) {
+                ++v.changes;
+                ++result.changes;
+                continue;
+            }
             const bool toOnline = c.target() == v1::ONLINE || c.target() == v1::ONLINE_AND_OFFLINE;
             const bool toOffline =
                 c.target() == v1::OFFLINE || c.target() == v1::ONLINE_AND_OFFLINE;
-            auto& v = result.views[viewKey];
             if (toOnline) {
                 auto won = online.upsert(viewId, c.entity_key(),
                                          {c.event_timestamp(), rowHlc, origin, false, vals});

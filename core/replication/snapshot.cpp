@@ -488,6 +488,9 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
                         return id.status();
                     const uint64_t hlc = static_cast<uint64_t>(sqlite3_column_int64(q, 3));
                     m_clock.observe(hlc);
+                    // An entity erased here after the peer's copy was taken stays erased.
+                    if (dict.erased.blocks(*id, blob(q, 1), sqlite3_column_int64(q, 2), hlc))
+                        continue;
                     auto origin = localOrigin(conn, sqlite3_column_int64(q, 4));
                     if (!origin.ok())
                         return origin.status();

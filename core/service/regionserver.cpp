@@ -182,6 +182,23 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         std::make_unique<AdminServiceImpl>(*server->m_region, server->m_metrics, identity,
                                            server->m_replicator.get(), *server->m_auth);
     server->m_admin->setChangelogLimit(server->m_retention.maxBytes);
+    {
+        // Erasures go to every region of the deployment, over the links replication keeps.
+        std::vector<std::string> regions{config.region};
+        if (store.deployment)
+            for (const auto& r : store.deployment->regions)
+                if (r.info.name != config.region)
+                    regions.push_back(r.info.name);
+        auto* replicator = server->m_replicator.get();
+        auto& r = *server->m_region;
+        server->m_erasures = std::make_unique<erasure::ErasureJobs>(
+            r.database(), r.clock(), config.region, std::move(regions),
+            [replicator](const std::string& region) -> std::shared_ptr<grpc::Channel> {
+                auto* link = replicator ? replicator->link(region) : nullptr;
+                return link ? link->channel() : nullptr;
+            });
+        server->m_admin->setErasures(server->m_erasures.get());
+    }
 
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config.listen, *credentials, &server->m_port);
@@ -206,6 +223,8 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
                                       " (address in use or not valid)");
     if (server->m_replicator)
         server->m_replicator->start();
+    if (auto st = server->m_erasures->start(); !st.ok())
+        return st;
     server->m_maintenance = std::thread([s = server.get()] {
         std::unique_lock lock(s->m_maintenanceMutex);
         while (!s->m_stopping) {
@@ -337,7 +356,10 @@ void RegionServer::shutdown() {
     m_maintenanceWake.notify_all();
     if (m_maintenance.joinable())
         m_maintenance.join();
-    // Incoming links first, so no batch is half-way through when the database closes.
+    // Erasures first: they send over the replicator's links. Then incoming links, so no batch
+    // is half-way through when the database closes.
+    if (m_erasures)
+        m_erasures->stop();
     if (m_replicator)
         m_replicator->stop();
     if (m_server)

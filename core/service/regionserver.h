@@ -54,6 +54,7 @@ private:
     cost::PriceTable m_prices;
     std::unique_ptr<replication::Replicator> m_replicator;
     std::unique_ptr<ReplicationServiceImpl> m_replication;
+    std::unique_ptr<erasure::ErasureJobs> m_erasures;  // uses the replicator's links
     std::unique_ptr<grpc::Server> m_server;
     storage::RetentionPolicy m_retention;
     int64_t m_maintenancePasses = 0;

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "erasure/erasurejobs.h"
 #include "meridian/v1/admin.grpc.pb.h"
 #include "meridian/v1/registry.grpc.pb.h"
 #include "meridian/v1/serving.grpc.pb.h"
@@ -114,6 +115,16 @@ public:
                             v1::ListTokensResponse*) override;
     grpc::Status ListAudit(grpc::ServerContext*, const v1::ListAuditRequest*,
                            v1::ListAuditResponse*) override;
+    // Erasure (erasureservice.cpp).
+    grpc::Status PreviewErasure(grpc::ServerContext*, const v1::EraseRequest*,
+                                v1::RegionErasure*) override;
+    grpc::Status Erase(grpc::ServerContext*, const v1::EraseRequest*, v1::ErasureJob*) override;
+    grpc::Status ApplyErasure(grpc::ServerContext*, const v1::ErasureOrder*,
+                              v1::RegionErasure*) override;
+    grpc::Status ListErasures(grpc::ServerContext*, const v1::ListErasuresRequest*,
+                              v1::ListErasuresResponse*) override;
+    // The erasures this region coordinates (Erase needs them).
+    void setErasures(erasure::ErasureJobs* jobs) { m_erasures = jobs; }
 
     absl::Status fillStats(v1::StatsResponse& out, const v1::StatsRequest& request = {});
 
@@ -125,6 +136,7 @@ private:
     RegionIdentity m_identity;
     replication::ReplicationFigures* m_replicationFigures;
     Authorizer& m_auth;
+    erasure::ErasureJobs* m_erasures = nullptr;
     int64_t m_changelogLimitBytes = 0;
     std::mutex m_countsMutex;
     int64_t m_countsAtMs = 0;

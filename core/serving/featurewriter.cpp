@@ -213,8 +213,14 @@ absl::Status FeatureWriter::writeRows(const Prepared& p, storage::Connection& co
     entry.viewId = *viewId;
     entry.commitMs = commitMs;
     entry.schemaId = *schemaId;
+    int64_t erased = 0;
     for (const auto& row : p.rows) {
         const uint64_t hlc = m_clock.tick();
+        // An erased entity's rows from before its erasure stay erased (replays, late loads).
+        if (dict.erased.blocks(*viewId, row.key, row.eventTs, hlc)) {
+            ++erased;
+            continue;
+        }
         std::string vals = storage::encodeRow(*schemaId, schema, row.values);
         if (toOnline) {
             auto changed =
@@ -248,6 +254,7 @@ absl::Status FeatureWriter::writeRows(const Prepared& p, storage::Connection& co
     response.set_online_stale(stale);
     response.set_offline_appended(appended);
     response.set_rows_written(applied + appended);
+    response.set_rows_erased(erased);
     return absl::OkStatus();
 }
 

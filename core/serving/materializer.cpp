@@ -117,6 +117,8 @@ absl::Status Materializer::runView(const v1::FeatureView& view, int64_t start, i
             entry.kind = v1::Change::FEATURE_ROW;
             entry.viewId = *viewId;
             for (auto& r : batch) {
+                if (dict.erased.blocks(*viewId, r.entityKey, r.eventTs, r.writeHlc))
+                    continue;
                 auto changed = online.upsert(*viewId, r.entityKey,
                                              {r.eventTs, r.writeHlc, r.origin, false, r.vals});
                 if (!changed.ok())

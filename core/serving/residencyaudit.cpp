@@ -51,13 +51,11 @@ absl::StatusOr<int64_t> deleteInBatches(storage::Database& db, const char* sql, 
         int64_t n = 0;
         auto st = db.write([&](storage::Connection& conn) -> absl::Status {
             // Freed cells and pages are overwritten with zeros, so the bytes leave the file.
-            if (auto s = conn.exec("PRAGMA secure_delete = ON"); !s.ok())
+            return storage::withSecureDelete(conn, [&] {
+                auto s = conn.prepare(sql).bind(1, viewId).bind(2, int64_t{kPurgeBatch}).run();
+                n = conn.changes();
                 return s;
-            auto s = conn.prepare(sql).bind(1, viewId).bind(2, int64_t{kPurgeBatch}).run();
-            n = conn.changes();
-            if (auto off = conn.exec("PRAGMA secure_delete = OFF"); s.ok())
-                s = off;
-            return s;
+            });
         });
         if (!st.ok())
             return st;

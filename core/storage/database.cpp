@@ -89,6 +89,15 @@ struct Database::PendingWrite {
     bool submitted() const { return static_cast<bool>(then); }
 };
 
+absl::Status withSecureDelete(Connection& conn, const std::function<absl::Status()>& body) {
+    if (auto st = conn.exec("PRAGMA secure_delete = ON"); !st.ok())
+        return st;
+    auto st = body();
+    if (auto back = conn.exec(kSecureDeleteDefault); st.ok())
+        st = back;
+    return st;
+}
+
 absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path,
                                                          DatabaseOptions options) {
     auto writer = Connection::open(path, false);
@@ -110,6 +119,11 @@ absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path
     // Page caches are a store's main memory: 32 MiB for the writer, 8 MiB per reader (readers
     // map the database file, so theirs holds WAL pages only).
     if (auto st = conn.exec("PRAGMA cache_size=-32768"); !st.ok())
+        return st;
+    // What a delete or an update frees inside a page is overwritten with zeros (at no extra
+    // I/O: the page is written anyway), so old values do not linger in free space. Erasures
+    // and purges switch to ON, which zeroes freed pages too.
+    if (auto st = conn.exec(kSecureDeleteDefault); !st.ok())
         return st;
     // Pages the cache does not hold are read through a memory map (as readers do): a write to a
     // table larger than the cache costs no read() per page it touches.
@@ -153,6 +167,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path
     if (auto st = dict.regions.load(*db->m_writer); !st.ok())
         return st;
     if (auto st = dict.schemas.load(*db->m_writer); !st.ok())
+        return st;
+    if (auto st = dict.erased.load(*db->m_writer); !st.ok())
         return st;
     if (auto st = registerConflictRule(*db->m_writer, dict.regions); !st.ok())
         return st;

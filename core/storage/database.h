@@ -16,12 +16,20 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "storage/erasedkeys.h"
 #include "storage/logepochs.h"
 #include "storage/rowschema.h"
 #include "storage/sqlite.h"
 #include "storage/viewids.h"
 
 namespace meridian::storage {
+
+// The writer's secure_delete setting between erasures and purges (which set it ON, then back
+// to this).
+inline constexpr const char* kSecureDeleteDefault = "PRAGMA secure_delete = FAST";
+// Runs `body` on `conn` with secure_delete ON: whatever it deletes is overwritten with zeros,
+// freed pages included.
+absl::Status withSecureDelete(Connection& conn, const std::function<absl::Status()>& body);
 
 enum class Durability {
     Full,    // fsync on every commit: survives power loss
@@ -68,6 +76,7 @@ struct Dictionaries {
     ViewIds views;
     RegionIds regions;
     RowSchemas schemas;
+    ErasedKeys erased;
 };
 
 class Database {

@@ -100,6 +100,43 @@ absl::StatusOr<bool> OfflineTable::append(int64_t viewId, const OfflineRecord& r
     return added;
 }
 
+absl::StatusOr<int64_t> OfflineTable::eraseKey(int64_t viewId, std::string_view entityKey) {
+    PartitionDeltas deltas;
+    int64_t n = 0;
+    auto& q = m_conn.prepare(
+        "SELECT event_ts, write_hlc, origin, vals FROM offline WHERE view_id = ? AND entity_key = "
+        "?");
+    q.bind(1, viewId).bindBlob(2, entityKey);
+    while (q.step()) {
+        OfflineRecord r{std::string(entityKey), q.int64(0), static_cast<uint64_t>(q.int64(1)),
+                        q.int64(2), std::string(q.blob(3))};
+        auto hash = hashOf(r);
+        if (!hash.ok()) {
+            q.reset();
+            return hash.status();
+        }
+        deltas.remove(viewId, dayOf(r.eventTs), *hash);
+        ++n;
+    }
+    if (auto st = q.finish(); !st.ok())
+        return st;
+    auto del = m_conn.prepare("DELETE FROM offline WHERE view_id = ? AND entity_key = ?")
+                   .bind(1, viewId)
+                   .bindBlob(2, entityKey)
+                   .run();
+    if (!del.ok())
+        return del;
+    if (auto st = applyDeltas(deltas); !st.ok())
+        return st;
+    // A partition left empty is no partition: regions compare the partitions they hold.
+    auto empty = m_conn.prepare("DELETE FROM offline_partitions WHERE view_id = ? AND rows <= 0")
+                     .bind(1, viewId)
+                     .run();
+    if (!empty.ok())
+        return empty;
+    return n;
+}
+
 absl::Status OfflineTable::applyDeltas(const PartitionDeltas& deltas) {
     for (const auto& [key, delta] : deltas.deltas()) {
         if (auto st = addToPartition(key.first, key.second, delta.first, delta.second); !st.ok())

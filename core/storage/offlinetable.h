@@ -42,6 +42,12 @@ public:
         d.first += 1;
         d.second ^= rowHash;
     }
+    // A row taken out: one fewer, and its hash XORed out again.
+    void remove(int64_t viewId, int64_t day, uint64_t rowHash) {
+        auto& d = m_deltas[{viewId, day}];
+        d.first -= 1;
+        d.second ^= rowHash;
+    }
     bool empty() const { return m_deltas.empty(); }
     const std::map<std::pair<int64_t, int64_t>, std::pair<int64_t, uint64_t>>& deltas() const {
         return m_deltas;
@@ -88,6 +94,9 @@ public:
         uint64_t digest = 0;
     };
     absl::StatusOr<std::vector<Partition>> partitions(int64_t viewId);
+    // Deletes every row of `entityKey` (erasure), keeping the partitions' counts and digests;
+    // returns how many.
+    absl::StatusOr<int64_t> eraseKey(int64_t viewId, std::string_view entityKey);
     // Rows of one day's partition in a stable order, at most `limit`, starting after the row
     // `after` (entity key, event time, write clock, origin) when given: callers page through a
     // partition in short read transactions.

@@ -189,6 +189,36 @@ CREATE TABLE IF NOT EXISTS audit(
   denied    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS audit_at ON audit(at_ms);
+
+-- Entity keys erased here (storage/erasedkeys.h): a SHA-256 of the key, never the key, with
+-- the clock and time of the erasure, kept for good so that older rows never come back.
+CREATE TABLE IF NOT EXISTS erased_keys(
+  view_id    INTEGER NOT NULL,
+  key_sha256 BLOB NOT NULL,
+  erasure_id TEXT NOT NULL,
+  hlc        INTEGER NOT NULL,
+  at_ms      INTEGER NOT NULL,
+  PRIMARY KEY(view_id, key_sha256)
+) WITHOUT ROWID;
+
+-- Erasures applied here: what was deleted (a v1::RegionErasure), and the last log entry the
+-- erasure reads (entries after it were written after the key was erased).
+CREATE TABLE IF NOT EXISTS erasures(
+  id         TEXT PRIMARY KEY,
+  applied_ms INTEGER NOT NULL,
+  log_upto   INTEGER NOT NULL,
+  record     BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS erasures_applied ON erasures(applied_ms);
+
+-- Erasures this region coordinates (a v1::ErasureJob), with the order sent to every region:
+-- it holds the entity's key, and is dropped once every region has confirmed.
+CREATE TABLE IF NOT EXISTS erasure_jobs(
+  id            TEXT PRIMARY KEY,
+  created_ms    INTEGER NOT NULL,
+  job           BLOB NOT NULL,
+  pending_order BLOB
+) WITHOUT ROWID;
 )sql";
 
 }  // namespace
@@ -242,6 +272,7 @@ absl::Status ensureSchema(Connection& conn) {
             return absl::Status(st.code(), "upgrading the database to schema version 4: " +
                                                std::string(st.message()));
     }
+    // Version 5 adds the erasure tables, created above like any missing table.
     return conn
         .prepare(
             "INSERT INTO meta(key, value) VALUES('schema_version', ?) "

@@ -9,7 +9,8 @@ namespace meridian::storage {
 // 2: compact rows (row schemas, region ids), a changelog without repeated names, kept counts.
 // 3: log epochs, and cursors that name the epoch they were read in.
 // 4: audit entries name their request and whether the call was refused.
-inline constexpr int kSchemaVersion = 4;
+// 5: erasures: the keys erased (hashed), erasures applied, erasures coordinated.
+inline constexpr int kSchemaVersion = 5;
 
 // Inside a transaction: creates the tables of a new database, upgrades an older one in place,
 // and refuses one written by a newer release.

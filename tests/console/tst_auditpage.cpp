@@ -1,16 +1,25 @@
 // The Audit page: every region's audit entries in one table, newest first, refusals marked;
 // the principal, action, region and "refused only" filters narrow it and survive a refresh;
 // the export writes exactly the rows shown as CSV, quoting what needs it; the model passes
-// QAbstractItemModelTester; a failed request says so.
+// QAbstractItemModelTester; a failed request says so. The Erasures tab lists erasures with
+// each region's part, offers "Erase an entity…" to admins only (the reason in the tooltip for
+// others), and its dialog erases only what a preview showed, after a confirmation that names
+// what goes where.
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTabWidget>
 #include <QTableView>
 #include <QtTest>
 
 #include "audit/auditpage.h"
 #include "audit/audittablemodel.h"
+#include "audit/erasedialog.h"
+#include "audit/erasuremodels.h"
+#include "audit/erasurespanel.h"
 #include "support/fakeregionservice.h"
 
 using namespace meridian;
@@ -25,6 +34,8 @@ private slots:
     void filtersNarrowAndSurviveRefresh();
     void exportWritesTheRowsShownAsCsv();
     void failureIsShown();
+    void erasuresShowEachRegionAndOnlyAdminsErase();
+    void eraseDialogErasesWhatItsPreviewShowed();
 };
 
 void AuditPageTest::listsEveryRegionsEntriesNewestFirst() {
@@ -114,6 +125,88 @@ void AuditPageTest::failureIsShown() {
     QTRY_COMPARE(messages.count(), 1);
     QVERIFY(messages.at(0).at(0).toString().contains(QStringLiteral("fake failure")));
     QVERIFY(!page.hasData());
+    delete service;
+}
+
+void AuditPageTest::erasuresShowEachRegionAndOnlyAdminsErase() {
+    auto* service = FakeRegionService::demo();
+    AuditPage page(service);
+    auto* panel = page.erasures();
+    QAbstractItemModelTester tester(panel->model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester regionTester(panel->regionModel(),
+                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    page.resize(1200, 700);
+    page.show();
+    page.tabs()->setCurrentIndex(1);
+    QTRY_COMPARE(panel->model()->rowCount(), 2);
+    const int running = panel->model()->rowOf(QStringLiteral("erase-e21f0a9c6d38"));
+    QVERIFY(running >= 0);
+    QCOMPARE(panel->model()->index(running, ErasureTableModel::State).data().toString(),
+             QStringLiteral("3 of 4 regions erased"));
+    QCOMPARE(panel->model()
+                 ->index(panel->model()->rowOf(QStringLiteral("erase-5b0e7c1f9a24")),
+                         ErasureTableModel::State)
+                 .data()
+                 .toString(),
+             QStringLiteral("done in all 4 regions"));
+    // The newest is selected: region by region, the one still pending says why.
+    QTRY_COMPARE(panel->regionModel()->rowCount(), 4);
+    const auto note = panel->regionModel()->index(3, RegionErasureModel::Note).data().toString();
+    QVERIFY2(note.contains(QStringLiteral("connection refused")), qPrintable(note));
+    QCOMPARE(panel->regionModel()->index(3, RegionErasureModel::State).data().toString(),
+             QStringLiteral("retrying (4 attempts)"));
+    QCOMPARE(panel->regionModel()->index(0, RegionErasureModel::Offline).data().toString(),
+             QStringLiteral("60"));
+    // Viewers and operators look; admins erase.
+    page.setIdentity({"otto", "operator", true, "aws-us-east-1", ""});
+    QVERIFY(!panel->eraseButton()->isEnabled());
+    QVERIFY(panel->eraseButton()->toolTip().contains(QStringLiteral("needs an admin")));
+    page.setIdentity({"alice", "admin", true, "aws-us-east-1", ""});
+    QVERIFY(panel->eraseButton()->isEnabled());
+    delete service;
+}
+
+void AuditPageTest::eraseDialogErasesWhatItsPreviewShowed() {
+    auto* service = FakeRegionService::demo();
+    ErasuresPanel panel(service);
+    panel.show();
+    panel.refresh();
+    QTRY_COMPARE(panel.model()->rowCount(), 2);
+    auto* dialog = panel.openEraseDialog();
+    QAbstractItemModelTester tester(dialog->previewModel(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(!dialog->eraseButton()->isEnabled());  // nothing previewed yet
+    dialog->entityEdit()->setText(QStringLiteral("user_id=1042"));
+    dialog->previewButton()->click();
+    QTRY_COMPARE(dialog->previewModel()->rowCount(), 4);
+    QVERIFY(dialog->eraseButton()->isEnabled());
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("1 region down")),
+             qPrintable(dialog->statusText()));
+    const QString confirm = dialog->confirmationText();
+    QVERIFY2(
+        confirm.contains(QStringLiteral("Erase user_id=1042 from 2 views in 4 regions")) &&
+            confirm.contains(QStringLiteral("aws-us-east-1: 2 online rows, 60 offline rows")) &&
+            confirm.contains(QStringLiteral("down now; erased when it is back")) &&
+            confirm.contains(QStringLiteral("commerce/user_profile")) &&
+            confirm.contains(QStringLiteral("cannot be undone")),
+        qPrintable(confirm));
+    // The entity changed after the preview: no erasure until it is previewed again.
+    dialog->entityEdit()->setText(QStringLiteral("user_id=1043"));
+    QVERIFY(!dialog->eraseButton()->isEnabled());
+    dialog->entityEdit()->setText(QStringLiteral("user_id=1042"));
+    QVERIFY(dialog->eraseButton()->isEnabled());
+    QSignalSpy messages(&panel, &ErasuresPanel::message);
+    dialog->setConfirmed(true);
+    dialog->eraseButton()->click();
+    QTRY_COMPARE(messages.count(), 1);
+    QCOMPARE(service->erasedEntity, QStringLiteral("user_id=1042"));
+    QVERIFY(service->erasedViews.isEmpty());
+    // The new erasure is listed and shown region by region.
+    QTRY_COMPARE(panel.model()->rowCount(), 3);
+    QTRY_COMPARE(panel.regionModel()->rowCount(), 4);
+    QCOMPARE(panel.regionModel()->index(0, RegionErasureModel::State).data().toString(),
+             QStringLiteral("erased"));
     delete service;
 }
 

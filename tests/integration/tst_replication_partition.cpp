@@ -12,20 +12,6 @@
 using namespace meridian;
 using namespace meridian::test;
 
-namespace {
-
-bool setPartition(TestClient& at, const std::string& peer, bool partitioned) {
-    v1::LinkEmulationRequest request;
-    request.set_peer(peer);
-    request.set_partitioned(partitioned);
-    request.set_reset(!partitioned);
-    v1::LinkEmulationResponse out;
-    auto ctx = at.context();
-    return at.replication().SetLinkEmulation(ctx.get(), request, &out).ok();
-}
-
-}  // namespace
-
 class ReplicationPartitionTest : public QObject {
     Q_OBJECT
 

@@ -137,6 +137,39 @@ quint64 FakeRegionService::audit(qint64 sinceMs) {
     });
 }
 
+quint64 FakeRegionService::previewErasure(const QString& entity, const QStringList&) {
+    return answer("erasure preview", [this, entity](quint64 t) {
+        auto preview = erasurePreview;
+        preview.entity = entity.toStdString();
+        emit erasurePreviewed(t, preview);
+    });
+}
+
+quint64 FakeRegionService::erase(const QString& entity, const QStringList& views) {
+    erasedEntity = entity;
+    erasedViews = views;
+    return answer("erasure", [this](quint64 t) {
+        console::ErasureJobInfo job;
+        job.id = "erase-" + std::to_string(100 + erasureList.size());
+        job.entity = "user_id (sha256 3fa2c1d0e9b8)";
+        job.requestedBy = identity.principal;
+        job.coordinator = snapshot.regions.empty() ? "" : snapshot.regions.front().name;
+        job.createdAtMs = QDateTime::currentMSecsSinceEpoch();
+        for (const auto& r : erasurePreview.regions) {
+            auto done = r;
+            done.erased = &r == &erasurePreview.regions.front();
+            done.erasedAtMs = done.erased ? job.createdAtMs : 0;
+            job.regions.push_back(done);
+        }
+        erasureList.push_front(job);
+        emit erasureStarted(t, job);
+    });
+}
+
+quint64 FakeRegionService::erasures() {
+    return answer("erasures", [this](quint64 t) { emit erasuresListed(t, erasureList); });
+}
+
 quint64 FakeRegionService::whoAmI() {
     const quint64 t = ++m_next;
     ++requests;
@@ -371,6 +404,57 @@ FakeRegionService* FakeRegionService::demo(QObject* parent) {
         {now - 3'600'000, "aws-us-east-1", "root", "token_create",
          "vera (viewer, token 5d1c09a2b7e4)", "created", "aws-us-east-1-12", false},
     };
+
+    // What the regions hold of user_id=1042 (one region down), and two erasures: one done
+    // everywhere, one waiting for a region that is down.
+    auto holding = [](const std::string& region, int64_t online, int64_t offline) {
+        console::RegionErasureInfo r;
+        r.region = region;
+        r.views = {{"commerce/user_profile", online, offline, -1},
+                   {"commerce/user_transaction_aggregates", online, offline * 4, -1}};
+        return r;
+    };
+    f->erasurePreview.regions = {holding(regions[0].name, 1, 12), holding(regions[1].name, 1, 12),
+                                 holding(regions[2].name, 0, 0), holding(regions[3].name, 1, 3)};
+    f->erasurePreview.regions[3].reachable = false;
+    f->erasurePreview.regions[3].views.clear();
+    f->erasurePreview.regions[3].error = "unreachable at 127.0.0.1:7404";
+    auto erased = [](console::RegionErasureInfo r, int64_t atMs) {
+        r.erased = true;
+        r.reachable = true;
+        r.erasedAtMs = atMs;
+        r.walTruncated = true;
+        r.attempts = 1;
+        for (auto& v : r.views)
+            v.logEntries = v.onlineRows + v.offlineRows;
+        return r;
+    };
+    console::ErasureJobInfo old;
+    old.id = "erase-5b0e7c1f9a24";
+    old.entity = "user_id (sha256 9c41d7e0b35a)";
+    old.views = {"commerce/user_profile", "commerce/user_transaction_aggregates"};
+    old.requestedBy = "alice";
+    old.coordinator = regions[0].name;
+    old.createdAtMs = now - 86'400'000;
+    old.finishedAtMs = now - 86'395'000;
+    old.done = true;
+    for (int i = 0; i < 4; ++i)
+        old.regions.push_back(erased(holding(regions[i].name, 1, 6), now - 86'398'000 + i * 500));
+    console::ErasureJobInfo running = old;
+    running.id = "erase-e21f0a9c6d38";
+    running.entity = "user_id (sha256 3fa2c1d0e9b8)";
+    running.createdAtMs = now - 40'000;
+    running.finishedAtMs = 0;
+    running.done = false;
+    running.regions.clear();
+    for (int i = 0; i < 3; ++i)
+        running.regions.push_back(erased(holding(regions[i].name, 1, 12), now - 39'000 + i * 300));
+    console::RegionErasureInfo pending;
+    pending.region = regions[3].name;
+    pending.attempts = 4;
+    pending.error = "unreachable at 127.0.0.1:7404: connection refused";
+    running.regions.push_back(pending);
+    f->erasureList = {running, old};
     return f;
 }
 

@@ -27,6 +27,12 @@ public:
     console::CostReport report;
     QVector<console::AlertInfo> alertList;
     QVector<console::AuditEntryInfo> auditList;
+    // What previewErasure answers (its entity is the one asked about), the erasures listed,
+    // and what erase() was last asked.
+    console::ErasurePreview erasurePreview;
+    QVector<console::ErasureJobInfo> erasureList;
+    QString erasedEntity;
+    QStringList erasedViews;
     // Who the console is; with `requiredToken` set, whoAmI answers a refusal until setToken
     // gives it.
     console::Identity identity{"alice", "admin", true, "aws-us-east-1", ""};
@@ -51,6 +57,10 @@ public:
     quint64 cost(qint64 sinceMs, qint64 untilMs) override;
     quint64 alerts(bool includeCleared) override;
     quint64 audit(qint64 sinceMs) override;
+    quint64 previewErasure(const QString& entity, const QStringList& views) override;
+    // Adds a job to erasureList, erased at the first region and pending at the others.
+    quint64 erase(const QString& entity, const QStringList& views) override;
+    quint64 erasures() override;
     quint64 whoAmI() override;
     void setToken(const QString& t) override { token = t; }
 

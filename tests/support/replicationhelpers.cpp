@@ -110,6 +110,16 @@ std::optional<v1::SyncJob> runJob(TestClient& to, const std::string& from, v1::S
     return job;
 }
 
+bool setPartition(TestClient& at, const std::string& peer, bool partitioned) {
+    v1::LinkEmulationRequest request;
+    request.set_peer(peer);
+    request.set_partitioned(partitioned);
+    request.set_reset(!partitioned);
+    v1::LinkEmulationResponse out;
+    auto ctx = at.context();
+    return at.replication().SetLinkEmulation(ctx.get(), request, &out).ok();
+}
+
 int filesContaining(const QString& dir, const QByteArray& marker) {
     int n = 0;
     QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);

@@ -44,6 +44,8 @@ namespace meridian::test {
 std::optional<v1::SyncJob> runJob(TestClient& to, const std::string& from, v1::SyncJob::Kind kind,
                                   const std::vector<std::string>& scope = {},
                                   grpc::Status* triggerStatus = nullptr);
+// Cuts (or heals) the link from `peer` into the region `at` (link emulation).
+bool setPartition(TestClient& at, const std::string& peer, bool partitioned);
 // How many files under `dir` (recursively) contain `marker`.
 int filesContaining(const QString& dir, const QByteArray& marker);
 

@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -20,6 +21,7 @@
 #include <set>
 
 #include "audit/audittablemodel.h"
+#include "audit/erasurespanel.h"
 #include "common/consoleicons.h"
 #include "common/datatable.h"
 #include "common/displayformat.h"
@@ -98,12 +100,29 @@ AuditPage::AuditPage(RegionService* service, QWidget* parent) : Page(parent), m_
     m_stack->addWidget(m_view);
     m_stack->addWidget(empty);
 
+    auto* log = new QWidget(this);
+    auto* logLayout = new QVBoxLayout(log);
+    logLayout->setContentsMargins(0, 8, 0, 0);
+    logLayout->setSpacing(8);
+    logLayout->addWidget(m_summary);
+    logLayout->addLayout(filters);
+    logLayout->addWidget(m_stack, 1);
+    m_erasures = new ErasuresPanel(service, this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(log, tr("Log"));
+    m_tabs->addTab(m_erasures, tr("Erasures"));
+    m_tabs->setTabToolTip(1, tr("Entities erased in every region (right to be forgotten)"));
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 10, 12, 12);
-    layout->setSpacing(8);
-    layout->addWidget(m_summary);
-    layout->addLayout(filters);
-    layout->addWidget(m_stack, 1);
+    layout->setSpacing(0);
+    layout->addWidget(m_tabs, 1);
+    connect(m_erasures, &ErasuresPanel::message, this, &Page::message);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
+        if (tab == 1)
+            m_erasures->refresh();
+    });
 
     auto choose = [this](QComboBox* box, void (AuditFilterModel::*set)(const QString&)) {
         connect(box, &QComboBox::currentIndexChanged, this, [this, box, set] {
@@ -148,6 +167,15 @@ QIcon AuditPage::icon() const {
 
 void AuditPage::activate() {
     refresh();
+    m_erasures->refresh();
+}
+
+void AuditPage::showView(const QString& view) {
+    m_tabs->setCurrentIndex(view == QStringLiteral("erasures") ? 1 : 0);
+}
+
+void AuditPage::setIdentity(const console::Identity& identity) {
+    m_erasures->setIdentity(identity);
 }
 
 void AuditPage::refresh() {

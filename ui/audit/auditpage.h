@@ -2,7 +2,8 @@
 // The Audit page: the audit logs of every region together, newest first — what everyone did
 // and was refused, under the name their region authenticated them by. Filters by time window,
 // principal, action, region and refusals, plus free text; Export writes the rows shown as CSV.
-// Refreshed every kRefreshMs while visible.
+// Refreshed every kRefreshMs while visible. A second tab lists erasures (ErasuresPanel), and
+// lets an admin erase an entity everywhere.
 
 #include <QTimer>
 
@@ -15,12 +16,14 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QStackedWidget;
+class QTabWidget;
 class QTableView;
 
 namespace meridian::ui {
 
 class AuditFilterModel;
 class AuditTableModel;
+class ErasuresPanel;
 
 class AuditPage : public Page {
     Q_OBJECT
@@ -34,6 +37,9 @@ public:
     QIcon icon() const override;
     void activate() override;
     bool hasData() const override { return m_haveEntries; }
+    void setIdentity(const console::Identity& identity) override;
+    QStringList views() const override { return {QStringLiteral("erasures")}; }
+    void showView(const QString& view) override;
 
     AuditTableModel* model() const { return m_model; }
     AuditFilterModel* proxy() const { return m_proxy; }
@@ -43,6 +49,8 @@ public:
     QComboBox* regionBox() const { return m_region; }
     QComboBox* windowBox() const { return m_window; }
     QCheckBox* deniedBox() const { return m_denied; }
+    ErasuresPanel* erasures() const { return m_erasures; }
+    QTabWidget* tabs() const { return m_tabs; }
 
     void refresh();
     // Writes the rows shown to `path`; false (and `error`) when the file cannot be written.
@@ -68,6 +76,8 @@ private:
     QCheckBox* m_denied;
     QLineEdit* m_filter;
     QPushButton* m_export;
+    QTabWidget* m_tabs;
+    ErasuresPanel* m_erasures;
     QTimer m_timer;
     quint64 m_token = 0;
     bool m_haveEntries = false;

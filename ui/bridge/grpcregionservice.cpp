@@ -237,6 +237,36 @@ quint64 GrpcRegionService::audit(qint64 sinceMs) {
     return token;
 }
 
+quint64 GrpcRegionService::previewErasure(const QString& entity, const QStringList& views) {
+    const quint64 token = ++m_next;
+    m_backend->previewErasure(
+        entity.toStdString(), stdStrings(views),
+        deliver<ErasurePreview>(
+            token, QStringLiteral("erasure preview"),
+            Delivery<ErasurePreview, ErasurePreview, &RegionService::erasurePreviewed>{}));
+    return token;
+}
+
+quint64 GrpcRegionService::erase(const QString& entity, const QStringList& views) {
+    const quint64 token = ++m_next;
+    m_backend->erase(
+        {}, entity.toStdString(), stdStrings(views),
+        deliver<ErasureJobInfo>(
+            token, QStringLiteral("erasure"),
+            Delivery<ErasureJobInfo, ErasureJobInfo, &RegionService::erasureStarted>{}));
+    return token;
+}
+
+quint64 GrpcRegionService::erasures() {
+    const quint64 token = ++m_next;
+    m_backend->erasures(kErasureLimit,
+                        deliver<std::vector<ErasureJobInfo>>(
+                            token, QStringLiteral("erasures"),
+                            Delivery<std::vector<ErasureJobInfo>, QVector<ErasureJobInfo>,
+                                     &RegionService::erasuresListed>{}));
+    return token;
+}
+
 quint64 GrpcRegionService::whoAmI() {
     const quint64 token = ++m_next;
     m_backend->whoAmI(

@@ -43,11 +43,16 @@ public:
     quint64 cost(qint64 sinceMs, qint64 untilMs) override;
     quint64 alerts(bool includeCleared) override;
     quint64 audit(qint64 sinceMs) override;
+    quint64 previewErasure(const QString& entity, const QStringList& views) override;
+    quint64 erase(const QString& entity, const QStringList& views) override;
+    quint64 erasures() override;
     quint64 whoAmI() override;
     void setToken(const QString& token) override;
 
     // Entries asked of each region by audit().
     static constexpr int kAuditLimit = 5000;
+    // Erasures asked of each region by erasures().
+    static constexpr int kErasureLimit = 200;
 
 private:
     // A backend callback that posts `emitAnswer(token, value)` (or failed) to the GUI thread.

@@ -17,6 +17,8 @@ using console::AlertInfo;
 using console::AuditEntryInfo;
 using console::CostReport;
 using console::DeploymentSnapshot;
+using console::ErasureJobInfo;
+using console::ErasurePreview;
 using console::FieldDiff;
 using console::Identity;
 using console::LineageGraph;
@@ -64,6 +66,12 @@ public:
     virtual quint64 alerts(bool includeCleared) = 0;
     // Every region's audit log since `sinceMs`, newest first.
     virtual quint64 audit(qint64 sinceMs) = 0;
+    // Erasure of an entity ("user_id=1042") in `views` (empty: every view keyed by exactly its
+    // join keys): what every region holds of it, the erasure (coordinated by the control
+    // region), and the erasures of every region, newest first.
+    virtual quint64 previewErasure(const QString& entity, const QStringList& views) = 0;
+    virtual quint64 erase(const QString& entity, const QStringList& views) = 0;
+    virtual quint64 erasures() = 0;
     // Who the regions take the console for: identified, with a refusal when they require a
     // token the console does not have (or one they do not accept); failed when none answers.
     virtual quint64 whoAmI() = 0;
@@ -84,6 +92,9 @@ signals:
     void alertsListed(quint64 token, const QVector<meridian::console::AlertInfo>& alerts);
     void auditListed(quint64 token, const QVector<meridian::console::AuditEntryInfo>& entries);
     void identified(quint64 token, const meridian::console::Identity& identity);
+    void erasurePreviewed(quint64 token, const meridian::console::ErasurePreview& preview);
+    void erasureStarted(quint64 token, const meridian::console::ErasureJobInfo& job);
+    void erasuresListed(quint64 token, const QVector<meridian::console::ErasureJobInfo>& jobs);
     // Any request that failed: what was asked, and why, for the status bar.
     void failed(quint64 token, const QString& what, const QString& message);
     // The console has its credentials: requests may go out.
@@ -100,3 +111,5 @@ Q_DECLARE_METATYPE(meridian::console::LineageGraph)
 Q_DECLARE_METATYPE(meridian::console::SyncJobInfo)
 Q_DECLARE_METATYPE(meridian::console::CostReport)
 Q_DECLARE_METATYPE(meridian::console::Identity)
+Q_DECLARE_METATYPE(meridian::console::ErasurePreview)
+Q_DECLARE_METATYPE(meridian::console::ErasureJobInfo)

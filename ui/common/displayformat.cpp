@@ -12,6 +12,10 @@ QString count(qint64 n) {
     return locale.toString(n);
 }
 
+QString counted(qint64 n, const QString& one, const QString& many) {
+    return count(n) + QLatin1Char(' ') + (n == 1 ? one : many);
+}
+
 QString compactCount(qint64 n) {
     const double a = std::abs(static_cast<double>(n));
     if (a >= 1e9)

@@ -6,7 +6,9 @@
 
 namespace meridian::ui::format {
 
-QString count(qint64 n);                         // "120,013"
+QString count(qint64 n);  // "120,013"
+// "1 region", "4 regions": the count and the noun that agrees with it.
+QString counted(qint64 n, const QString& one, const QString& many);
 QString compactCount(qint64 n);                  // "120k", "1.2M"
 QString bytes(qint64 n);                         // "14.0 MB"
 QString rate(double perSecond);                  // "50.0/s"

@@ -3,6 +3,7 @@
 
 #include <QIcon>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 #include "console/consoledata.h"
@@ -24,6 +25,10 @@ public:
     // Who the regions take the console for: pages disable what the role may not do, saying
     // why in the tooltip.
     virtual void setIdentity(const console::Identity&) {}
+    // Other views of the page worth a picture of their own (its tabs past the first), by name;
+    // showView("") returns to the first (for --screenshot).
+    virtual QStringList views() const { return {}; }
+    virtual void showView(const QString&) {}
 
 protected:
     // A titled block of a page: the title in bold, `extra` (a caption, a button) at the right

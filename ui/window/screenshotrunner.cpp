@@ -66,7 +66,7 @@ void ScreenshotRunner::check() {
     }
 }
 
-void ScreenshotRunner::capture(int index) {
+void ScreenshotRunner::capture(int index, int view) {
     if (!m_window)
         return;
     const auto pages = m_window->pages();
@@ -74,21 +74,34 @@ void ScreenshotRunner::capture(int index) {
         emit finished(0, tr("wrote %1").arg(m_written.join(QStringLiteral(", "))));
         return;
     }
-    m_window->showPage(index);
-    QTimer::singleShot(kSettleMs, this, [this, index] {
+    Page* page = pages[index];
+    const QStringList views = page->views();
+    if (view >= views.size()) {
+        page->showView({});
+        capture(index + 1);
+        return;
+    }
+    if (view < 0)
+        m_window->showPage(index);
+    else
+        page->showView(views[view]);
+    QTimer::singleShot(kSettleMs, this, [this, index, view] {
         if (!m_window)
             return;
         const auto pages = m_window->pages();
         if (index >= pages.size())
             return;
-        const QString path = QDir(m_directory).filePath(fileNameFor(pages[index]->title()));
+        QString title = pages[index]->title();
+        if (view >= 0)
+            title += QLatin1Char(' ') + pages[index]->views().value(view);
+        const QString path = QDir(m_directory).filePath(fileNameFor(title));
         const QPixmap shot = m_window->grab();
         if (shot.isNull() || !shot.save(path)) {
             emit finished(1, tr("could not write %1").arg(path));
             return;
         }
         m_written << path;
-        capture(index + 1);
+        capture(index, view + 1);
     });
 }
 

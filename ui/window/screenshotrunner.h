@@ -37,7 +37,8 @@ signals:
 
 private:
     void check();
-    void capture(int index);
+    // The page at `index`, then each of its other views ("audit-erasures.png"), then the next.
+    void capture(int index, int view = -1);
 
     QPointer<MainWindow> m_window;
     QString m_directory;

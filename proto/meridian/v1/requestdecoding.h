@@ -73,19 +73,42 @@ public:
 // One entry per request type of a method in admin, registry, replication and serving.proto;
 // C for the methods served on gRPC's callback API (their handlers call
 // takeCallbackDecodeFailure()).
-#define MERIDIAN_FOR_EACH_REQUEST(R, C)                                                         \
-    R(HealthRequest)                                                                            \
-    R(StatsRequest)                                                                             \
-    R(WatchStatsRequest)                                                                        \
-    C(EchoRequest)                                                                              \
-    R(CheckIntegrityRequest)                                                                    \
-    R(ResidencyRequest) R(WhoAmIRequest) R(CreateTokenRequest) R(RevokeTokenRequest)            \
-        R(ListTokensRequest) R(ListAuditRequest) R(ApplyRequest) R(ListObjectsRequest)          \
-            R(GetObjectRequest) R(GetHistoryRequest) R(DeleteObjectRequest) R(LineageRequest)   \
-                R(PullRequest) R(SnapshotRequest) R(ListPartitionsRequest)                      \
-                    R(FetchPartitionRequest) R(TriggerSyncRequest) R(JobRef) R(ListJobsRequest) \
-                        R(LinkEmulationRequest) R(CostRequest) R(ListAlertsRequest)             \
-                            C(GetOnlineFeaturesRequest) C(WriteFeaturesRequest)                 \
-                                R(GetHistoricalFeaturesRequest) R(MaterializeRequest)
+// clang-format off
+#define MERIDIAN_FOR_EACH_REQUEST(R, C) \
+    R(HealthRequest) \
+    R(StatsRequest) \
+    R(WatchStatsRequest) \
+    C(EchoRequest) \
+    R(CheckIntegrityRequest) \
+    R(ResidencyRequest) \
+    R(WhoAmIRequest) \
+    R(CreateTokenRequest) \
+    R(RevokeTokenRequest) \
+    R(ListTokensRequest) \
+    R(ListAuditRequest) \
+    R(EraseRequest) \
+    R(ErasureOrder) \
+    R(ListErasuresRequest) \
+    R(ApplyRequest) \
+    R(ListObjectsRequest) \
+    R(GetObjectRequest) \
+    R(GetHistoryRequest) \
+    R(DeleteObjectRequest) \
+    R(LineageRequest) \
+    R(PullRequest) \
+    R(SnapshotRequest) \
+    R(ListPartitionsRequest) \
+    R(FetchPartitionRequest) \
+    R(TriggerSyncRequest) \
+    R(JobRef) \
+    R(ListJobsRequest) \
+    R(LinkEmulationRequest) \
+    R(CostRequest) \
+    R(ListAlertsRequest) \
+    C(GetOnlineFeaturesRequest) \
+    C(WriteFeaturesRequest) \
+    R(GetHistoricalFeaturesRequest) \
+    R(MaterializeRequest)
+// clang-format on
 
 MERIDIAN_FOR_EACH_REQUEST(MERIDIAN_REQUEST, MERIDIAN_CALLBACK_REQUEST)
