@@ -226,8 +226,8 @@ absl::Status runErase(CtlOptions& options, const EraseArgs& args) {
     printRegions(last);
     if (last.state() == v1::ErasureJob::DONE) {
         std::printf(
-            "\nErased in every region; %s keeps only a hash of the key, so that older "
-            "rows of it are never stored again.\n",
+            "\nErased in every region. Each keeps only a hash of the key (%s), so that rows "
+            "of it written before the erasure are never stored again.\n",
             job->entity().c_str());
     } else {
         std::printf(

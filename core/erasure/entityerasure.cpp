@@ -380,7 +380,8 @@ absl::StatusOr<v1::RegionErasure> applyErasure(storage::Database& db, const v1::
         applied.emplace(upTo, std::move(record));
     }
 
-    auto& [upTo, record] = *applied;
+    const uint64_t upTo = applied->first;
+    auto& record = applied->second;
     if (auto s = eraseLogEntries(db, order, upTo, record); !s.ok())
         return s;
     // Free pages may hold the entity's bytes from before; then the WAL, which still holds the

@@ -161,9 +161,20 @@ absl::StatusOr<v1::RegionErasure> ErasureJobs::send(const std::string& region,
         std::lock_guard lock(m_mutex);
         m_inFlight.erase(&ctx);
     }
-    if (!st.ok())
-        return absl::Status(static_cast<absl::StatusCode>(st.error_code()), st.error_message());
-    return answer;
+    if (st.ok())
+        return answer;
+    // A region that is down, in the words an operator reads in `erasures` and the console.
+    if (st.error_code() == grpc::StatusCode::UNAVAILABLE ||
+        st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+        const std::string& m = st.error_message();
+        std::string why = "unreachable";
+        if (m.find("Connection refused") != std::string::npos)
+            why = "connection refused";
+        else if (st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+            why = "no answer within " + std::to_string(kApplyDeadlineS) + " s";
+        return absl::UnavailableError(region + " is down (" + why + "); retrying");
+    }
+    return absl::Status(static_cast<absl::StatusCode>(st.error_code()), st.error_message());
 }
 
 bool ErasureJobs::deliver(Pending& p, int64_t nowMs, bool selfOnly) {

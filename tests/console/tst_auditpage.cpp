@@ -191,6 +191,11 @@ void AuditPageTest::eraseDialogErasesWhatItsPreviewShowed() {
             confirm.contains(QStringLiteral("commerce/user_profile")) &&
             confirm.contains(QStringLiteral("cannot be undone")),
         qPrintable(confirm));
+    // MERIDIAN_SCREENSHOT_DIR keeps a picture of the dialog with its preview, to look at.
+    if (const QString keep = qEnvironmentVariable("MERIDIAN_SCREENSHOT_DIR"); !keep.isEmpty()) {
+        QDir().mkpath(keep);
+        dialog->grab().save(QDir(keep).filePath(QStringLiteral("erase-dialog.png")));
+    }
     // The entity changed after the preview: no erasure until it is previewed again.
     dialog->entityEdit()->setText(QStringLiteral("user_id=1043"));
     QVERIFY(!dialog->eraseButton()->isEnabled());

@@ -151,7 +151,9 @@ QVariant RegionErasureModel::data(const QModelIndex& index, int role) const {
                     return qs(r.region);
                 case State:
                     if (m_preview)
-                        return r.reachable ? tr("holds") : tr("down");
+                        return !r.reachable                           ? tr("down")
+                               : r.onlineRows() + r.offlineRows() > 0 ? tr("holds")
+                                                                      : tr("nothing");
                     if (r.erased)
                         return tr("erased");
                     return r.attempts == 0 ? tr("pending")

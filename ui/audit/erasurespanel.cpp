@@ -39,11 +39,19 @@ ErasuresPanel::ErasuresPanel(RegionService* service, QWidget* parent)
     single.selection = QAbstractItemView::SingleSelection;
     m_view = makeDataTable(proxy, QStringLiteral("erasureList"), this, single);
     m_view->sortByColumn(ErasureTableModel::Started, Qt::DescendingOrder);
-    m_view->horizontalHeader()->setSectionResizeMode(ErasureTableModel::Entity,
-                                                     QHeaderView::Stretch);
+    // Ids, times and names whole; the entity takes what is left.
+    for (int c = 0; c < ErasureTableModel::ColumnCount; ++c)
+        m_view->horizontalHeader()->setSectionResizeMode(c, c == ErasureTableModel::Entity
+                                                                ? QHeaderView::Stretch
+                                                                : QHeaderView::ResizeToContents);
     DataTableOptions none;
     none.selection = QAbstractItemView::NoSelection;
     m_regionView = makeDataTable(m_regions, QStringLiteral("erasureRegions"), this, none);
+    // Figures whole; a pending region's error takes what is left (whole in its tooltip).
+    for (int c = 0; c < RegionErasureModel::ColumnCount; ++c)
+        m_regionView->horizontalHeader()->setSectionResizeMode(
+            c,
+            c == RegionErasureModel::Note ? QHeaderView::Stretch : QHeaderView::ResizeToContents);
     m_detail = new QLabel(tr("Select an erasure to see it region by region."), this);
     m_detail->setWordWrap(true);
 
@@ -155,7 +163,6 @@ void ErasuresPanel::showSelected() {
     }
     const auto& j = m_model->job(row);
     m_regions->setJob(j);
-    m_regionView->resizeColumnsToContents();
     m_detail->setText(tr("%1 of %2, asked by %3 at %4, coordinated by %5 — %6")
                           .arg(qs(j.id), qs(j.entity), qs(j.requestedBy),
                                format::dateTime(j.createdAtMs), qs(j.coordinator),
