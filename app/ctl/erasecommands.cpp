@@ -170,13 +170,23 @@ absl::Status runErase(CtlOptions& options, const EraseArgs& args) {
         TextTable t({"REGION", "FEATURE VIEW", "ONLINE ROWS", "OFFLINE ROWS"});
         t.alignRight(2);
         t.alignRight(3);
+        // Views a region holds nothing of are left out; a region that holds nothing at all
+        // says so in one row.
         for (const auto& a : previews) {
             if (!a.answer.ok())
                 continue;
             viewCount = a.answer->views_size();
-            for (const auto& v : a.answer->views())
+            bool any = false;
+            for (const auto& v : a.answer->views()) {
+                if (v.online_rows() == 0 && v.offline_rows() == 0)
+                    continue;
+                any = true;
                 t.addRow({a.region, v.project() + "/" + v.feature_view(),
                           formatCount(v.online_rows()), formatCount(v.offline_rows())});
+            }
+            if (!any)
+                t.addRow(
+                    {a.region, "(none of the " + std::to_string(viewCount) + " views)", "0", "0"});
         }
         t.print();
         printSilentRegions(previews, "it is erased when it is back (the coordinator retries)");
