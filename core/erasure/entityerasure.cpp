@@ -5,6 +5,7 @@
 #include <set>
 
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "replication/hybridclock.h"
 #include "rows/entityargument.h"
 #include "serving/featureselection.h"
@@ -406,6 +407,24 @@ absl::StatusOr<v1::RegionErasure> applyErasure(storage::Database& db, const v1::
     if (!st.ok())
         return st;
     return record;
+}
+
+std::string describeCounts(const google::protobuf::RepeatedPtrField<v1::ErasedView>& views) {
+    int64_t online = 0, offline = 0, log = 0;
+    for (const auto& v : views) {
+        online += v.online_rows();
+        offline += v.offline_rows();
+        log += std::max<int64_t>(v.log_entries(), 0);
+    }
+    return std::to_string(online) + " online rows, " + std::to_string(offline) + " offline rows, " +
+           std::to_string(log) + " log entries";
+}
+
+std::string entityKeyNames(const std::string& entity) {
+    std::vector<std::string> names = absl::StrSplit(entity, ',');
+    for (auto& name : names)
+        name = name.substr(0, name.find('='));
+    return "entity " + absl::StrJoin(names, ", ");
 }
 
 absl::StatusOr<std::vector<v1::RegionErasure>> appliedErasures(storage::Database& db,

@@ -32,6 +32,14 @@ absl::StatusOr<v1::RegionErasure> previewErasure(storage::Database& db,
 absl::StatusOr<v1::RegionErasure> applyErasure(storage::Database& db, const v1::ErasureOrder& order,
                                                const std::string& region);
 
+// "12 online rows, 40 offline rows, 9 log entries": what `views` hold or had deleted, summed
+// (log entries not counted are left out of the sum).
+std::string describeCounts(const google::protobuf::RepeatedPtrField<v1::ErasedView>& views);
+
+// "entity user_id, country": what an erasure request is about, without the key's values (for
+// records of refused calls, which must not keep them).
+std::string entityKeyNames(const std::string& entity);
+
 // Erasures applied here, newest first (`id` non-empty: that one only).
 absl::StatusOr<std::vector<v1::RegionErasure>> appliedErasures(storage::Database& db,
                                                                const std::string& id, int limit);

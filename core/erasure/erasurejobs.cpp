@@ -27,19 +27,13 @@ std::string newId() {
 }
 
 std::string summary(const v1::ErasureJob& job) {
-    int64_t online = 0, offline = 0, log = 0;
+    google::protobuf::RepeatedPtrField<v1::ErasedView> views;
     std::vector<std::string> regions;
     for (const auto& r : job.regions()) {
         regions.push_back(r.region());
-        for (const auto& v : r.views()) {
-            online += v.online_rows();
-            offline += v.offline_rows();
-            log += std::max<int64_t>(v.log_entries(), 0);
-        }
+        views.MergeFrom(r.views());
     }
-    return "erased in " + absl::StrJoin(regions, ", ") + ": " + std::to_string(online) +
-           " online rows, " + std::to_string(offline) + " offline rows, " + std::to_string(log) +
-           " log entries";
+    return "erased in " + absl::StrJoin(regions, ", ") + ": " + describeCounts(views);
 }
 
 }  // namespace

@@ -13,39 +13,13 @@ namespace {
 constexpr int kDefaultListLimit = 50;
 constexpr int kMaxListLimit = 1000;
 
-// "entity user_id": what a refused call was about, without the key's values (which an audit
-// entry must not keep).
-std::string entityNames(const std::string& entity) {
-    std::string names;
-    for (size_t from = 0; from <= entity.size();) {
-        size_t comma = entity.find(',', from);
-        if (comma == std::string::npos)
-            comma = entity.size();
-        const auto part = entity.substr(from, comma - from);
-        names += (names.empty() ? "" : ", ") + part.substr(0, part.find('='));
-        from = comma + 1;
-    }
-    return "entity " + names;
-}
-
-std::string counts(const v1::RegionErasure& r) {
-    int64_t online = 0, offline = 0, log = 0;
-    for (const auto& v : r.views()) {
-        online += v.online_rows();
-        offline += v.offline_rows();
-        log += std::max<int64_t>(v.log_entries(), 0);
-    }
-    return std::to_string(online) + " online rows, " + std::to_string(offline) + " offline rows, " +
-           std::to_string(log) + " log entries";
-}
-
 }  // namespace
 
 grpc::Status AdminServiceImpl::PreviewErasure(grpc::ServerContext* context,
                                               const v1::EraseRequest* request,
                                               v1::RegionErasure* response) {
     if (auto st = m_auth.admit(*context, "meridian.v1.Admin.PreviewErasure", nullptr,
-                               entityNames(request->entity()));
+                               erasure::entityKeyNames(request->entity()));
         !st.ok())
         return st;
     const auto catalog = m_region.registry().catalog();
@@ -63,7 +37,7 @@ grpc::Status AdminServiceImpl::Erase(grpc::ServerContext* context, const v1::Era
                                      v1::ErasureJob* response) {
     Caller caller;
     if (auto st = m_auth.admit(*context, "meridian.v1.Admin.Erase", &caller,
-                               entityNames(request->entity()));
+                               erasure::entityKeyNames(request->entity()));
         !st.ok())
         return st;
     if (!m_erasures)
@@ -82,7 +56,7 @@ grpc::Status AdminServiceImpl::Erase(grpc::ServerContext* context, const v1::Era
     std::string here;
     for (const auto& r : job->regions())
         if (r.region() == m_region.name())
-            here = counts(r);
+            here = erasure::describeCounts(r.views());
     m_auth.record(caller, "erase", job->entity(),
                   job->id() + ": " + std::to_string(job->views_size()) + " views in " +
                       std::to_string(job->regions_size()) + " regions; here " + here);
@@ -106,10 +80,10 @@ grpc::Status AdminServiceImpl::ApplyErasure(grpc::ServerContext* context,
         return toGrpc(applied.status());
     m_auth.record(caller, "erase_apply", request->entity(),
                   request->id() + " (asked by " + request->requested_by() + " of " +
-                      request->coordinator() + "): " + counts(*applied));
+                      request->coordinator() + "): " + erasure::describeCounts(applied->views()));
     std::fprintf(stderr, "meridian-store: erasure %s of %s (asked by %s of %s): %s\n",
                  request->id().c_str(), request->entity().c_str(), request->requested_by().c_str(),
-                 request->coordinator().c_str(), counts(*applied).c_str());
+                 request->coordinator().c_str(), erasure::describeCounts(applied->views()).c_str());
     *response = std::move(*applied);
     return grpc::Status::OK;
 }
