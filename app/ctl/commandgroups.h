@@ -29,7 +29,7 @@ void registerResidencyCommands(CLI::App& app, CtlOptions& options);
 void registerDemoCommands(CLI::App& app, CtlOptions& options);
 // generate.
 void registerGenerateCommands(CLI::App& app, CtlOptions& options);
-// sync, jobs, jobs cancel.
+// sync, repair, jobs, jobs cancel.
 void registerSyncCommands(CLI::App& app, CtlOptions& options);
 // lag.
 void registerLagCommands(CLI::App& app, CtlOptions& options);
@@ -43,5 +43,9 @@ void registerLinkCommands(CLI::App& app, CtlOptions& options);
 void registerAccessCommands(CLI::App& app, CtlOptions& options);
 // erase, erasures.
 void registerEraseCommands(CLI::App& app, CtlOptions& options);
+// routes.
+void registerRouteCommands(CLI::App& app, CtlOptions& options);
+// check.
+void registerConsistencyCommands(CLI::App& app, CtlOptions& options);
 
 }  // namespace meridian::ctl

@@ -20,10 +20,13 @@ client::RegionClient& CtlOptions::client() {
     return *m_client;
 }
 
-absl::StatusOr<std::string> CtlOptions::resolveProject() {
+absl::StatusOr<std::string> CtlOptions::resolveProject(client::RegionClient* at) {
     if (!project.empty())
         return project;
-    auto projects = client().listObjects(v1::PROJECT, "");
+    if (!at)
+        at = &client();
+    const std::string& where = at->endpoint();
+    auto projects = at->listObjects(v1::PROJECT, "");
     if (!projects.ok())
         return projects.status();
     if (projects->size() == 1) {
@@ -31,13 +34,13 @@ absl::StatusOr<std::string> CtlOptions::resolveProject() {
         return project;
     }
     if (projects->empty())
-        return absl::FailedPreconditionError("the region at " + endpoint +
+        return absl::FailedPreconditionError("the region at " + where +
                                              " holds no project yet; apply a feature repository "
                                              "first: meridianctl apply -f repo.yaml");
     std::vector<std::string> names;
     for (const auto& p : *projects)
         names.push_back(p.project().name());
-    return absl::InvalidArgumentError("the region at " + endpoint + " holds several projects (" +
+    return absl::InvalidArgumentError("the region at " + where + " holds several projects (" +
                                       absl::StrJoin(names, ", ") +
                                       "); choose one with --project NAME or $MERIDIAN_PROJECT");
 }

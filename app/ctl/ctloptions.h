@@ -38,7 +38,8 @@ public:
 
     // --project (or $MERIDIAN_PROJECT), else the only project the region holds; an error
     // lists the projects when there are several or says how to create one when there is none.
-    absl::StatusOr<std::string> resolveProject();
+    // `at`: the region to ask instead of the one at --endpoint.
+    absl::StatusOr<std::string> resolveProject(client::RegionClient* at = nullptr);
 
     // Remembers what to run when `command` is the subcommand chosen on the command line.
     void setAction(CLI::App* command, CommandAction action);

@@ -22,12 +22,14 @@ int main(int argc, char** argv) {
     registerLineageCommands(app, options);
     registerPushCommands(app, options);
     registerReadCommands(app, options);
+    registerRouteCommands(app, options);
     registerMaterializeCommands(app, options);
     registerStatusCommands(app, options);
     registerResidencyCommands(app, options);
     registerDemoCommands(app, options);
     registerGenerateCommands(app, options);
     registerSyncCommands(app, options);
+    registerConsistencyCommands(app, options);
     registerLagCommands(app, options);
     registerCostCommands(app, options);
     registerAlertCommands(app, options);

@@ -3,10 +3,13 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/str_join.h"
 #include "commandgroups.h"
 #include "ctlformat.h"
+#include "multiregion.h"
+#include "routedreads.h"
 #include "rows/entityargument.h"
 #include "rows/rowfile.h"
 #include "rows/valueconversion.h"
@@ -27,25 +30,31 @@ struct ReadArgs {
     std::vector<std::string> entities;
     std::string entitiesFile;
     std::string out;
-    int64_t maxStalenessMs = 0;
+    std::string maxStaleness;
     uint64_t minVersion = 0;
     std::string minVersionRegion;
+    RoutingArgs routing;
 };
 
 // What a read selects, resolved against the region's registry.
 struct ReadPlan {
     std::string project;
     std::vector<v1::JoinKey> joinKeys;
+    registry::Catalog catalog;
 };
 
-absl::StatusOr<ReadPlan> planRead(CtlOptions& options, const ReadArgs& args) {
+// `registry`: the region whose registry resolves the read (default: the one at --endpoint).
+absl::StatusOr<ReadPlan> planRead(CtlOptions& options, const ReadArgs& args,
+                                  client::RegionClient* registry = nullptr) {
     if (args.service.empty() == args.features.empty())
         return absl::InvalidArgumentError(
             "give either --service NAME or --features view:feature,… (exactly one of them)");
-    auto project = options.resolveProject();
+    if (!registry)
+        registry = &options.client();
+    auto project = options.resolveProject(registry);
     if (!project.ok())
         return project.status();
-    auto catalog = options.client().catalog(*project);
+    auto catalog = registry->catalog(*project);
     if (!catalog.ok())
         return catalog.status();
     auto keys = rows::joinKeysForRead(*catalog, *project, args.service, args.features);
@@ -53,9 +62,9 @@ absl::StatusOr<ReadPlan> planRead(CtlOptions& options, const ReadArgs& args) {
         // Unknown project, service, view or feature: the region's registry says no.
         if (keys.status().code() == absl::StatusCode::kInvalidArgument)
             return keys.status();
-        return client::markFromRegion(keys.status(), options.endpoint);
+        return client::markFromRegion(keys.status(), registry->endpoint());
     }
-    return ReadPlan{*project, std::move(*keys)};
+    return ReadPlan{*project, std::move(*keys), std::move(*catalog)};
 }
 
 template <typename Request>
@@ -98,7 +107,22 @@ std::string cellText(const v1::FeatureValue& v) {
 }
 
 absl::Status runGet(CtlOptions& options, const ReadArgs& args) {
-    auto plan = planRead(options, args);
+    auto staleness = parseStalenessMs(args.maxStaleness, "--max-staleness");
+    if (!staleness.ok())
+        return staleness.status();
+    std::optional<RoutingSession> routing;
+    if (args.routing.routed()) {
+        auto session = openRouting(options, args.routing.deployment, args.routing.from);
+        if (!session.ok())
+            return session.status();
+        if (const auto pinned = args.routing.pinned(); !pinned.empty()) {
+            if (auto st = session->regions->checkRegion(pinned); !st.ok())
+                return absl::InvalidArgumentError("--route: " + std::string(st.message()) +
+                                                  ", or nearest");
+        }
+        routing = std::move(*session);
+    }
+    auto plan = planRead(options, args, routing ? routing->registry : nullptr);
     if (!plan.ok())
         return plan.status();
     v1::GetOnlineFeaturesRequest request;
@@ -110,14 +134,47 @@ absl::Status runGet(CtlOptions& options, const ReadArgs& args) {
             return row.status();
         *request.add_entities() = std::move(*row);
     }
-    request.set_max_staleness_ms(args.maxStalenessMs);
+    request.set_max_staleness_ms(*staleness);
     request.set_min_version(args.minVersion);
     request.set_min_version_region(args.minVersionRegion);
-    auto response = options.client().getOnlineFeatures(request);
+    std::optional<client::RoutedRead> routed;
+    absl::StatusOr<v1::GetOnlineFeaturesResponse> response;
+    if (routing) {
+        client::RouteQuery query;
+        auto views = client::viewsOfRead(plan->catalog, request);
+        if (!views.ok())
+            return views.status();
+        query.views = std::move(*views);
+        query.from = args.routing.from;
+        query.pinned = args.routing.pinned();
+        query.maxStalenessMs = *staleness;
+        query.minVersion = args.minVersion;
+        query.minVersionRegion = args.minVersionRegion;
+        auto read = routing->router->getOnlineFeatures(
+            request, query,
+            std::chrono::milliseconds(static_cast<int64_t>(options.timeoutSeconds * 1000)));
+        if (!read.ok())
+            return read.status();
+        response = read->response;
+        routed = std::move(*read);
+    } else {
+        response = options.client().getOnlineFeatures(request);
+    }
     if (!response.ok())
         return response.status();
     if (options.json()) {
-        printJson(*response);
+        if (!routed) {
+            printJson(*response);
+            return absl::OkStatus();
+        }
+        std::vector<std::string> skipped;
+        for (const auto& s : routed->skipped)
+            skipped.push_back(jsonString(s));
+        std::printf(
+            "{\n  \"route\": {\"region\": %s, \"reason\": %s, \"skipped\": [%s]},\n  "
+            "\"response\": %s\n}\n",
+            jsonString(routed->region).c_str(), jsonString(routed->reason).c_str(),
+            absl::StrJoin(skipped, ", ").c_str(), indented(jsonOf(*response), 2).c_str());
         return absl::OkStatus();
     }
     TextTable table({"ENTITY", "FEATURE", "VALUE", "STATUS", "EVENT TIME"});
@@ -133,9 +190,15 @@ absl::Status runGet(CtlOptions& options, const ReadArgs& args) {
         }
     }
     table.print();
-    std::printf("\nserved by region %s, watermark %s (version %llu)\n",
-                response->serving_region().c_str(), formatHlc(response->watermark()).c_str(),
+    std::printf("\nserved by region %s%s, watermark %s (version %llu)\n",
+                response->serving_region().c_str(),
+                routed ? (" (" + routed->reason + ")").c_str() : "",
+                formatHlc(response->watermark()).c_str(),
                 static_cast<unsigned long long>(response->watermark()));
+    if (routed) {
+        for (const auto& s : routed->skipped)
+            std::printf("  %s\n", s.c_str());
+    }
     return absl::OkStatus();
 }
 
@@ -260,9 +323,15 @@ void registerReadCommands(CLI::App& app, CtlOptions& options) {
         app, "get", "Read the latest feature values of entities from the online store",
         {"meridianctl get --service scoring --entity user_id=42,merchant_id=m7",
          "meridianctl get --features user_stats:* --entity user_id=1 --entity user_id=2",
-         "meridianctl get --features user_stats:txn_count --entity user_id=42 --min-version 1177…"},
+         "meridianctl get --features user_stats:txn_count --entity user_id=42 --min-version 1177…",
+         "meridianctl get --service scoring --entity user_id=42 --route nearest --from "
+         "aws-eu-west-1 --max-staleness 2s"},
         "Each value comes with its status: PRESENT, NOT_FOUND (no row for the entity), NULL_VALUE\n"
-        "(the row holds no value for it) or OUTSIDE_MAX_AGE (older than the view's ttl).");
+        "(the row holds no value for it) or OUTSIDE_MAX_AGE (older than the view's ttl).\n"
+        "With --route (or --from) the read goes to the nearest region of the deployment that\n"
+        "holds the data, meets --max-staleness and has --min-version, else the next nearest;\n"
+        "a region that fails is passed over within --timeout. The answer says which region\n"
+        "served it and why, and the nearer regions passed over (see meridianctl routes).");
     get->group("Data");
     addSelection(get, *getArgs);
     get->add_option("--entity", getArgs->entities,
@@ -271,9 +340,10 @@ void registerReadCommands(CLI::App& app, CtlOptions& options) {
         ->type_name("KEY=VALUE[,KEY=VALUE]")
         ->required()
         ->allow_extra_args(false);
-    get->add_option("--max-staleness", getArgs->maxStalenessMs,
-                    "Refuse the read if this region's copy lags more than this, in ms, e.g. 5000")
-        ->check(CLI::NonNegativeNumber);
+    get->add_option("--max-staleness", getArgs->maxStaleness,
+                    "Refuse the read if the region's copy lags more than this, e.g. 2s or 500ms "
+                    "(a bare number is milliseconds); with --route, pass over such regions")
+        ->type_name("DURATION");
     get->add_option(
         "--min-version", getArgs->minVersion,
         "Read your writes: the version token a push printed; refused until applied here");
@@ -281,6 +351,7 @@ void registerReadCommands(CLI::App& app, CtlOptions& options) {
                     "The region the push wrote to (a push prints it); without it the read waits "
                     "until every region's log has reached --min-version")
         ->needs("--min-version");
+    addRoutingOptions(get, getArgs->routing);
     options.setAction(get, [&options, getArgs] { return runGet(options, *getArgs); });
 
     auto histArgs = std::make_shared<ReadArgs>();

@@ -1,5 +1,5 @@
-// sync and jobs: sync jobs between regions (catch-up, offline batch, snapshot) started,
-// watched live, cancelled, and their history across every region.
+// sync, repair and jobs: sync jobs between regions (catch-up, offline batch, snapshot, repair)
+// started, watched live, cancelled, and their history across every region.
 
 #include <algorithm>
 #include <cstdio>
@@ -37,6 +37,8 @@ v1::SyncJob::Kind kindOf(const std::string& name) {
         return v1::SyncJob::OFFLINE_BATCH;
     if (name == "snapshot")
         return v1::SyncJob::SNAPSHOT;
+    if (name == "repair")
+        return v1::SyncJob::REPAIR;
     return v1::SyncJob::CATCH_UP;
 }
 
@@ -48,6 +50,8 @@ std::string kindName(v1::SyncJob::Kind kind) {
             return "offline-batch";
         case v1::SyncJob::SNAPSHOT:
             return "snapshot";
+        case v1::SyncJob::REPAIR:
+            return "repair";
         default:
             return "?";
     }
@@ -86,6 +90,9 @@ std::string amountOf(const v1::SyncJob& job, bool withTotal = true) {
         case v1::SyncJob::OFFLINE_BATCH:
             return formatCount(job.rows()) + (total ? " of " + formatCount(job.total()) : "") +
                    (job.rows() == 1 && !total ? " partition" : " partitions");
+        case v1::SyncJob::REPAIR:
+            return formatCount(job.rows()) + " of " + formatCount(job.keys_differing()) +
+                   " differing keys repaired";
         default:
             return formatCount(job.rows()) + (total ? " of " + formatCount(job.total()) : "") +
                    (job.rows() == 1 && !total ? " change" : " changes");
@@ -121,6 +128,10 @@ void printResult(const v1::SyncJob& job) {
         std::printf("  partitions: %s compared, %s copied\n",
                     formatCount(job.partitions_compared()).c_str(),
                     formatCount(job.partitions_copied()).c_str());
+    else if (job.kind() == v1::SyncJob::REPAIR)
+        std::printf("  keys:       %s differing, %s repaired in %s, %s unresolved\n",
+                    formatCount(job.keys_differing()).c_str(), formatCount(job.rows()).c_str(),
+                    job.to_region().c_str(), formatCount(job.keys_unresolved()).c_str());
     else
         std::printf("  done:       %s\n", amountOf(job).c_str());
     std::printf("  sent:       %s, cost %s\n", formatBytes(job.bytes()).c_str(),
@@ -216,6 +227,37 @@ absl::Status runSync(CtlOptions& options, const SyncArgs& args) {
     else
         printResult(*last);
     return outcomeOf(*last, to.endpoint());
+}
+
+struct RepairArgs {
+    std::vector<std::string> between;
+    std::vector<std::string> views;
+    bool detach = false;
+    std::string deployment;
+};
+
+// A repair job in each region of the pair, one after the other: each takes the other's rows
+// that win by the conflict rule.
+absl::Status runRepair(CtlOptions& options, const RepairArgs& args) {
+    if (args.between.size() != 2 || args.between[0] == args.between[1])
+        return absl::InvalidArgumentError("--between takes two different regions");
+    absl::Status first;
+    for (int i = 0; i < 2; ++i) {
+        SyncArgs sync;
+        sync.from = args.between[1 - i];
+        sync.to = args.between[i];
+        sync.kind = "repair";
+        sync.views = args.views;
+        sync.detach = args.detach;
+        sync.deployment = args.deployment;
+        auto st = runSync(options, sync);
+        // A region that refuses (down, say) stops nothing: the other side is still repaired.
+        if (!st.ok() && first.ok())
+            first = st;
+        if (!st.ok() && !client::isFromRegion(st))
+            return st;  // bad input: the same for both
+    }
+    return first;
 }
 
 std::string ago(int64_t ms) {
@@ -335,7 +377,9 @@ void registerSyncCommands(CLI::App& app, CtlOptions& options) {
         "The receiving region (--to) runs the job: catch-up applies the sender's log up to its\n"
         "head now; offline-batch compares offline day partitions by digest and copies the ones\n"
         "that differ; snapshot takes a residency-filtered copy of the sender's data, then its\n"
-        "log. Residency always holds: data a view may not store in --to is withheld and counted.\n"
+        "log; repair compares the online store with the sender's (meridianctl check) and takes\n"
+        "its rows that win by the conflict rule. Residency always holds: data a view may not\n"
+        "store in --to is withheld and counted.\n"
         "A progress line shows what is done, bytes sent, percent, eta and estimated cost, then\n"
         "the result. "
         "Ctrl-C cancels the job; --detach prints its id and returns at once. Exit code 1 when\n"
@@ -345,8 +389,8 @@ void registerSyncCommands(CLI::App& app, CtlOptions& options) {
     sync->add_option("--to", sargs->to, "Region to copy into (it runs the job)")
         ->required()
         ->type_name("REGION");
-    sync->add_option("--kind", sargs->kind, "catch-up, offline-batch or snapshot")
-        ->check(CLI::IsMember({"catch-up", "offline-batch", "snapshot"}))
+    sync->add_option("--kind", sargs->kind, "catch-up, offline-batch, snapshot or repair")
+        ->check(CLI::IsMember({"catch-up", "offline-batch", "snapshot", "repair"}))
         ->capture_default_str();
     sync->add_option("--view", sargs->views,
                      "Only this feature view, project/view (repeatable); default: everything")
@@ -354,6 +398,33 @@ void registerSyncCommands(CLI::App& app, CtlOptions& options) {
     sync->add_flag("--detach", sargs->detach, "Print the job id and return without waiting");
     addDeploymentOption(sync, sargs->deployment);
     options.setAction(sync, [&options, sargs] { return runSync(options, *sargs); });
+
+    auto rargs = std::make_shared<RepairArgs>();
+    auto* repair = addMultiRegionCommand(
+        app, "repair", "Repair the online store of two regions where they differ",
+        {"meridianctl repair --between aws-us-east-1 aws-eu-west-1",
+         "meridianctl repair --between aws-eu-west-1 gcp-europe-west4 --view "
+         "commerce/eu_user_profile"},
+        "Runs a repair job in each of the two regions (as `sync --kind repair` would), one after\n"
+        "the other: each compares its online store with the other's, view by view (as\n"
+        "`meridianctl check` does), and takes the other's rows that win by the conflict rule —\n"
+        "never a blind copy. A key whose two copies have the same version but different values\n"
+        "(changed behind the store's back) takes the copy of the region that wrote it; when\n"
+        "neither did, it is counted as unresolved and left. Rows written in the last 5 s are\n"
+        "left alone as possibly in flight. Only the online store is repaired.");
+    repair->group("Replication");
+    repair->add_option("--between", rargs->between, "The two regions")
+        ->required()
+        ->expected(2)
+        ->type_name("REGION REGION");
+    repair
+        ->add_option("--view", rargs->views,
+                     "Only this feature view, project/view (repeatable); default: every online "
+                     "view both hold")
+        ->type_name("PROJECT/VIEW");
+    repair->add_flag("--detach", rargs->detach, "Print the two job ids and return");
+    addDeploymentOption(repair, rargs->deployment);
+    options.setAction(repair, [&options, rargs] { return runRepair(options, *rargs); });
 
     auto jargs = std::make_shared<JobsArgs>();
     auto* jobs = addMultiRegionCommand(

@@ -196,8 +196,9 @@ absl::StatusOr<registry::Catalog> RegionClient::catalog(const std::string& proje
 }
 
 absl::StatusOr<v1::GetOnlineFeaturesResponse> RegionClient::getOnlineFeatures(
-    const v1::GetOnlineFeaturesRequest& request) {
-    return m_stubs->call(*m_stubs->serving, &v1::Serving::Stub::GetOnlineFeatures, request);
+    const v1::GetOnlineFeaturesRequest& request, std::chrono::milliseconds timeout) {
+    return m_stubs->call(*m_stubs->serving, &v1::Serving::Stub::GetOnlineFeatures, request,
+                         timeout.count() > 0 ? timeout : m_options.callTimeout);
 }
 
 absl::StatusOr<v1::WriteFeaturesResponse> RegionClient::writeFeatures(
@@ -234,12 +235,14 @@ absl::StatusOr<std::vector<v1::MaterializeProgress>> RegionClient::materialize(
     return last;
 }
 
-absl::StatusOr<v1::HealthResponse> RegionClient::health() {
-    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::Health, v1::HealthRequest());
+absl::StatusOr<v1::HealthResponse> RegionClient::health(std::chrono::milliseconds timeout) {
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::Health, v1::HealthRequest(),
+                         timeout.count() > 0 ? timeout : m_options.callTimeout);
 }
 
-absl::StatusOr<v1::StatsResponse> RegionClient::stats() {
-    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::Stats, v1::StatsRequest());
+absl::StatusOr<v1::StatsResponse> RegionClient::stats(std::chrono::milliseconds timeout) {
+    return m_stubs->call(*m_stubs->admin, &v1::Admin::Stub::Stats, v1::StatsRequest(),
+                         timeout.count() > 0 ? timeout : m_options.callTimeout);
 }
 
 absl::StatusOr<v1::CheckIntegrityResponse> RegionClient::checkIntegrity() {
@@ -383,6 +386,12 @@ absl::StatusOr<v1::SyncJob> RegionClient::cancelJob(const std::string& id) {
 absl::StatusOr<v1::LinkEmulationResponse> RegionClient::setLinkEmulation(
     const v1::LinkEmulationRequest& request) {
     return m_stubs->call(*m_stubs->replication, &v1::Replication::Stub::SetLinkEmulation, request);
+}
+
+absl::StatusOr<v1::ConsistencyReport> RegionClient::checkConsistency(
+    const v1::CheckConsistencyRequest& request) {
+    return m_stubs->call(*m_stubs->replication, &v1::Replication::Stub::CheckConsistency, request,
+                         std::max(m_options.streamTimeout, m_options.callTimeout));
 }
 
 absl::StatusOr<v1::CostResponse> RegionClient::cost(int64_t sinceMs, int64_t untilMs) {

@@ -59,8 +59,9 @@ public:
     absl::StatusOr<registry::Catalog> catalog(const std::string& project);
 
     // Serving.
+    // `timeout` zero: the client's call timeout.
     absl::StatusOr<v1::GetOnlineFeaturesResponse> getOnlineFeatures(
-        const v1::GetOnlineFeaturesRequest& request);
+        const v1::GetOnlineFeaturesRequest& request, std::chrono::milliseconds timeout = {});
     absl::StatusOr<v1::WriteFeaturesResponse> writeFeatures(
         const v1::WriteFeaturesRequest& request);
     absl::StatusOr<v1::GetHistoricalFeaturesResponse> getHistoricalFeatures(
@@ -72,8 +73,8 @@ public:
         const v1::MaterializeRequest& request, const MaterializeProgressFn& onProgress = {});
 
     // Admin.
-    absl::StatusOr<v1::HealthResponse> health();
-    absl::StatusOr<v1::StatsResponse> stats();
+    absl::StatusOr<v1::HealthResponse> health(std::chrono::milliseconds timeout = {});
+    absl::StatusOr<v1::StatsResponse> stats(std::chrono::milliseconds timeout = {});
     // A full integrity check of the region's database (reads all of it: seconds per GB).
     absl::StatusOr<v1::CheckIntegrityResponse> checkIntegrity();
     // Data the region holds of views whose residency no longer allows it, and its purge.
@@ -108,6 +109,10 @@ public:
         const v1::LinkEmulationRequest& request);
     absl::StatusOr<v1::CostResponse> cost(int64_t sinceMs, int64_t untilMs = 0);
     absl::StatusOr<std::vector<v1::Alert>> alerts(bool includeCleared, int limit = 0);
+    // This region's online store compared with a peer's (reads every row of the views on both
+    // sides: seconds per million rows).
+    absl::StatusOr<v1::ConsistencyReport> checkConsistency(
+        const v1::CheckConsistencyRequest& request);
 
 private:
     struct Stubs;

@@ -98,6 +98,12 @@ public:
     void erase(const std::string& coordinator, const std::string& entity,
                const std::vector<std::string>& views, Callback<ErasureJobInfo> done);
     void erasures(int limit, Callback<std::vector<ErasureJobInfo>> done);
+    // Every pair of regions' online stores compared, view by view (reads every row of both:
+    // seconds per million rows); a pair that cannot be compared says why.
+    void checkConsistency(Callback<std::vector<ConsistencyCheckInfo>> done);
+    // For a caller in each region and each feature service, the region a routed read goes to
+    // and why, from every region's Stats (its lags and links) and the registry.
+    void routes(int64_t maxStalenessMs, Callback<RoutingTable> done);
     // Who the regions take this console for: the first region that answers; when the regions
     // refuse the console's credentials, an Identity whose `refusal` says why.
     void whoAmI(Callback<Identity> done);

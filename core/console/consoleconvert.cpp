@@ -217,6 +217,8 @@ v1::SyncJob::Kind toWire(SyncJobInfo::Kind kind) {
             return v1::SyncJob::OFFLINE_BATCH;
         case SyncJobInfo::Kind::Snapshot:
             return v1::SyncJob::SNAPSHOT;
+        case SyncJobInfo::Kind::Repair:
+            return v1::SyncJob::REPAIR;
     }
     return v1::SyncJob::KIND_UNSPECIFIED;
 }
@@ -416,6 +418,9 @@ SyncJobInfo toJob(const v1::SyncJob& j) {
         case v1::SyncJob::SNAPSHOT:
             s.kind = SyncJobInfo::Kind::Snapshot;
             break;
+        case v1::SyncJob::REPAIR:
+            s.kind = SyncJobInfo::Kind::Repair;
+            break;
         default:
             s.kind = SyncJobInfo::Kind::CatchUp;
             break;
@@ -454,6 +459,8 @@ SyncJobInfo toJob(const v1::SyncJob& j) {
     s.message = j.message();
     s.residencyRefused = j.residency_refused();
     s.residencyRows = j.residency_rows();
+    s.keysDiffering = j.keys_differing();
+    s.keysUnresolved = j.keys_unresolved();
     return s;
 }
 

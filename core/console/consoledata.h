@@ -134,7 +134,7 @@ struct LineageGraph {
 };
 
 struct SyncJobInfo {
-    enum class Kind { CatchUp, OfflineBatch, Snapshot };
+    enum class Kind { CatchUp, OfflineBatch, Snapshot, Repair };
     enum class State { Queued, Running, Succeeded, Failed, Cancelled };
     std::string id;
     Kind kind = Kind::CatchUp;
@@ -156,6 +156,8 @@ struct SyncJobInfo {
     std::string message;
     int64_t residencyRefused = 0;
     int64_t residencyRows = 0;  // rows of those views withheld, when the job knows
+    int64_t keysDiffering = 0;  // repairs: keys found different, and those left unresolved
+    int64_t keysUnresolved = 0;
 };
 
 struct CostLineInfo {
@@ -251,6 +253,63 @@ struct ErasureJobInfo {
     std::vector<RegionErasureInfo> regions;
 
     int erasedRegions() const;
+};
+
+// The online stores of two regions compared (meridianctl check): per view what was compared,
+// and each key that differs with both versions and the one the conflict rule keeps.
+struct ViewCheckInfo {
+    std::string view;  // "project/view"
+    int64_t rowsFirst = 0;
+    int64_t rowsSecond = 0;
+    int64_t inFlight = 0;  // left out as written within the lag bound
+    int64_t differing = 0;
+    int64_t bytesExchanged = 0;
+    double seconds = 0;
+    std::string error;  // the view could not be compared
+};
+
+struct KeyDifferenceInfo {
+    std::string view;
+    std::string entity;  // "user_id=7"
+    std::string first;   // each region's version as text: values, event time, writer
+    std::string second;
+    std::string kept;  // the region whose copy the conflict rule keeps; empty: unresolved
+    std::string reason;
+};
+
+struct ConsistencyCheckInfo {
+    std::string first;   // the region that compared
+    std::string second;  // its peer
+    int64_t checkedAtMs = 0;
+    std::string error;  // the pair could not be compared
+    int64_t fullCopyBytes = 0;
+    std::vector<ViewCheckInfo> views;
+    std::vector<KeyDifferenceInfo> differences;  // at most 100 a view
+
+    int64_t differing() const {
+        int64_t n = 0;
+        for (const auto& v : views)
+            n += v.differing;
+        return n;
+    }
+};
+
+// Which region serves a feature service to a caller in one region, and why (client/routing.h
+// decides, as meridianctl get --route does).
+struct RouteInfo {
+    std::string from;       // the caller's region
+    std::string service;    // "project/service"
+    std::string region;     // the region that serves it; empty when none qualifies
+    double distanceMs = 0;  // the round trip assumed between the two
+    std::string reason;     // "nearest: 0.4 ms (local)", or why no region qualifies
+    // The nearer regions passed over, with why: "aws-eu-west-1: lag 4.2 s > max_staleness 2 s".
+    std::vector<std::string> passedOver;
+};
+
+struct RoutingTable {
+    int64_t atMs = 0;
+    int64_t maxStalenessMs = 0;     // what the routes were planned for (0: any lag)
+    std::vector<RouteInfo> routes;  // by service, then by caller in the deployment's order
 };
 
 // Who the console is to the deployment's regions.

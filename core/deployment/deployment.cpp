@@ -163,9 +163,10 @@ absl::StatusOr<Deployment> parseRoot(const YAML::Node& root, const std::string& 
     }
 
     if (const auto rep = root["replication"]; rep.IsDefined()) {
-        MERIDIAN_TRY(r.checkKeys(rep, "replication",
-                                 {"max_clock_offset_ms", "heartbeat_ms", "batch_max_changes",
-                                  "log_retention", "snapshot_threshold", "compression"}));
+        MERIDIAN_TRY(r.checkKeys(
+            rep, "replication",
+            {"max_clock_offset_ms", "heartbeat_ms", "batch_max_changes", "log_retention",
+             "snapshot_threshold", "compression", "consistency_check"}));
         auto& s = d.replication;
         MERIDIAN_TRY(r.get(rep, "max_clock_offset_ms", "replication.max_clock_offset_ms",
                            s.maxClockOffsetMs, false));
@@ -175,6 +176,17 @@ absl::StatusOr<Deployment> parseRoot(const YAML::Node& root, const std::string& 
         MERIDIAN_TRY(r.get(rep, "snapshot_threshold", "replication.snapshot_threshold",
                            s.snapshotThreshold, false));
         MERIDIAN_TRY(r.get(rep, "compression", "replication.compression", s.compression, false));
+        std::string check;
+        MERIDIAN_TRY(
+            r.get(rep, "consistency_check", "replication.consistency_check", check, false));
+        if (check == "off") {
+            s.consistencyCheckSeconds = 0;
+        } else if (!check.empty()) {
+            s.consistencyCheckSeconds = registry::parseDurationSeconds(check);
+            if (s.consistencyCheckSeconds <= 0)
+                return r.error(rep["consistency_check"], "replication.consistency_check",
+                               "'" + check + "' is not a duration such as 10m or 1h, or off");
+        }
         if (s.heartbeatMs <= 0)
             return r.error(rep["heartbeat_ms"], "replication.heartbeat_ms", "must be positive");
         if (s.batchMaxChanges <= 0)

@@ -48,6 +48,9 @@ struct ReplicationSettings {
     int64_t logRetentionBytes = 512ll * 1024 * 1024;
     int64_t snapshotThreshold = 200'000;  // changes behind before a replica takes a snapshot
     bool compression = true;              // zstd on every batch
+    // Each region compares its online store with each peer's this often (0: never), raising a
+    // divergence alert when they differ (replication/consistency.h).
+    int64_t consistencyCheckSeconds = 600;
 };
 
 enum class ControlPlaneMode { Centralized, Federated };

@@ -440,6 +440,7 @@ std::vector<v1::LinkStats> PeerLink::stats(int64_t nowMs) const {
     link.set_residency_skipped(m_residencySkipped);
     link.set_emulated(m_emulation.active());
     link.set_emulation(m_emulation.describe());
+    link.set_emulated_delay_ms(m_emulation.delayMs);
     link.set_bytes_received(m_bytesReceived);
     link.set_last_applied_seq(static_cast<int64_t>(m_cursor));
     out.push_back(link);

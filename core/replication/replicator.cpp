@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <set>
 
+#include "absl/strings/str_join.h"
 #include "registry/validation.h"
+#include "replication/consistency.h"
 #include "replication/replicationpolicy.h"
 #include "storage/changelogtable.h"
 #include "storage/cursortable.h"
@@ -69,6 +71,8 @@ Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridC
         m_links.emplace(r.info.name, std::move(link));
     }
     m_db.setCommitListener([this] { m_signal.notify(); });
+    // The first periodic check comes one interval after startup, once links have caught up.
+    m_lastConsistencyCheckMs = wallClockMs();
 }
 
 Replicator::~Replicator() {
@@ -82,6 +86,9 @@ void Replicator::start() {
 }
 
 void Replicator::stop() {
+    m_stopping = true;
+    if (m_checkThread.joinable())
+        m_checkThread.join();
     m_jobs->stop();
     for (auto& [peer, link] : m_links)
         link->stop();
@@ -348,6 +355,7 @@ void Replicator::maintain(int64_t nowMs, const storage::LogExtent& log) {
     checkClockOffsets(nowMs);
     sampleLag(nowMs);
     scheduleBatchSyncs(nowMs);
+    scheduleConsistencyChecks(nowMs);
     m_snapshotSource.prune(nowMs, 30 * 60 * 1000);
     // Warn while a lagging peer can still catch up from the log; a snapshot is its way back after.
     const uint64_t window = log.first > 0 && log.last >= log.first ? log.last - log.first + 1 : 0;
@@ -379,6 +387,132 @@ void Replicator::maintain(int64_t nowMs, const storage::LogExtent& log) {
                                "' keeps: it needs a snapshot if it falls further behind");
         } else {
             m_alerts.clear("log_retention", peer);
+        }
+    }
+}
+
+absl::StatusOr<v1::ConsistencyReport> Replicator::checkConsistency(
+    const v1::CheckConsistencyRequest& request) {
+    const std::string& peer = request.peer();
+    if (peer.empty())
+        return absl::InvalidArgumentError("peer is missing: the region to compare with");
+    if (peer == m_self)
+        return absl::InvalidArgumentError("a region is not compared with itself");
+    auto* l = link(peer);
+    if (!l)
+        return absl::NotFoundError("'" + peer + "' is not a region of deployment '" +
+                                   m_deployment.name + "'");
+    if (request.lag_bound_ms() < 0 || request.max_differences() < 0)
+        return absl::InvalidArgumentError("lag_bound_ms and max_differences may not be negative");
+    std::vector<v1::FeatureView> views;
+    if (request.scope().empty()) {
+        views = sharedViews(m_registry, m_self, peer);
+    } else {
+        const auto catalog = m_registry.catalog();
+        for (const auto& scope : request.scope()) {
+            const auto slash = scope.find('/');
+            if (slash == std::string::npos)
+                return absl::InvalidArgumentError("scope '" + scope +
+                                                  "' is not of the form project/view");
+            const auto* v = catalog->featureView(scope.substr(0, slash), scope.substr(slash + 1));
+            if (!v)
+                return absl::NotFoundError("feature view '" + scope + "' not found");
+            const auto storing = m_registry.regions().storingRegions(*v);
+            if (!storing.count(m_self) || !storing.count(peer))
+                return absl::FailedPreconditionError("feature view '" + scope +
+                                                     "' is not held by both '" + m_self +
+                                                     "' and '" + peer + "'");
+            views.push_back(*v);
+        }
+    }
+    CheckOptions options;
+    if (request.lag_bound_ms() > 0)
+        options.lagBoundMs = request.lag_bound_ms();
+    if (request.max_differences() > 0)
+        options.maxDifferences = request.max_differences();
+    auto stub = v1::Replication::NewStub(l->channel());
+    v1::ConsistencyReport report;
+    report.set_region(m_self);
+    report.set_peer(peer);
+    report.set_checked_at(wallClockMs());
+    int unreachable = 0;
+    std::string firstError;
+    for (const auto& v : views) {
+        int64_t copyBytes = 0;
+        auto checked =
+            checkView(m_db, m_viewIds, v, m_self, peer, *stub, options, nullptr, &copyBytes);
+        if (!checked.ok()) {
+            auto* failed = report.add_views();
+            failed->set_feature_view(v.project() + "/" + v.name());
+            failed->set_error(std::string(checked.status().message()));
+            if (checked.status().code() == absl::StatusCode::kUnavailable ||
+                checked.status().code() == absl::StatusCode::kDeadlineExceeded) {
+                ++unreachable;
+                if (firstError.empty())
+                    firstError = failed->error();
+            }
+            continue;
+        }
+        report.set_full_copy_bytes(report.full_copy_bytes() + copyBytes);
+        *report.add_views() = std::move(*checked);
+    }
+    if (!views.empty() && unreachable == static_cast<int>(views.size()))
+        return absl::UnavailableError(firstError);
+    return report;
+}
+
+void Replicator::scheduleConsistencyChecks(int64_t nowMs) {
+    const int64_t interval = m_deployment.replication.consistencyCheckSeconds * 1000;
+    if (interval <= 0 || nowMs - m_lastConsistencyCheckMs < interval || m_checking.exchange(true))
+        return;
+    m_lastConsistencyCheckMs = nowMs;
+    if (m_checkThread.joinable())
+        m_checkThread.join();
+    m_checkThread = std::thread([this] {
+        checkEveryPeer();
+        m_checking = false;
+    });
+}
+
+void Replicator::checkEveryPeer() {
+    for (auto& [peer, l] : m_links) {
+        if (m_stopping)
+            return;
+        const auto views = sharedViews(m_registry, m_self, peer);
+        if (views.empty() || l->emulation().partitioned)
+            continue;
+        auto stub = v1::Replication::NewStub(l->channel());
+        int64_t differing = 0;
+        std::vector<std::string> named;
+        bool complete = true;
+        const int64_t nowMs = wallClockMs();
+        for (const auto& v : views) {
+            if (m_stopping)
+                return;
+            CheckOptions options;
+            options.maxDifferences = 0;
+            // Rows still within this copy's lag are on their way, not diverged.
+            options.lagBoundMs =
+                5000 + static_cast<int64_t>(1000 * stalenessSeconds(v.project(), v.name(), nowMs));
+            auto checked = checkView(m_db, m_viewIds, v, m_self, peer, *stub, options);
+            if (!checked.ok()) {
+                complete = false;
+                continue;
+            }
+            if (checked->differences_total() > 0) {
+                differing += checked->differences_total();
+                named.push_back(v.project() + "/" + v.name());
+            }
+        }
+        if (differing > 0) {
+            m_alerts.raise("divergence", peer,
+                           std::to_string(differing) + " key" + (differing == 1 ? "" : "s") +
+                               " of " + absl::StrJoin(named, ", ") + " differ between '" + m_self +
+                               "' and '" + peer + "': meridianctl check --between " + m_self + " " +
+                               peer + ", then meridianctl repair",
+                           "warning");
+        } else if (complete) {
+            m_alerts.clear("divergence", peer);
         }
     }
 }

@@ -2,11 +2,13 @@
 // A region's replication: the incoming links it pulls from every peer of the deployment, the
 // feed it serves to them, log retention, alerts and per-link figures.
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "deployment/deployment.h"
@@ -73,6 +75,9 @@ public:
     // value (and this region's own writes up to its clock). With `origin`: how far that
     // region's writes are applied here (this region's own: up to its clock).
     uint64_t watermark(const std::string& origin = {});
+    // Compares this region's online store with a peer's (consistency.h), view by view.
+    absl::StatusOr<v1::ConsistencyReport> checkConsistency(
+        const v1::CheckConsistencyRequest& request);
     // Per-view lag of this region's copy (the worst incoming link carrying the view).
     double stalenessSeconds(const std::string& project, const std::string& view, int64_t nowMs);
 
@@ -82,6 +87,10 @@ private:
     std::string linkModes(const std::string& peer) const;
     void checkClockOffsets(int64_t nowMs);
     void scheduleBatchSyncs(int64_t nowMs);
+    // The periodic check of every peer (deployment: replication.consistency_check), on a
+    // thread of its own: raises or clears each peer's divergence alert.
+    void scheduleConsistencyChecks(int64_t nowMs);
+    void checkEveryPeer();
 
     storage::Database& m_db;
     storage::ViewIds& m_viewIds;
@@ -108,6 +117,10 @@ private:
     std::map<std::pair<std::string, std::string>, int64_t> m_rewoundAlertsMs;
     // Per peer, the cursor (epoch, seq) whose divergence was last acted on.
     std::map<std::string, std::pair<uint64_t, uint64_t>> m_rewoundCursors;
+    int64_t m_lastConsistencyCheckMs = 0;
+    std::atomic<bool> m_checking{false};
+    std::atomic<bool> m_stopping{false};
+    std::thread m_checkThread;
 };
 
 }  // namespace meridian::replication

@@ -5,6 +5,7 @@
 
 #include "meridian/v1/admin.grpc.pb.h"
 #include "replication/batchsync.h"
+#include "replication/consistency.h"
 #include "replication/hybridclock.h"
 #include "replication/replicationpolicy.h"
 #include "storage/recordtable.h"
@@ -23,6 +24,8 @@ const char* kindName(v1::SyncJob::Kind kind) {
             return "offline batch";
         case v1::SyncJob::SNAPSHOT:
             return "snapshot";
+        case v1::SyncJob::REPAIR:
+            return "repair";
         default:
             return "sync";
     }
@@ -132,7 +135,8 @@ absl::StatusOr<v1::SyncJob> SyncJobs::trigger(const v1::TriggerSyncRequest& requ
         return absl::NotFoundError("'" + request.from_region() + "' is not a peer of region '" +
                                    self + "'");
     if (request.kind() == v1::SyncJob::KIND_UNSPECIFIED)
-        return absl::InvalidArgumentError("kind is missing (CATCH_UP, OFFLINE_BATCH or SNAPSHOT)");
+        return absl::InvalidArgumentError(
+            "kind is missing (CATCH_UP, OFFLINE_BATCH, SNAPSHOT or REPAIR)");
     const auto catalog = m_registry.catalog();
     for (const auto& scope : request.scope()) {
         const auto slash = scope.find('/');
@@ -192,6 +196,9 @@ void SyncJobs::run(std::shared_ptr<Running> r) {
             break;
         case v1::SyncJob::OFFLINE_BATCH:
             st = runBatch(*r);
+            break;
+        case v1::SyncJob::REPAIR:
+            st = runRepair(*r);
             break;
         default:
             st = absl::InvalidArgumentError("unknown job kind");
@@ -484,6 +491,81 @@ absl::StatusOr<std::pair<v1::SyncJob, uint64_t>> SyncJobs::waitChange(const std:
     m_changed.wait_for(lock, std::chrono::milliseconds(timeoutMs),
                        [&] { return running->version != version || m_stopping; });
     return std::make_pair(running->job, running->version);
+}
+
+}  // namespace meridian::replication
+
+namespace meridian::replication {
+
+absl::Status SyncJobs::runRepair(Running& r) {
+    const std::string peer = r.job.from_region();
+    auto* link = linkFrom(peer);
+    if (link->emulation().partitioned)
+        return absl::FailedPreconditionError("the link from '" + peer +
+                                             "' is partitioned (emulated); heal it first");
+    std::vector<v1::FeatureView> views;
+    if (r.job.scope().empty()) {
+        views = sharedViews(m_registry, m_self, peer);
+    } else {
+        const auto catalog = m_registry.catalog();
+        for (const auto& scope : r.job.scope()) {
+            const auto slash = scope.find('/');
+            if (const auto* v =
+                    catalog->featureView(scope.substr(0, slash), scope.substr(slash + 1)))
+                views.push_back(*v);
+        }
+    }
+    if (views.empty()) {
+        update(r, [&](v1::SyncJob& j) {
+            j.set_message("no online view held by both '" + m_self + "' and '" + peer + "'");
+        });
+        return absl::OkStatus();
+    }
+    auto stub = v1::Replication::NewStub(link->channel());
+    int64_t differing = 0, repaired = 0, unresolved = 0, bytes = 0, refused = 0;
+    std::string firstRefusal;
+    update(r, [&](v1::SyncJob& j) { j.set_total(static_cast<int64_t>(views.size())); });
+    for (size_t i = 0; i < views.size() && !r.cancelled; ++i) {
+        RepairSet set;
+        auto checked =
+            checkView(m_db, m_viewIds, views[i], m_self, peer, *stub, CheckOptions{}, &set);
+        if (checked.status().code() == absl::StatusCode::kPermissionDenied) {
+            ++refused;
+            if (firstRefusal.empty())
+                firstRefusal = std::string(checked.status().message());
+            continue;
+        }
+        if (!checked.ok())
+            return checked.status();
+        auto applied = applyRepairs(m_db, m_viewIds, views[i], set);
+        if (!applied.ok())
+            return applied.status();
+        differing += checked->differences_total();
+        repaired += *applied;
+        unresolved += set.unresolved;
+        bytes += checked->bytes_exchanged();
+        update(r, [&](v1::SyncJob& j) {
+            j.set_partitions_compared(static_cast<int64_t>(i + 1));
+            j.set_rows(repaired);
+            j.set_bytes(bytes);
+            j.set_keys_differing(differing);
+            j.set_keys_unresolved(unresolved);
+        });
+    }
+    update(r, [&](v1::SyncJob& j) {
+        j.set_residency_refused(refused);
+        std::string message = "compared " + std::to_string(views.size()) + " view" +
+                              (views.size() == 1 ? "" : "s") + ": " + std::to_string(differing) +
+                              " key" + (differing == 1 ? "" : "s") + " differing, " +
+                              std::to_string(repaired) + " repaired here from '" + peer + "'";
+        if (unresolved > 0)
+            message += ", " + std::to_string(unresolved) +
+                       " unresolved (same version, different values, written elsewhere)";
+        if (refused > 0)
+            message += "; refused: " + firstRefusal;
+        j.set_message(message);
+    });
+    return absl::OkStatus();
 }
 
 }  // namespace meridian::replication

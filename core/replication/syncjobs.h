@@ -59,6 +59,8 @@ private:
     absl::Status runCatchUp(Running& r);
     absl::Status runSnapshot(Running& r);
     absl::Status runBatch(Running& r);
+    // Checks the online store against the peer's and takes its rows that win (consistency.h).
+    absl::Status runRepair(Running& r);
     // Updates the record (under the lock), wakes watchers and saves it now and then.
     void update(Running& r, const std::function<void(v1::SyncJob&)>& change, bool save = false);
     void save(const v1::SyncJob& job);

@@ -124,6 +124,48 @@ grpc::Status ReplicationServiceImpl::FetchPartition(
     return toGrpc(st);
 }
 
+grpc::Status ReplicationServiceImpl::Digests(grpc::ServerContext* context,
+                                             const v1::DigestRequest* request,
+                                             v1::DigestResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.Digests"); !st.ok())
+        return st;
+    if (auto st = checkPeer(*context, request->requester()); !st.ok())
+        return st;
+    auto answer = replication::answerDigests(m_replicator.database(), m_replicator.viewIds(),
+                                             m_replicator.registry(), m_digests, *request);
+    if (!answer.ok())
+        return toGrpc(answer.status());
+    *response = std::move(*answer);
+    return grpc::Status::OK;
+}
+
+grpc::Status ReplicationServiceImpl::BucketRows(grpc::ServerContext* context,
+                                                const v1::BucketRowsRequest* request,
+                                                v1::BucketRowsResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.BucketRows"); !st.ok())
+        return st;
+    if (auto st = checkPeer(*context, request->requester()); !st.ok())
+        return st;
+    auto answer = replication::answerBucketRows(m_replicator.database(), m_replicator.viewIds(),
+                                                m_replicator.registry(), *request);
+    if (!answer.ok())
+        return toGrpc(answer.status());
+    *response = std::move(*answer);
+    return grpc::Status::OK;
+}
+
+grpc::Status ReplicationServiceImpl::CheckConsistency(grpc::ServerContext* context,
+                                                      const v1::CheckConsistencyRequest* request,
+                                                      v1::ConsistencyReport* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.CheckConsistency"); !st.ok())
+        return st;
+    auto report = m_replicator.checkConsistency(*request);
+    if (!report.ok())
+        return toGrpc(report.status());
+    *response = std::move(*report);
+    return grpc::Status::OK;
+}
+
 grpc::Status ReplicationServiceImpl::TriggerSync(grpc::ServerContext* context,
                                                  const v1::TriggerSyncRequest* request,
                                                  v1::SyncJob* response) {

@@ -1,10 +1,12 @@
 #pragma once
 // The gRPC face of replication: the feed peers pull, snapshots, partitions, sync jobs, link
-// emulation, cost and alerts. Thin: each call checks its input and delegates.
+// emulation, cost, alerts and consistency checks. Thin: each call checks its input and
+// delegates.
 
 #include "cost/egressledger.h"
 #include "cost/pricetable.h"
 #include "meridian/v1/replication.grpc.pb.h"
+#include "replication/consistency.h"
 #include "replication/replicator.h"
 #include "service/authorizer.h"
 #include "service/servicemetrics.h"
@@ -33,6 +35,12 @@ public:
                                 v1::ListPartitionsResponse*) override;
     grpc::Status FetchPartition(grpc::ServerContext*, const v1::FetchPartitionRequest*,
                                 grpc::ServerWriter<v1::PartitionChunk>*) override;
+    grpc::Status Digests(grpc::ServerContext*, const v1::DigestRequest*,
+                         v1::DigestResponse*) override;
+    grpc::Status BucketRows(grpc::ServerContext*, const v1::BucketRowsRequest*,
+                            v1::BucketRowsResponse*) override;
+    grpc::Status CheckConsistency(grpc::ServerContext*, const v1::CheckConsistencyRequest*,
+                                  v1::ConsistencyReport*) override;
     grpc::Status TriggerSync(grpc::ServerContext*, const v1::TriggerSyncRequest*,
                              v1::SyncJob*) override;
     grpc::Status WatchJob(grpc::ServerContext*, const v1::JobRef*,
@@ -55,6 +63,8 @@ private:
     const cost::PriceTable& m_prices;
     ServiceMetrics& m_metrics;
     Authorizer& m_auth;
+    // The digests this region computed for its peers' consistency checks, kept a minute.
+    replication::DigestCache m_digests;
 };
 
 }  // namespace meridian::service

@@ -1,5 +1,7 @@
 #include "serving/onlinereader.h"
 
+#include <cstdio>
+
 #include <google/protobuf/arena.h>
 
 #include "registry/valuetypes.h"
@@ -109,11 +111,14 @@ absl::Status OnlineReader::read(const v1::GetOnlineFeaturesRequest& request, int
                                                  m_registry.region() + "'");
         if (request.max_staleness_ms() > 0 && m_staleness) {
             const double lag = m_staleness(*sv.view);
-            if (lag * 1000.0 > static_cast<double>(request.max_staleness_ms()))
+            if (lag * 1000.0 > static_cast<double>(request.max_staleness_ms())) {
+                char lagText[32];
+                std::snprintf(lagText, sizeof lagText, "%.1f s", lag);
                 return absl::FailedPreconditionError(
-                    "feature view '" + sv.view->name() + "' lags " + std::to_string(lag) +
-                    " s here, more than max_staleness " +
-                    std::to_string(request.max_staleness_ms()) + " ms");
+                    "feature view '" + sv.view->name() + "' lags " + lagText +
+                    " here, more than max_staleness " + std::to_string(request.max_staleness_ms()) +
+                    " ms");
+            }
         }
     }
 

@@ -22,14 +22,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-int argValue(int argc, char** argv, const char* name, int fallback) {
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (std::strcmp(argv[i], name) == 0)
-            return std::atoi(argv[i + 1]);
-    }
-    return fallback;
-}
-
 std::vector<ClusterRegion> twoRegions() {
     return {{"us1", "aws", "us-east-1", "us"}, {"eu1", "aws", "eu-west-1", "eu"}};
 }
@@ -178,9 +170,9 @@ Wire bytesPerChange(bool compression) {
 
 int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
-    const int rate = argValue(argc, argv, "--rate", 5000);
-    const int seconds = argValue(argc, argv, "--seconds", 15);
-    const int behind = argValue(argc, argv, "--behind", 1'000'000);
+    const int rate = bench::argValue(argc, argv, "--rate", 5000);
+    const int seconds = bench::argValue(argc, argv, "--seconds", 15);
+    const int behind = bench::argValue(argc, argv, "--behind", 1'000'000);
 
     std::printf(
         "meridian replication benchmark: 2 regions on loopback, durability normal, %d rows/s for "

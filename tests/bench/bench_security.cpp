@@ -25,14 +25,6 @@ using namespace meridian::bench;
 
 namespace {
 
-int argValue(int argc, char** argv, const char* name, int fallback) {
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (std::strcmp(argv[i], name) == 0)
-            return std::atoi(argv[i + 1]);
-    }
-    return fallback;
-}
-
 v1::GetOnlineFeaturesRequest readRequest(std::mt19937_64& rng, int population) {
     v1::GetOnlineFeaturesRequest r;
     r.set_project("bench");

@@ -15,6 +15,7 @@
 
 #include "benchrepository.h"
 #include "benchstats.h"
+#include "client/router.h"
 #include "serving/region.h"
 #include "storage/database.h"
 #include "storage/entitykey.h"
@@ -35,14 +36,6 @@ v1::GetOnlineFeaturesRequest readRequest(int entities, std::mt19937_64& rng, int
     for (int i = 0; i < entities; ++i)
         (*r.add_entities()->mutable_keys())["user_id"].set_int64_val(pick(rng));
     return r;
-}
-
-int argValue(int argc, char** argv, const char* name, int fallback) {
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (std::strcmp(argv[i], name) == 0)
-            return std::atoi(argv[i + 1]);
-    }
-    return fallback;
 }
 
 }  // namespace
@@ -132,6 +125,47 @@ int main(int argc, char** argv) {
             }));
         }
     }
+
+    // --- routed: the same 1 x 20 reads through client::Router (planning each read from its
+    // probes, which run in the background as they would in a client) against direct calls of
+    // the same RegionClient ---
+    std::vector<Figures> directRounds, routedRounds;
+    {
+        deployment::Deployment d;
+        d.name = "bench";
+        deployment::RegionEntry entry;
+        entry.info.name = "bench-region";
+        entry.endpoint = store.endpoint().toStdString();
+        d.regions.push_back(entry);
+        d.controlRegion = entry.info.name;
+        client::RegionDirectory directory(d);
+        client::Router router(directory);
+        router.start();
+        auto catalog = directory.client(entry.info.name).catalog(kProject);
+        if (!catalog.ok())
+            return 1;
+        auto views = client::viewsOfRead(*catalog, readRequest(1, rng, population));
+        if (!views.ok())
+            return 1;
+        // A standalone store keeps every view it is given: here, the region of the deployment.
+        for (auto& v : *views)
+            v.set_owner_region(entry.info.name);
+        client::RouteQuery query;
+        query.views = *views;
+        for (int round = 0; round < rounds; ++round) {
+            std::vector<v1::GetOnlineFeaturesRequest> requests;
+            for (int i = 0; i < calls; ++i)
+                requests.push_back(readRequest(1, rng, population));
+            directRounds.push_back(measure(calls, [&](int i) {
+                if (!directory.client(entry.info.name).getOnlineFeatures(requests[i]).ok())
+                    std::abort();
+            }));
+            routedRounds.push_back(measure(calls, [&](int i) {
+                if (!router.getOnlineFeatures(requests[i], query, std::chrono::seconds(5)).ok())
+                    std::abort();
+            }));
+        }
+    }
     store.terminate();
 
     // --- in process: the store's own lookup path vs a bare prepared SQLite statement ---
@@ -209,6 +243,10 @@ int main(int argc, char** argv) {
         c.online = {online};
         c.echo = {echo};
     }
+    const auto directFig = medianRound(directRounds);
+    const auto routedFig = medianRound(routedRounds);
+    printRow("RegionClient::getOnlineFeatures 1 x 20", directFig);
+    printRow("Router::getOnlineFeatures 1 x 20 (routed)", routedFig);
     std::printf("\nin process, %zu random keys of %d:\n", keys.size(), population);
     const auto rawFig = medianRound(rawRounds);
     const auto coreFig = medianRound(coreRounds);
@@ -223,5 +261,7 @@ int main(int argc, char** argv) {
     printRatio("1 x 20 p50 / echo p50", r1, "<= 1.3x", r1 <= 1.3);
     printRatio("100 x 20 p50 / echo p50", r100, "(report)", true);
     printRatio("store lookup rate / SQLite rate", rStore, ">= 0.8x", rStore >= 0.8);
+    const double rRouted = routedFig.p50Us / directFig.p50Us;
+    printRatio("routed p50 / direct p50", rRouted, "<= 1.05x", rRouted <= 1.05);
     return 0;
 }

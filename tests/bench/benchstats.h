@@ -4,10 +4,21 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
 namespace meridian::bench {
+
+// The integer after `name` on the command line ("--rows 1000"), else `fallback`.
+inline int argValue(int argc, char** argv, const char* name, int fallback) {
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (std::strcmp(argv[i], name) == 0)
+            return std::atoi(argv[i + 1]);
+    }
+    return fallback;
+}
 
 struct Figures {
     double p50Us = 0;

@@ -170,6 +170,20 @@ quint64 FakeRegionService::erasures() {
     return answer("erasures", [this](quint64 t) { emit erasuresListed(t, erasureList); });
 }
 
+quint64 FakeRegionService::routes(qint64 maxStalenessMs) {
+    routedStalenessMs = maxStalenessMs;
+    return answer("routes", [this, maxStalenessMs](quint64 t) {
+        auto table = routing;
+        table.maxStalenessMs = maxStalenessMs;
+        emit routesPlanned(t, table);
+    });
+}
+
+quint64 FakeRegionService::checkConsistency() {
+    return answer("consistency check",
+                  [this](quint64 t) { emit consistencyChecked(t, consistency); });
+}
+
 quint64 FakeRegionService::whoAmI() {
     const quint64 t = ++m_next;
     ++requests;
@@ -455,6 +469,60 @@ FakeRegionService* FakeRegionService::demo(QObject* parent) {
     pending.error = "unreachable at 127.0.0.1:7404: connection refused";
     running.regions.push_back(pending);
     f->erasureList = {running, old};
+
+    // Routes of the demo's two services (as client::planRoute decides them for the demo).
+    const std::string rUs = regions[0].name, rEu = regions[1].name, rNl = regions[2].name,
+                      rSg = regions[3].name;
+    auto route = [](std::string from, std::string service, std::string region, double ms,
+                    std::string reason, std::vector<std::string> passedOver = {}) {
+        return console::RouteInfo{std::move(from),   "commerce/" + std::move(service),
+                                  std::move(region), ms,
+                                  std::move(reason), std::move(passedOver)};
+    };
+    const std::string notUta = ": not a replica of user_transaction_aggregates";
+    f->routing.atMs = now;
+    f->routing.routes = {
+        route(rUs, "fraud_scoring", rUs, 0, "nearest: the caller's own region"),
+        route(rEu, "fraud_scoring", rUs, 70, "nearest qualifying: 70 ms (emulated link)",
+              {rEu + ": residency keeps user_profile in " + rUs + ", " + rSg}),
+        route(rNl, "fraud_scoring", rUs, 84, "nearest qualifying: 84 ms (emulated link)",
+              {rNl + notUta, rEu + ": residency keeps user_profile in " + rUs + ", " + rSg}),
+        route(rSg, "fraud_scoring", rSg, 0, "nearest: the caller's own region"),
+        route(rUs, "fraud_scoring_eu", rEu, 70, "nearest qualifying: 70 ms (emulated link)",
+              {rUs + ": residency keeps eu_user_profile in jurisdiction eu"}),
+        route(rEu, "fraud_scoring_eu", rEu, 0, "nearest: the caller's own region"),
+        route(rNl, "fraud_scoring_eu", rEu, 18, "nearest qualifying: 18 ms (emulated link)",
+              {rNl + notUta}),
+        route(rSg, "fraud_scoring_eu", rEu, 176, "nearest qualifying: 176 ms (emulated link)",
+              {rSg + ": residency keeps eu_user_profile in jurisdiction eu", rNl + notUta}),
+    };
+
+    // Three pairs checked: one row of merchant_risk differs between Virginia and Dublin.
+    auto pair = [&](int a, int b) {
+        console::ConsistencyCheckInfo c;
+        c.first = regions[a].name;
+        c.second = regions[b].name;
+        c.checkedAtMs = now - 95'000;
+        c.fullCopyBytes = 182'400'000;
+        c.views = {{"commerce/merchant_risk", 250'000, 250'000, 412, 0, 21'840, 0.61, ""},
+                   {"commerce/user_transaction_aggregates", 1'200'000, 1'200'000, 1'930, 0, 26'112,
+                    2.2, ""}};
+        return c;
+    };
+    auto diverged = pair(0, 1);
+    diverged.views[0].differing = 1;
+    diverged.views[0].bytesExchanged = 24'020;
+    diverged.differences = {
+        {"commerce/merchant_risk", "merchant_id=m-10442",
+         "risk_score=0.82 · 09:14:02 UTC in aws-us-east-1",
+         "risk_score=0.08 · 09:14:02 UTC in aws-us-east-1", regions[0].name,
+         "same version, different values: aws-us-east-1 wrote it, its copy stands"}};
+    auto down = pair(1, 3);
+    down.views.clear();
+    down.error =
+        "region 'azure-southeastasia': cannot reach region at 127.0.0.1:7404: connection "
+        "refused";
+    f->consistency = {diverged, pair(0, 2), down};
     return f;
 }
 

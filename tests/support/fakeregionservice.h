@@ -32,6 +32,11 @@ public:
     console::ErasurePreview erasurePreview;
     QVector<console::ErasureJobInfo> erasureList;
     QString erasedEntity;
+    // What routes() answers, and the max_staleness it was last asked for.
+    console::RoutingTable routing;
+    qint64 routedStalenessMs = -1;
+    // What checkConsistency() answers.
+    QVector<console::ConsistencyCheckInfo> consistency;
     QStringList erasedViews;
     // Who the console is; with `requiredToken` set, whoAmI answers a refusal until setToken
     // gives it.
@@ -61,6 +66,8 @@ public:
     // Adds a job to erasureList, erased at the first region and pending at the others.
     quint64 erase(const QString& entity, const QStringList& views) override;
     quint64 erasures() override;
+    quint64 routes(qint64 maxStalenessMs) override;
+    quint64 checkConsistency() override;
     quint64 whoAmI() override;
     void setToken(const QString& t) override { token = t; }
 

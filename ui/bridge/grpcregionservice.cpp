@@ -267,6 +267,24 @@ quint64 GrpcRegionService::erasures() {
     return token;
 }
 
+quint64 GrpcRegionService::routes(qint64 maxStalenessMs) {
+    const quint64 token = ++m_next;
+    m_backend->routes(maxStalenessMs,
+                      deliver<RoutingTable>(
+                          token, QStringLiteral("routes"),
+                          Delivery<RoutingTable, RoutingTable, &RegionService::routesPlanned>{}));
+    return token;
+}
+
+quint64 GrpcRegionService::checkConsistency() {
+    const quint64 token = ++m_next;
+    m_backend->checkConsistency(deliver<std::vector<ConsistencyCheckInfo>>(
+        token, QStringLiteral("consistency check"),
+        Delivery<std::vector<ConsistencyCheckInfo>, QVector<ConsistencyCheckInfo>,
+                 &RegionService::consistencyChecked>{}));
+    return token;
+}
+
 quint64 GrpcRegionService::whoAmI() {
     const quint64 token = ++m_next;
     m_backend->whoAmI(

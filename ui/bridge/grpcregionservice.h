@@ -46,6 +46,8 @@ public:
     quint64 previewErasure(const QString& entity, const QStringList& views) override;
     quint64 erase(const QString& entity, const QStringList& views) override;
     quint64 erasures() override;
+    quint64 routes(qint64 maxStalenessMs) override;
+    quint64 checkConsistency() override;
     quint64 whoAmI() override;
     void setToken(const QString& token) override;
 

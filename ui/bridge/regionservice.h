@@ -15,6 +15,7 @@ namespace meridian::ui {
 
 using console::AlertInfo;
 using console::AuditEntryInfo;
+using console::ConsistencyCheckInfo;
 using console::CostReport;
 using console::DeploymentSnapshot;
 using console::ErasureJobInfo;
@@ -23,6 +24,7 @@ using console::FieldDiff;
 using console::Identity;
 using console::LineageGraph;
 using console::RegistryEntry;
+using console::RoutingTable;
 using console::SyncJobInfo;
 
 class RegionService : public QObject {
@@ -72,6 +74,11 @@ public:
     virtual quint64 previewErasure(const QString& entity, const QStringList& views) = 0;
     virtual quint64 erase(const QString& entity, const QStringList& views) = 0;
     virtual quint64 erasures() = 0;
+    // For a caller in each region and each feature service, the region a routed read goes to
+    // and why, passing over regions that lag more than `maxStalenessMs` (0: any lag).
+    virtual quint64 routes(qint64 maxStalenessMs) = 0;
+    // Every pair of regions' online stores compared (reads every row on both sides).
+    virtual quint64 checkConsistency() = 0;
     // Who the regions take the console for: identified, with a refusal when they require a
     // token the console does not have (or one they do not accept); failed when none answers.
     virtual quint64 whoAmI() = 0;
@@ -95,6 +102,9 @@ signals:
     void erasurePreviewed(quint64 token, const meridian::console::ErasurePreview& preview);
     void erasureStarted(quint64 token, const meridian::console::ErasureJobInfo& job);
     void erasuresListed(quint64 token, const QVector<meridian::console::ErasureJobInfo>& jobs);
+    void routesPlanned(quint64 token, const meridian::console::RoutingTable& table);
+    void consistencyChecked(quint64 token,
+                            const QVector<meridian::console::ConsistencyCheckInfo>& pairs);
     // Any request that failed: what was asked, and why, for the status bar.
     void failed(quint64 token, const QString& what, const QString& message);
     // The console has its credentials: requests may go out.
@@ -113,3 +123,4 @@ Q_DECLARE_METATYPE(meridian::console::CostReport)
 Q_DECLARE_METATYPE(meridian::console::Identity)
 Q_DECLARE_METATYPE(meridian::console::ErasurePreview)
 Q_DECLARE_METATYPE(meridian::console::ErasureJobInfo)
+Q_DECLARE_METATYPE(meridian::console::RoutingTable)

@@ -29,6 +29,8 @@ public:
     // showView("") returns to the first (for --screenshot).
     virtual QStringList views() const { return {}; }
     virtual void showView(const QString&) {}
+    // True once a view asked for by showView() shows what it asks the regions for.
+    virtual bool viewReady(const QString&) const { return true; }
 
 protected:
     // A titled block of a page: the title in bold, `extra` (a caption, a button) at the right

@@ -44,6 +44,8 @@ QString JobTableModel::kindText(console::SyncJobInfo::Kind kind) {
             return tr("Offline batch");
         case console::SyncJobInfo::Kind::Snapshot:
             return tr("Snapshot");
+        case console::SyncJobInfo::Kind::Repair:
+            return tr("Repair");
     }
     return {};
 }
@@ -126,6 +128,9 @@ QVariant JobTableModel::display(const console::SyncJobInfo& j, int column) const
             auto amount = [&j](int64_t n) {
                 return j.kind == Kind::Snapshot ? format::bytes(n) : format::count(n);
             };
+            if (j.kind == Kind::Repair)
+                return tr("%1 of %2 keys repaired").arg(format::count(j.rows),
+                                                        format::count(j.keysDiffering));
             const QString unit =
                 j.kind == Kind::Snapshot
                     ? QString()

@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -22,6 +23,7 @@
 #include "common/displayformat.h"
 #include "common/theme.h"
 #include "console/linkfigures.h"
+#include "replication/consistencypanel.h"
 #include "replication/jobprogressdelegate.h"
 #include "replication/jobtablemodel.h"
 #include "replication/lagchart.h"
@@ -124,12 +126,30 @@ ReplicationPage::ReplicationPage(RegionService* service, DeploymentMonitor* moni
     splitter->setStretchFactor(1, 4);
     splitter->setStretchFactor(2, 2);
 
+    auto* links = new QWidget(this);
+    auto* linksLayout = new QVBoxLayout(links);
+    linksLayout->setContentsMargins(0, 8, 0, 0);
+    linksLayout->setSpacing(8);
+    linksLayout->addLayout(bar);
+    linksLayout->addWidget(m_emulatedNote);
+    linksLayout->addWidget(splitter, 1);
+    m_consistency = new ConsistencyPanel(service, this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(links, tr("Links and jobs"));
+    m_tabs->addTab(m_consistency, tr("Consistency"));
+    m_tabs->setTabToolTip(1,
+                          tr("The online store of every pair of regions compared, and repaired"));
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 10, 12, 12);
-    layout->setSpacing(8);
-    layout->addLayout(bar);
-    layout->addWidget(m_emulatedNote);
-    layout->addWidget(splitter, 1);
+    layout->setSpacing(0);
+    layout->addWidget(m_tabs, 1);
+    connect(m_consistency, &ConsistencyPanel::message, this, &Page::message);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
+        if (tab == 1)
+            m_consistency->checkOnce();
+    });
 
     connect(m_filter, &QLineEdit::textChanged, m_linkProxy,
             &QSortFilterProxyModel::setFilterFixedString);
@@ -320,10 +340,24 @@ void ReplicationPage::onJobs(quint64 token, const QVector<console::SyncJobInfo>&
     }
 }
 
+void ReplicationPage::showView(const QString& view) {
+    m_tabs->setCurrentIndex(view == QStringLiteral("consistency") ? 1 : 0);
+    // A picture of the tab needs its result.
+    if (view == QStringLiteral("consistency"))
+        m_consistency->checkOnce();
+}
+
+bool ReplicationPage::viewReady(const QString& view) const {
+    return view != QStringLiteral("consistency") || m_consistency->hasResult();
+}
+
 void ReplicationPage::setIdentity(const console::Identity& identity) {
     // Syncs need an operator; viewers look.
     const bool mayStart = identity.role != "viewer";
     m_syncButton->setEnabled(mayStart);
+    m_consistency->setMayRepair(
+        mayStart, tr("%1 is a viewer: a repair needs an operator token (File › Change token…)")
+                      .arg(QString::fromStdString(identity.principal)));
     m_syncButton->setToolTip(
         mayStart ? tr("Start a catch-up, offline batch or snapshot sync between two regions")
                  : tr("%1 is a viewer: starting a sync needs an operator token (File › Change "

@@ -14,10 +14,12 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTableView;
 
 namespace meridian::ui {
 
+class ConsistencyPanel;
 class DeploymentMonitor;
 class JobTableModel;
 class LagChart;
@@ -39,6 +41,11 @@ public:
     void activate() override;
     bool hasData() const override;
     void setIdentity(const console::Identity& identity) override;
+    // The Consistency tab ("consistency") past the links and jobs.
+    QStringList views() const override { return {QStringLiteral("consistency")}; }
+    void showView(const QString& view) override;
+    bool viewReady(const QString& view) const override;
+    ConsistencyPanel* consistency() const { return m_consistency; }
 
     LinkTableModel* linkModel() const { return m_links; }
     LinkFilterModel* linkProxy() const { return m_linkProxy; }
@@ -74,6 +81,8 @@ private:
     QTableView* m_jobView;
     LagChart* m_chart;
     QLabel* m_chartCaption;
+    QTabWidget* m_tabs;
+    ConsistencyPanel* m_consistency;
     QTimer m_chartTimer;
     QTimer m_jobsTimer;
     QPointer<SyncDialog> m_dialog;

@@ -31,6 +31,7 @@
 #include "overview/overviewpage.h"
 #include "registry/registrypage.h"
 #include "replication/replicationpage.h"
+#include "routing/routingpage.h"
 #include "window/accesscontroller.h"
 
 namespace meridian::ui {
@@ -184,9 +185,9 @@ void MainWindow::buildMenus() {
     connect(m_light, &QAction::triggered, this, [this] { setTheme(Theme::Mode::Light); });
     connect(m_dark, &QAction::triggered, this, [this] { setTheme(Theme::Mode::Dark); });
 
-    // Ctrl+1…7 and Ctrl+PgUp/PgDn work whichever widget has focus.
+    // Ctrl+1…9 and Ctrl+PgUp/PgDn work whichever widget has focus.
     m_goMenu = menuBar()->addMenu(tr("&Go"));
-    for (int i = 0; i < 7; ++i) {
+    for (int i = 0; i < 9; ++i) {
         auto* a = new QAction(this);
         a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
         a->setShortcutContext(Qt::WindowShortcut);
@@ -289,6 +290,7 @@ void MainWindow::setService(RegionService* service, const QString& title, const 
                                              new RegistryPage(service),
                                              new LineagePage(service),
                                              new ReplicationPage(service, m_monitor),
+                                             new RoutingPage(service),
                                              new CostsPage(service, m_monitor),
                                              alerts,
                                              new AuditPage(service)};

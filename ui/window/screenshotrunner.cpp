@@ -85,6 +85,18 @@ void ScreenshotRunner::capture(int index, int view) {
         m_window->showPage(index);
     else
         page->showView(views[view]);
+    awaitView(index, view, kViewWaitMs / kCheckMs);
+}
+
+void ScreenshotRunner::awaitView(int index, int view, int checksLeft) {
+    const auto pages = m_window ? m_window->pages() : QList<Page*>{};
+    if (view >= 0 && index < pages.size() && checksLeft > 0 &&
+        !pages[index]->viewReady(pages[index]->views().value(view))) {
+        QTimer::singleShot(kCheckMs, this, [this, index, view, checksLeft] {
+            awaitView(index, view, checksLeft - 1);
+        });
+        return;
+    }
     QTimer::singleShot(kSettleMs, this, [this, index, view] {
         if (!m_window)
             return;

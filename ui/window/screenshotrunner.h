@@ -18,6 +18,8 @@ class ScreenshotRunner : public QObject {
 
 public:
     static constexpr int kCheckMs = 250;
+    // How long a view may take to show its data (a consistency check reads every row).
+    static constexpr int kViewWaitMs = 60'000;
     // Time for a freshly shown page to lay out and draw its charts before it is grabbed.
     static constexpr int kSettleMs = 600;
     static constexpr int kWidth = 1440;
@@ -39,6 +41,8 @@ private:
     void check();
     // The page at `index`, then each of its other views ("audit-erasures.png"), then the next.
     void capture(int index, int view = -1);
+    // Waits (at most `checksLeft` checks) for the view to be ready, then grabs it.
+    void awaitView(int index, int view, int checksLeft);
 
     QPointer<MainWindow> m_window;
     QString m_directory;

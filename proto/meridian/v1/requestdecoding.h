@@ -99,6 +99,9 @@ public:
     R(SnapshotRequest) \
     R(ListPartitionsRequest) \
     R(FetchPartitionRequest) \
+    R(DigestRequest) \
+    R(BucketRowsRequest) \
+    R(CheckConsistencyRequest) \
     R(TriggerSyncRequest) \
     R(JobRef) \
     R(ListJobsRequest) \
