@@ -53,9 +53,13 @@ int main(int argc, char** argv) {
         "multi-region feature store.");
     const QCommandLineOption help({"h", "help"}, "Show this help.");
     const QCommandLineOption version("version", "Show the version.");
-    const QCommandLineOption demo("demo",
-                                  "Start the local demo (as `meridianctl demo up`) and "
-                                  "connect to it; stopped on exit.");
+    const QCommandLineOption demo(
+        "demo",
+        "Connect to the local demo if it runs (from any data directory it was started with), "
+        "else start it (as `meridianctl demo up`); a demo started here is stopped on exit.");
+    const QCommandLineOption dataDir(
+        "data-dir", "With --demo: the demo's data directory (as `meridianctl demo up --data-dir`).",
+        "DIR");
     const QCommandLineOption keepDemo("keep-demo", "With --demo: leave the demo running on exit.");
     const QCommandLineOption tls("tls",
                                  "With --demo: run it over TLS with tokens (as `meridianctl demo "
@@ -63,7 +67,7 @@ int main(int argc, char** argv) {
     const QCommandLineOption screenshot(
         "screenshot", "Render every page to DIR/<page>.png once data has arrived, then exit.",
         "DIR");
-    parser.addOptions({help, version, demo, keepDemo, tls, screenshot});
+    parser.addOptions({help, version, demo, dataDir, keepDemo, tls, screenshot});
     parser.addPositionalArgument("deployment", "Deployment file to open (e.g. deployment.yaml).",
                                  "[deployment]");
     if (!parser.parse(arguments)) {
@@ -91,8 +95,19 @@ int main(int argc, char** argv) {
         return 2;
     }
     const QString screenshotDir = parser.value(screenshot);
+    if (parser.isSet(dataDir) && !parser.isSet(demo)) {
+        std::fprintf(stderr, "meridian: --data-dir goes with --demo\n");
+        return 2;
+    }
     meridian::demo::DemoOptions demoOptions;
     demoOptions.tls = parser.isSet(tls);
+    if (parser.isSet(dataDir)) {
+        demoOptions.dataDir = parser.value(dataDir).toStdString();
+    } else if (parser.isSet(demo)) {
+        // A demo already running, wherever it was started from, is the one to connect to.
+        if (auto running = meridian::demo::runningDemoDataDir(demoOptions); !running.empty())
+            demoOptions.dataDir = running;
+    }
 
     if (!hasDisplay()) {
         if (!screenshotDir.isEmpty()) {

@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "absl/strings/str_split.h"
@@ -69,6 +71,43 @@ std::string defaultDemoDataDir() {
     const char* home = std::getenv("HOME");
     return (fs::path(home && *home ? home : ".") / ".local" / "share" / "meridian" / "demo")
         .string();
+}
+
+namespace {
+
+constexpr size_t kRememberedDirs = 16;
+
+fs::path rememberedDirsFile() {
+    return fs::path(defaultDemoDataDir()).parent_path() / "demo-dirs";
+}
+
+}  // namespace
+
+std::vector<std::string> rememberedDemoDataDirs() {
+    std::vector<std::string> out;
+    std::ifstream in(rememberedDirsFile());
+    std::string line;
+    while (std::getline(in, line)) {
+        std::error_code ec;
+        if (!line.empty() && fs::is_directory(line, ec) &&
+            std::find(out.begin(), out.end(), line) == out.end())
+            out.insert(out.begin(), line);
+    }
+    return out;
+}
+
+void rememberDemoDataDir(const std::string& dataDir) {
+    std::error_code ec;
+    const std::string absolute = fs::absolute(dataDir, ec).lexically_normal().string();
+    auto dirs = rememberedDemoDataDirs();  // most recent first
+    std::erase(dirs, absolute);
+    dirs.insert(dirs.begin(), absolute);
+    if (dirs.size() > kRememberedDirs)
+        dirs.resize(kRememberedDirs);
+    fs::create_directories(rememberedDirsFile().parent_path(), ec);
+    std::ofstream out(rememberedDirsFile(), std::ios::trunc);
+    for (auto it = dirs.rbegin(); it != dirs.rend(); ++it)
+        out << *it << '\n';
 }
 
 std::string demoStatePath(const std::string& dataDir) {

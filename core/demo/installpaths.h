@@ -5,6 +5,7 @@
 // local demo's data directory and the deployment file commands default to.
 
 #include <string>
+#include <vector>
 
 namespace meridian::demo {
 
@@ -21,6 +22,12 @@ std::string findResource(const std::string& relative);
 
 // $XDG_DATA_HOME/meridian/demo, else ~/.local/share/meridian/demo.
 std::string defaultDemoDataDir();
+
+// The data directories demos were started from, the most recent first: a demo started with
+// --data-dir is remembered (in demo-dirs beside the default data directory) so that
+// `meridian --demo` finds it running. Directories that no longer exist are left out.
+std::vector<std::string> rememberedDemoDataDirs();
+void rememberDemoDataDir(const std::string& dataDir);
 
 // The file of the demo's state in `dataDir`.
 std::string demoStatePath(const std::string& dataDir);

@@ -569,6 +569,7 @@ absl::StatusOr<DemoState> LocalDemo::up(const Progress& progress) {
     }
     if (auto st = writeDemoState(statePath, state); !st.ok())
         return fail(st);
+    rememberDemoDataDir(dataDir);
     return state;
 }
 
@@ -668,6 +669,17 @@ bool LocalDemo::running() const {
             return true;
     }
     return isDemoGenerator(state->generatorPid, state->deploymentPath);
+}
+
+std::string runningDemoDataDir(DemoOptions base) {
+    if (LocalDemo(base).running())
+        return LocalDemo(base).options().dataDir;
+    for (const auto& dir : rememberedDemoDataDirs()) {
+        base.dataDir = dir;
+        if (LocalDemo(base).running())
+            return dir;
+    }
+    return {};
 }
 
 }  // namespace meridian::demo

@@ -72,4 +72,8 @@ private:
     DemoOptions m_options;
 };
 
+// The data directory of a demo running now: `base`'s (by default the default one), else the
+// most recently started one that still runs; "" when none runs.
+std::string runningDemoDataDir(DemoOptions base = {});
+
 }  // namespace meridian::demo

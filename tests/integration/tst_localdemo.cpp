@@ -66,6 +66,8 @@ private:
 void TestLocalDemo::initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_dir.isValid());
+    // Demos remember their data directories beside the default one: here, not in $HOME.
+    qputenv("XDG_DATA_HOME", m_dir.filePath("xdg").toUtf8());
 }
 
 QString TestLocalDemo::writeDeployment(const QString& name, std::map<std::string, int>& ports) {
@@ -131,6 +133,9 @@ void TestLocalDemo::upStatusDown() {
     QVERIFY(said("starting us1"));
     QVERIFY(said("the registry has reached every region"));
     QVERIFY(demo.running());
+    // Started from a data directory of its own, it is still found running (meridian --demo
+    // connects to it rather than starting another on the same ports).
+    QCOMPARE(QString::fromStdString(meridian::demo::runningDemoDataDir()), dataDir);
 
     // The repository reached every region, the seed rows are there and the generator writes.
     meridian::test::TestClient us1(state->regions[0].endpoint);
@@ -168,6 +173,7 @@ void TestLocalDemo::upStatusDown() {
         QVERIFY2(gone(pid), qPrintable(QStringLiteral("pid %1 still exists").arg(pid)));
     QVERIFY(!QFile::exists(dataDir + "/demo.json"));
     QVERIFY(!demo.running());
+    QCOMPARE(meridian::demo::runningDemoDataDir(), std::string());
     auto after = demo.status();
     QVERIFY(after.ok());
     QVERIFY(after->regions.empty());

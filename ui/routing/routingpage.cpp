@@ -109,8 +109,8 @@ RoutingPage::RoutingPage(RegionService* service, QWidget* parent)
         const QString region = m_caller->currentData().toString();
         m_proxy->setFilterRegularExpression(
             region.isEmpty() ? QRegularExpression()
-                             : QRegularExpression(
-                                   QRegularExpression::anchoredPattern(QRegularExpression::escape(region))));
+                             : QRegularExpression(QRegularExpression::anchoredPattern(
+                                   QRegularExpression::escape(region))));
         updateSummary();
     });
     // A new bound asks again at once; answers to the old one are ignored.
@@ -132,8 +132,10 @@ RoutingPage::RoutingPage(RegionService* service, QWidget* parent)
                 updateSummary();
                 emit message(tr("Routes unavailable: %1").arg(text));
             });
+    // Asked for before the console had its credentials: ask now (the first table, or a
+    // fresh one for the page on screen).
     connect(service, &RegionService::ready, this, [this] {
-        if (isVisible())
+        if (isVisible() || !m_haveTable)
             refresh();
     });
     m_timer.setInterval(kRefreshMs);
@@ -191,18 +193,17 @@ void RoutingPage::updateSummary() {
                  unserved > 0 ? tr("%1 cannot be served")
                                     .arg(format::counted(unserved, tr("route"), tr("routes")))
                               : tr("every route served"));
-    text += sep + tr("%1 × %2")
-                      .arg(format::counted(static_cast<int64_t>(services.size()),
-                                           tr("feature service"), tr("feature services")),
-                           format::counted(m_caller->count() - 1, tr("caller region"),
-                                           tr("caller regions")));
+    text += sep + tr("%1 × %2").arg(format::counted(static_cast<int64_t>(services.size()),
+                                                    tr("feature service"), tr("feature services")),
+                                    format::counted(m_caller->count() - 1, tr("caller region"),
+                                                    tr("caller regions")));
     text += sep + tr("%1 served from another region").arg(remote);
     const QString at =
         QDateTime::fromMSecsSinceEpoch(m_plannedAtMs).toString(QStringLiteral("HH:mm:ss"));
     const qint64 bound = m_staleness->currentData().toLongLong();
-    text += sep + (bound == 0 ? tr("planned %1, any lag accepted").arg(at)
-                              : tr("planned %1 for max staleness %2")
-                                    .arg(at, m_staleness->currentText()));
+    text += sep + (bound == 0
+                       ? tr("planned %1, any lag accepted").arg(at)
+                       : tr("planned %1 for max staleness %2").arg(at, m_staleness->currentText()));
     if (!m_error.isEmpty())
         text += sep + tr("<span style='color:%1'>last refresh failed: %2</span>")
                           .arg(Theme::bad().name(), m_error.toHtmlEscaped());
