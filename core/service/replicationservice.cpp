@@ -124,6 +124,14 @@ grpc::Status ReplicationServiceImpl::FetchPartition(
     return toGrpc(st);
 }
 
+void ReplicationServiceImpl::chargeCheck(const std::string& peer, const std::string& view,
+                                         size_t messageBytes) {
+    // Consistency checks are control traffic of the view they compare.
+    const int64_t bytes = static_cast<int64_t>(messageBytes);
+    m_ledger.add(replication::wallClockMs(), peer,
+                 cost::EgressShare{view, "control", cost::wireBytes(messageBytes), bytes, 0});
+}
+
 grpc::Status ReplicationServiceImpl::Digests(grpc::ServerContext* context,
                                              const v1::DigestRequest* request,
                                              v1::DigestResponse* response) {
@@ -136,6 +144,8 @@ grpc::Status ReplicationServiceImpl::Digests(grpc::ServerContext* context,
     if (!answer.ok())
         return toGrpc(answer.status());
     *response = std::move(*answer);
+    chargeCheck(request->requester(), request->project() + "/" + request->feature_view(),
+                response->ByteSizeLong());
     return grpc::Status::OK;
 }
 
@@ -151,6 +161,8 @@ grpc::Status ReplicationServiceImpl::BucketRows(grpc::ServerContext* context,
     if (!answer.ok())
         return toGrpc(answer.status());
     *response = std::move(*answer);
+    chargeCheck(request->requester(), request->project() + "/" + request->feature_view(),
+                response->ByteSizeLong());
     return grpc::Status::OK;
 }
 

@@ -57,6 +57,8 @@ public:
 private:
     replication::Replicator& m_replicator;
     grpc::Status checkPeer(const grpc::ServerContext& context, const std::string& requester) const;
+    // Counts what a consistency check's answer sends to `peer` in the egress ledger.
+    void chargeCheck(const std::string& peer, const std::string& view, size_t messageBytes);
 
     bool m_requirePeerCertificates = false;
     cost::EgressLedger& m_ledger;

@@ -57,6 +57,19 @@ bool divergenceAlert(TestClient& at, const std::string& peer) {
     return false;
 }
 
+// Bytes `from` counted as sent to `to` for rep/hs_view as control traffic (consistency checks).
+int64_t checkEgress(TestClient& from, const std::string& to) {
+    v1::CostResponse cost;
+    auto ctx = from.context();
+    if (!from.replication().GetCost(ctx.get(), v1::CostRequest{}, &cost).ok())
+        return -1;
+    int64_t bytes = 0;
+    for (const auto& l : cost.lines())
+        if (l.to_region() == to && l.feature_view() == "rep/hs_view" && l.kind() == "control")
+            bytes += l.bytes();
+    return bytes;
+}
+
 }  // namespace
 
 class ConsistencyTest : public QObject {
@@ -108,6 +121,9 @@ void ConsistencyTest::aRowChangedBehindTheStoresBackIsFoundAndRepaired() {
              qPrintable(QString("%1 of %2")
                             .arg(clean->views(0).bytes_exchanged())
                             .arg(clean->full_copy_bytes())));
+
+    // What the peer sent for the check is egress of the view, as control traffic.
+    QTRY_VERIFY_WITH_TIMEOUT(checkEgress(cluster.client("us1"), "eu1") > 0, 10000);
 
     // One row rewritten behind eu1's back.
     const auto before =
