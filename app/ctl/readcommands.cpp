@@ -112,14 +112,10 @@ absl::Status runGet(CtlOptions& options, const ReadArgs& args) {
         return staleness.status();
     std::optional<RoutingSession> routing;
     if (args.routing.routed()) {
-        auto session = openRouting(options, args.routing.deployment, args.routing.from);
+        auto session =
+            openRouting(options, args.routing.deployment, args.routing.from, args.routing.pinned());
         if (!session.ok())
             return session.status();
-        if (const auto pinned = args.routing.pinned(); !pinned.empty()) {
-            if (auto st = session->regions->checkRegion(pinned); !st.ok())
-                return absl::InvalidArgumentError("--route: " + std::string(st.message()) +
-                                                  ", or nearest");
-        }
         routing = std::move(*session);
     }
     auto plan = planRead(options, args, routing ? routing->registry : nullptr);

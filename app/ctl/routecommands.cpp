@@ -29,13 +29,18 @@ void addRoutingOptions(CLI::App* command, RoutingArgs& args) {
 }
 
 absl::StatusOr<RoutingSession> openRouting(const CtlOptions& options, const std::string& deployment,
-                                           const std::string& from) {
+                                           const std::string& from, const std::string& pinned) {
     auto regions = openDeployment(options, deployment);
     if (!regions.ok())
         return regions.status();
     if (!from.empty()) {
         if (auto st = (*regions)->checkRegion(from); !st.ok())
             return absl::InvalidArgumentError("--from: " + std::string(st.message()));
+    }
+    if (!pinned.empty()) {
+        if (auto st = (*regions)->checkRegion(pinned); !st.ok())
+            return absl::InvalidArgumentError("--route: " + std::string(st.message()) +
+                                              ", or nearest");
     }
     RoutingSession session;
     session.regions = std::move(*regions);

@@ -34,8 +34,10 @@ struct RoutingSession {
     client::RegionClient* registry = nullptr;
 };
 
+// `from` and `pinned` (either may be empty) are checked against the deployment before any
+// region is probed.
 absl::StatusOr<RoutingSession> openRouting(const CtlOptions& options, const std::string& deployment,
-                                           const std::string& from);
+                                           const std::string& from, const std::string& pinned = {});
 
 // "2s", "1.5s", "500ms", "2m", or a number of milliseconds; INVALID_ARGUMENT naming `flag`.
 absl::StatusOr<int64_t> parseStalenessMs(const std::string& text, const std::string& flag);
