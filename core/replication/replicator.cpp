@@ -6,6 +6,8 @@
 #include <set>
 
 #include "absl/strings/str_join.h"
+#include "client/routing.h"
+#include "meridian/v1/admin.grpc.pb.h"
 #include "registry/validation.h"
 #include "replication/consistency.h"
 #include "replication/replicationpolicy.h"
@@ -404,27 +406,10 @@ absl::StatusOr<v1::ConsistencyReport> Replicator::checkConsistency(
                                    m_deployment.name + "'");
     if (request.lag_bound_ms() < 0 || request.max_differences() < 0)
         return absl::InvalidArgumentError("lag_bound_ms and max_differences may not be negative");
-    std::vector<v1::FeatureView> views;
-    if (request.scope().empty()) {
-        views = sharedViews(m_registry, m_self, peer);
-    } else {
-        const auto catalog = m_registry.catalog();
-        for (const auto& scope : request.scope()) {
-            const auto slash = scope.find('/');
-            if (slash == std::string::npos)
-                return absl::InvalidArgumentError("scope '" + scope +
-                                                  "' is not of the form project/view");
-            const auto* v = catalog->featureView(scope.substr(0, slash), scope.substr(slash + 1));
-            if (!v)
-                return absl::NotFoundError("feature view '" + scope + "' not found");
-            const auto storing = m_registry.regions().storingRegions(*v);
-            if (!storing.count(m_self) || !storing.count(peer))
-                return absl::FailedPreconditionError("feature view '" + scope +
-                                                     "' is not held by both '" + m_self +
-                                                     "' and '" + peer + "'");
-            views.push_back(*v);
-        }
-    }
+    auto inScope = viewsInScope(m_registry, m_self, peer, request.scope());
+    if (!inScope.ok())
+        return inScope.status();
+    const auto& views = *inScope;
     CheckOptions options;
     if (request.lag_bound_ms() > 0)
         options.lagBoundMs = request.lag_bound_ms();
@@ -486,14 +471,27 @@ void Replicator::checkEveryPeer() {
         std::vector<std::string> named;
         bool complete = true;
         const int64_t nowMs = wallClockMs();
+        // How far behind the peer is on each view: what it has not received yet is lag, which
+        // the lag alerts report, not divergence.
+        std::map<std::string, double> peerLag;
+        {
+            auto admin = v1::Admin::NewStub(l->channel());
+            grpc::ClientContext ctx;
+            ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+            v1::StatsResponse stats;
+            if (!admin->Stats(&ctx, v1::StatsRequest{}, &stats).ok())
+                continue;  // checked at the next interval
+            peerLag = client::probeFromStats(peer, stats, 0, nowMs).viewLagSeconds;
+        }
         for (const auto& v : views) {
             if (m_stopping)
                 return;
             CheckOptions options;
             options.maxDifferences = 0;
-            // Rows still within this copy's lag are on their way, not diverged.
-            options.lagBoundMs =
-                5000 + static_cast<int64_t>(1000 * stalenessSeconds(v.project(), v.name(), nowMs));
+            // Rows still within either copy's lag are on their way, not diverged.
+            const double lag = std::max(stalenessSeconds(v.project(), v.name(), nowMs),
+                                        peerLag[v.project() + "/" + v.name()]);
+            options.lagBoundMs = 5000 + static_cast<int64_t>(1000 * lag);
             auto checked = checkView(m_db, m_viewIds, v, m_self, peer, *stub, options);
             if (!checked.ok()) {
                 complete = false;

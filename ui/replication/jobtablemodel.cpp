@@ -129,8 +129,8 @@ QVariant JobTableModel::display(const console::SyncJobInfo& j, int column) const
                 return j.kind == Kind::Snapshot ? format::bytes(n) : format::count(n);
             };
             if (j.kind == Kind::Repair)
-                return tr("%1 of %2 keys repaired").arg(format::count(j.rows),
-                                                        format::count(j.keysDiffering));
+                return tr("%1 of %2 keys repaired")
+                    .arg(format::count(j.rows), format::count(j.keysDiffering));
             const QString unit =
                 j.kind == Kind::Snapshot
                     ? QString()
