@@ -47,5 +47,7 @@ void registerEraseCommands(CLI::App& app, CtlOptions& options);
 void registerRouteCommands(CLI::App& app, CtlOptions& options);
 // check.
 void registerConsistencyCommands(CLI::App& app, CtlOptions& options);
+// promote, hubs.
+void registerHubCommands(CLI::App& app, CtlOptions& options);
 
 }  // namespace meridian::ctl

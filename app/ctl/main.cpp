@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     registerGenerateCommands(app, options);
     registerSyncCommands(app, options);
     registerConsistencyCommands(app, options);
+    registerHubCommands(app, options);
     registerLagCommands(app, options);
     registerCostCommands(app, options);
     registerAlertCommands(app, options);

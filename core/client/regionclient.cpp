@@ -394,6 +394,17 @@ absl::StatusOr<v1::ConsistencyReport> RegionClient::checkConsistency(
                          std::max(m_options.streamTimeout, m_options.callTimeout));
 }
 
+absl::StatusOr<v1::PromotionReport> RegionClient::promote(const v1::PromoteRequest& request) {
+    return m_stubs->call(*m_stubs->replication, &v1::Replication::Stub::Promote, request,
+                         std::max(m_options.streamTimeout, m_options.callTimeout));
+}
+
+absl::StatusOr<v1::ListHubsResponse> RegionClient::listHubs(int orphansLimit) {
+    v1::ListHubsRequest request;
+    request.set_orphans_limit(orphansLimit);
+    return m_stubs->call(*m_stubs->replication, &v1::Replication::Stub::ListHubs, request);
+}
+
 absl::StatusOr<v1::CostResponse> RegionClient::cost(int64_t sinceMs, int64_t untilMs) {
     v1::CostRequest request;
     request.set_since_ms(sinceMs);

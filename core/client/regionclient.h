@@ -113,6 +113,9 @@ public:
     // sides: seconds per million rows).
     absl::StatusOr<v1::ConsistencyReport> checkConsistency(
         const v1::CheckConsistencyRequest& request);
+    // Promotes this region to hub (PromoteRequest); waits as long as a stream would.
+    absl::StatusOr<v1::PromotionReport> promote(const v1::PromoteRequest& request);
+    absl::StatusOr<v1::ListHubsResponse> listHubs(int orphansLimit = 0);
 
 private:
     struct Stubs;

@@ -104,6 +104,13 @@ public:
     // For a caller in each region and each feature service, the region a routed read goes to
     // and why, from every region's Stats (its lags and links) and the registry.
     void routes(int64_t maxStalenessMs, Callback<RoutingTable> done);
+    // Every region's view of who hubs each hub-and-spoke view, merged (hubcalls.cpp); an error
+    // only when no region answers.
+    void hubs(Callback<HubTable> done);
+    // Moves the hub of `view` ("project/view") to `toRegion`, run there; `dryRun` only states
+    // the loss window.
+    void promote(const std::string& view, const std::string& toRegion, bool dryRun,
+                 Callback<PromotionInfo> done);
     // Who the regions take this console for: the first region that answers; when the regions
     // refuse the console's credentials, an Identity whose `refusal` says why.
     void whoAmI(Callback<Identity> done);

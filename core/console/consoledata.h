@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "client/hubsummary.h"
+
 namespace meridian::console {
 
 struct RegionStatus {
@@ -310,6 +312,43 @@ struct RoutingTable {
     int64_t atMs = 0;
     int64_t maxStalenessMs = 0;     // what the routes were planned for (0: any lag)
     std::vector<RouteInfo> routes;  // by service, then by caller in the deployment's order
+};
+
+// The hub of a hub-and-spoke view as the regions report it (Replication.ListHubs of each,
+// merged as meridianctl hubs merges them).
+using HubInfo = client::HubSummary;
+
+struct HubTable {
+    int64_t atMs = 0;
+    std::vector<HubInfo> views;
+    // Regions that keep changes they acknowledged as an old hub and never sent, with how many.
+    std::vector<std::pair<std::string, int64_t>> orphans;
+    std::vector<std::string> silent;  // regions that did not answer
+};
+
+// What a promotion did (or, dry, would do) to one view.
+struct PromotionViewInfo {
+    std::string view;
+    std::string oldHub;
+    uint64_t oldEpoch = 0;
+    uint64_t newEpoch = 0;
+    bool oldHubReachable = false;
+    int64_t notApplied = 0;  // the old hub's changes the new hub has not applied
+    std::string lossWindow;  // the same in words
+    bool committed = false;
+    std::string error;
+    std::vector<std::string> promised;  // regions that promised the new epoch
+    int64_t writesAfterMs = 0;          // the new hub takes writes this long after the commit
+};
+
+struct PromotionInfo {
+    std::string toRegion;
+    bool dryRun = false;
+    int64_t elapsedMs = 0;
+    int regions = 0;
+    int majority = 0;
+    std::vector<PromotionViewInfo> views;
+    std::vector<std::string> unreachable;
 };
 
 // Who the console is to the deployment's regions.

@@ -211,22 +211,65 @@ int64_t SampleWriter::follow(double rowsPerSecond, const std::atomic<bool>& stop
     return written.load();
 }
 
+bool SampleWriter::followHub(const std::string& viewKey, std::string& target,
+                             const absl::Status& refusal,
+                             std::chrono::steady_clock::time_point& askedAt,
+                             const Progress& progress) {
+    // Refused by an old hub: it names the new one.
+    std::string hub;
+    const std::string message(refusal.message());
+    const std::string marker = "write to its hub '";
+    if (refusal.code() == absl::StatusCode::kFailedPrecondition) {
+        if (const auto at = message.find(marker); at != std::string::npos) {
+            const auto start = at + marker.size();
+            hub = message.substr(start, message.find('\'', start) - start);
+        }
+    } else if (client::isUnreachable(refusal) || refusal.code() == absl::StatusCode::kUnavailable) {
+        // The hub is down or not taking writes: ask the regions, every few seconds, whether a
+        // promotion moved it.
+        const auto now = std::chrono::steady_clock::now();
+        if (now - askedAt < std::chrono::seconds(3))
+            return false;
+        askedAt = now;
+        uint64_t newest = 0;
+        for (const auto& name : m_regions->names()) {
+            auto hubs = m_regions->client(name).listHubs();
+            if (!hubs.ok())
+                continue;
+            for (const auto& a : hubs->assignments())
+                if (a.feature_view() == viewKey && a.epoch() > newest) {
+                    newest = a.epoch();
+                    hub = a.hub();
+                }
+        }
+    }
+    if (hub.empty() || hub == target || !m_regions->contains(hub))
+        return false;
+    progress(viewKey + ": its hub is now " + hub + "; writing there instead of " + target);
+    target = hub;
+    return true;
+}
+
 void SampleWriter::followRegion(const std::string& region, double rowsPerSecond,
                                 const std::atomic<bool>& stop, const Progress& progress,
                                 int batchMs, std::atomic<int64_t>& written) {
     struct Source {
         const SampleView* view;
         std::unique_ptr<datagen::RowGenerator> generator;
+        // Where its rows go: this region, or the hub a hub-and-spoke view moved to since.
+        std::string target;
+        std::chrono::steady_clock::time_point askedHub{};
     };
     std::vector<Source> sources;
     for (const auto& v : m_views) {
         if (std::find(v.writers.begin(), v.writers.end(), region) == v.writers.end())
             continue;
         sources.push_back(
-            {&v, std::make_unique<datagen::RowGenerator>(
-                     v.view, v.schema.joinKeys, m_seed ^ stableHash(v.key + "@" + region))});
+            {&v,
+             std::make_unique<datagen::RowGenerator>(v.view, v.schema.joinKeys,
+                                                     m_seed ^ stableHash(v.key + "@" + region)),
+             region});
     }
-    auto& client = m_regions->client(region);
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
     auto next = started;
@@ -258,6 +301,7 @@ void SampleWriter::followRegion(const std::string& region, double rowsPerSecond,
             const int64_t at = rows::nowMs();
             for (int64_t r = 0; r < rowsHere; ++r)
                 *request.add_rows() = source.generator->next(at);
+            auto& client = m_regions->client(source.target);
             auto response = client.writeFeatures(request);
             if (response.ok()) {
                 written += rowsHere;
@@ -274,6 +318,11 @@ void SampleWriter::followRegion(const std::string& region, double rowsPerSecond,
                 }
                 continue;
             }
+            const bool hubSpoke =
+                source.view->view.replication().mode() == v1::ReplicationPolicy::HUB_SPOKE;
+            if (hubSpoke && followHub(source.view->key, source.target, response.status(),
+                                      source.askedHub, progress))
+                continue;
             if (client::isUnreachable(response.status())) {
                 if (!down)
                     progress(region + " does not answer (" +

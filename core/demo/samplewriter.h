@@ -5,6 +5,7 @@
 // the local demo to seed its views and by `meridianctl generate`.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -65,6 +66,11 @@ public:
     std::vector<v1::FeatureRow> rows(const SampleView& view, int count, int64_t spanMs);
 
 private:
+    // After a write of a hub-and-spoke view failed at `target`: moves `target` to the view's
+    // hub now, when the refusal names it or (at most every 3 s) when the regions report a
+    // promotion; true when it moved.
+    bool followHub(const std::string& viewKey, std::string& target, const absl::Status& refusal,
+                   std::chrono::steady_clock::time_point& askedAt, const Progress& progress);
     void followRegion(const std::string& region, double rowsPerSecond,
                       const std::atomic<bool>& stop, const Progress& progress, int batchMs,
                       std::atomic<int64_t>& written);

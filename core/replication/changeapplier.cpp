@@ -67,6 +67,9 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
     const v1::ChangeList& list = *decoded.list;
     BatchApplied result;
     std::map<std::string, int64_t> viewIdOf;
+    // Changes of a hub-and-spoke view come from its hub only (of the epoch this region knows):
+    // an old hub's are refused, and a new hub's wait until this region has heard of it.
+    const auto catalog = m_registry.catalog();
     auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
         storage::CursorTable cursors(conn);
         auto current = cursors.get(peer);
@@ -139,6 +142,13 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
                 idIt = viewIdOf.emplace(viewKey, *id).first;
             }
             const int64_t viewId = idIt->second;
+            if (const auto* fv = catalog->featureView(c.project(), c.feature_view());
+                fv && fv->replication().mode() == v1::ReplicationPolicy::HUB_SPOKE &&
+                fv->replication().hub() != peer)
+                return absl::UnavailableError(
+                    "batch from '" + peer + "' holds changes of feature view '" + viewKey +
+                    "', whose hub here is '" + fv->replication().hub() +
+                    "': refused until the two regions agree on the view's hub epoch");
             // A materialized row keeps the clock and origin of its original write.
             const uint64_t rowHlc = c.row_hlc() ? c.row_hlc() : c.hlc();
             const std::string& rowOrigin = c.row_origin().empty() ? c.origin() : c.row_origin();

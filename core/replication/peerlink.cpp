@@ -301,8 +301,20 @@ void PeerLink::run() {
             sleepUntil(wallClockMs() + kMaxBackoffMs);
             continue;
         }
-        if (status.error_code() == grpc::StatusCode::CANCELLED)
-            continue;  // partition or pause
+        if (status.error_code() == grpc::StatusCode::CANCELLED) {
+            // Cancelled here: a partition or pause goes on at once; a batch that could not be
+            // applied is asked for again after a pause (it may apply once hub epochs agree).
+            bool applyFailed = false;
+            {
+                std::lock_guard lock(m_mutex);
+                std::swap(applyFailed, m_applyFailed);
+            }
+            if (applyFailed) {
+                sleepUntil(wallClockMs() + backoffMs);
+                backoffMs = std::min(backoffMs * 2, kMaxBackoffMs);
+            }
+            continue;
+        }
         setState(v1::LINK_STATE_DOWN,
                  status.error_message().empty() ? "stream ended" : status.error_message());
         sleepUntil(wallClockMs() + backoffMs);
@@ -322,6 +334,7 @@ void PeerLink::reportFailure(const v1::ChangeBatch& batch, const absl::Status& s
                  std::string(status.message()).c_str());
     std::lock_guard lock(m_mutex);
     m_lastError = std::string(status.message());
+    m_applyFailed = true;
     if (m_activeCall)
         m_activeCall->TryCancel();
 }

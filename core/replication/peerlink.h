@@ -107,6 +107,7 @@ private:
     LinkEmulation m_emulation;
     uint64_t m_emulationGeneration = 0;
     grpc::ClientContext* m_activeCall = nullptr;
+    bool m_applyFailed = false;  // the active call was cancelled because a batch failed
     std::thread m_thread;
 
     // Figures, guarded by m_mutex.

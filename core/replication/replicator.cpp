@@ -33,6 +33,8 @@ Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridC
       m_snapshotInstaller(
           db, viewIds, clock, registry,
           (std::filesystem::path(db.path()).parent_path() / "snapshots-in").string()),
+      m_hubs(db, m_self, static_cast<int>(m_deployment.regions.size()),
+             std::max<int64_t>(1500, 3 * int64_t{m_deployment.replication.heartbeatMs})),
       m_jobs(std::make_unique<SyncJobs>(db, viewIds, registry, m_snapshotInstaller, m_links, m_self,
                                         std::move(price))) {
     LinkSettings settings;
@@ -72,6 +74,8 @@ Replicator::Replicator(storage::Database& db, storage::ViewIds& viewIds, HybridC
         });
         m_links.emplace(r.info.name, std::move(link));
     }
+    m_hubs.setAlerts(&m_alerts);
+    m_failover = std::make_unique<HubFailover>(m_hubs, m_registry, m_feed, m_applier, m_links);
     m_db.setCommitListener([this] { m_signal.notify(); });
     // The first periodic check comes one interval after startup, once links have caught up.
     m_lastConsistencyCheckMs = wallClockMs();
@@ -85,10 +89,12 @@ Replicator::~Replicator() {
 void Replicator::start() {
     for (auto& [peer, link] : m_links)
         link->start();
+    m_failover->start();
 }
 
 void Replicator::stop() {
     m_stopping = true;
+    m_failover->stop();
     if (m_checkThread.joinable())
         m_checkThread.join();
     m_jobs->stop();

@@ -16,6 +16,8 @@
 #include "replication/changeapplier.h"
 #include "replication/changefeed.h"
 #include "replication/feedstream.h"
+#include "replication/hubepochs.h"
+#include "replication/hubfailover.h"
 #include "replication/logsignal.h"
 #include "replication/peerlink.h"
 #include "replication/replicationfigures.h"
@@ -45,6 +47,9 @@ public:
     RegistryReplica& registry() { return m_registry; }
     SnapshotSource& snapshotSource() { return m_snapshotSource; }
     SyncJobs& jobs() { return *m_jobs; }
+    // Hubs of hub-and-spoke views and their epochs; promotions (hubfailover.h).
+    HubEpochs& hubs() { return m_hubs; }
+    HubFailover& failover() { return *m_failover; }
     FeedStreamSettings streamSettings() const;
 
     // The sending side learns where each peer is from its Pull streams.
@@ -105,6 +110,8 @@ private:
     SnapshotSource m_snapshotSource;
     SnapshotInstaller m_snapshotInstaller;
     std::map<std::string, std::unique_ptr<PeerLink>> m_links;
+    HubEpochs m_hubs;
+    std::unique_ptr<HubFailover> m_failover;
     // Per peer: the link's lag sampled at each maintenance pass, the last hour of it (at most
     // kLagHistorySamples), oldest first.
     std::mutex m_lagHistoryMutex;

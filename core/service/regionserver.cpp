@@ -163,6 +163,13 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         server->m_replicator = std::make_unique<replication::Replicator>(
             r.database(), r.viewIds(), r.clock(), r.registry(), *store.deployment, config.region,
             priceFn, config.tlsCert.empty() ? client::TlsSettings{} : tlsOf(config));
+        // Hubs of hub-and-spoke views as promotions left them: the catalog is published again
+        // with them before the region serves.
+        if (auto st = server->m_replicator->hubs().load(); !st.ok())
+            return st;
+        r.registry().setHubs(&server->m_replicator->hubs());
+        if (auto st = r.registry().load(); !st.ok())
+            return st;
         server->m_replication = std::make_unique<ReplicationServiceImpl>(
             *server->m_replicator, *server->m_ledger, server->m_prices, server->m_metrics,
             *server->m_auth);

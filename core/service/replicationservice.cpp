@@ -178,6 +178,64 @@ grpc::Status ReplicationServiceImpl::CheckConsistency(grpc::ServerContext* conte
     return grpc::Status::OK;
 }
 
+grpc::Status ReplicationServiceImpl::ExchangeHubs(grpc::ServerContext* context,
+                                                  const v1::ExchangeHubsRequest* request,
+                                                  v1::ExchangeHubsResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.ExchangeHubs"); !st.ok())
+        return st;
+    if (auto st = checkPeer(*context, request->requester()); !st.ok())
+        return st;
+    auto answer = m_replicator.failover().answer(*request);
+    if (!answer.ok())
+        return toGrpc(answer.status());
+    *response = std::move(*answer);
+    return grpc::Status::OK;
+}
+
+grpc::Status ReplicationServiceImpl::Promote(grpc::ServerContext* context,
+                                             const v1::PromoteRequest* request,
+                                             v1::PromotionReport* response) {
+    Caller caller;
+    const std::string target =
+        (request->feature_view().empty() ? "every view hubbed in " + request->all_of()
+                                         : request->feature_view()) +
+        " → " + m_replicator.self();
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.Promote", &caller, target);
+        !st.ok())
+        return st;
+    auto report = m_replicator.failover().promote(*request);
+    if (!request->dry_run()) {
+        std::string result;
+        if (!report.ok()) {
+            result = "refused: " + std::string(report.status().message());
+        } else {
+            for (const auto& v : report->views())
+                result += (result.empty() ? "" : "; ") + v.feature_view() +
+                          (v.committed() ? " epoch " + std::to_string(v.new_epoch()) + ", " +
+                                               std::to_string(v.not_applied()) +
+                                               " change(s) of the old hub not applied"
+                                         : " not promoted: " + v.error());
+        }
+        m_auth.record(caller, "promote", target, result);
+    }
+    if (!report.ok())
+        return toGrpc(report.status());
+    *response = std::move(*report);
+    return grpc::Status::OK;
+}
+
+grpc::Status ReplicationServiceImpl::ListHubs(grpc::ServerContext* context,
+                                              const v1::ListHubsRequest* request,
+                                              v1::ListHubsResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Replication.ListHubs"); !st.ok())
+        return st;
+    auto list = m_replicator.failover().list(*request);
+    if (!list.ok())
+        return toGrpc(list.status());
+    *response = std::move(*list);
+    return grpc::Status::OK;
+}
+
 grpc::Status ReplicationServiceImpl::TriggerSync(grpc::ServerContext* context,
                                                  const v1::TriggerSyncRequest* request,
                                                  v1::SyncJob* response) {

@@ -41,6 +41,12 @@ public:
                             v1::BucketRowsResponse*) override;
     grpc::Status CheckConsistency(grpc::ServerContext*, const v1::CheckConsistencyRequest*,
                                   v1::ConsistencyReport*) override;
+    grpc::Status ExchangeHubs(grpc::ServerContext*, const v1::ExchangeHubsRequest*,
+                              v1::ExchangeHubsResponse*) override;
+    grpc::Status Promote(grpc::ServerContext*, const v1::PromoteRequest*,
+                         v1::PromotionReport*) override;
+    grpc::Status ListHubs(grpc::ServerContext*, const v1::ListHubsRequest*,
+                          v1::ListHubsResponse*) override;
     grpc::Status TriggerSync(grpc::ServerContext*, const v1::TriggerSyncRequest*,
                              v1::SyncJob*) override;
     grpc::Status WatchJob(grpc::ServerContext*, const v1::JobRef*,

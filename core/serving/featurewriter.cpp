@@ -72,19 +72,56 @@ absl::StatusOr<v1::WriteFeaturesResponse> FeatureWriter::write(
     v1::WriteFeaturesResponse response;
     if (auto st = m_db.write(bodyOf(**prepared, response)); !st.ok())
         return st;
+    if (auto st = acknowledged(**prepared); !st.ok())
+        return st;
     return response;
+}
+
+absl::Status FeatureWriter::acknowledged(const Prepared& prepared) const {
+    const auto* hubs = m_registry.hubs();
+    if (!hubs || prepared.view->replication().mode() != v1::ReplicationPolicy::HUB_SPOKE)
+        return absl::OkStatus();
+    auto st = hubs->admitsWrite(prepared.view->project() + "/" + prepared.view->name());
+    if (st.ok())
+        return st;
+    return absl::UnavailableError(
+        std::string(st.message()) +
+        ". The write was committed here before that was known and is not acknowledged: if "
+        "another region has taken over the view, this region lists it among its orphaned "
+        "changes (meridianctl hubs --orphans); otherwise it replicates as usual");
 }
 
 void FeatureWriter::submit(const v1::WriteFeaturesRequest& request,
                            v1::WriteFeaturesResponse* response, Done done) {
+    submitOnce(request, response, std::move(done), /*mayWait=*/true);
+}
+
+void FeatureWriter::submitOnce(const v1::WriteFeaturesRequest& request,
+                               v1::WriteFeaturesResponse* response, Done done, bool mayWait) {
     auto prepared = prepare(request);
+    // A hub whose lease is not held yet (just started, or a peer's answer late) holds the write
+    // for up to one lease period rather than refuse it; the request outlives `done`.
+    if (!prepared.ok() && mayWait && m_registry.hubs() &&
+        prepared.status().code() == absl::StatusCode::kUnavailable) {
+        auto* hubs = m_registry.hubs();
+        hubs->whenAdmitted(
+            request.project() + "/" + request.feature_view(), hubs->leaseMs(),
+            [this, &request, response, done = std::move(done)](const absl::Status& st) mutable {
+                if (!st.ok())
+                    return done(st);
+                submitOnce(request, response, std::move(done), /*mayWait=*/false);
+            });
+        return;
+    }
     if (!prepared.ok()) {
         done(prepared.status());
         return;
     }
     std::shared_ptr<const Prepared> kept = std::move(*prepared);
     m_db.submit(bodyOf(*kept, *response),
-                [kept, done = std::move(done)](const absl::Status& st) { done(st); });
+                [this, kept, done = std::move(done)](const absl::Status& st) {
+                    done(st.ok() ? acknowledged(*kept) : st);
+                });
 }
 
 absl::StatusOr<std::unique_ptr<FeatureWriter::Prepared>> FeatureWriter::prepare(
@@ -106,6 +143,12 @@ absl::StatusOr<std::unique_ptr<FeatureWriter::Prepared>> FeatureWriter::prepare(
                                           " per write");
     if (auto st = checkWritableHere(*view, m_registry.region(), m_registry.regions()); !st.ok())
         return st;
+    // A hub acknowledges writes only while it holds its epoch's lease (replication/hubepochs.h).
+    if (view->replication().mode() == v1::ReplicationPolicy::HUB_SPOKE && m_registry.hubs())
+        if (auto st =
+                m_registry.hubs()->admitsWrite(request.project() + "/" + request.feature_view());
+            !st.ok())
+            return st;
 
     // An unknown target would be stored nowhere here and logged for the peers to store
     // somewhere: refused, whatever a client's enum says.

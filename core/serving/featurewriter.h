@@ -37,6 +37,11 @@ private:
     absl::StatusOr<std::unique_ptr<Prepared>> prepare(
         const v1::WriteFeaturesRequest& request) const;
     storage::Database::Body bodyOf(const Prepared& prepared, v1::WriteFeaturesResponse& response);
+    // A hub's write is acknowledged only if the hub still holds its lease once the commit is
+    // durable (replication/hubepochs.h): else UNAVAILABLE, saying the write may stand here.
+    absl::Status acknowledged(const Prepared& prepared) const;
+    void submitOnce(const v1::WriteFeaturesRequest& request, v1::WriteFeaturesResponse* response,
+                    Done done, bool mayWait);
     absl::Status writeRows(const Prepared& prepared, storage::Connection& conn,
                            v1::WriteFeaturesResponse& response);
 

@@ -33,7 +33,10 @@ registry::CatalogPtr RegistryStore::catalog() const {
 }
 
 void RegistryStore::publish(registry::CatalogPtr catalog) {
+    // Under the lock: a publication racing an adoption of new hubs cannot undo it.
     std::lock_guard lock(m_catalogMutex);
+    if (m_hubs)
+        catalog = m_hubs->overlay(std::move(catalog));
     m_catalog = std::move(catalog);
 }
 

@@ -10,6 +10,7 @@
 #include "registry/applyplan.h"
 #include "registry/catalog.h"
 #include "registry/regionset.h"
+#include "replication/hubepochs.h"
 #include "replication/hybridclock.h"
 #include "replication/registryreplica.h"
 #include "storage/database.h"
@@ -27,6 +28,11 @@ public:
     registry::CatalogPtr catalog() const override;
     const registry::RegionSet& regions() const override { return m_regions; }
     const std::string& region() const override { return m_region; }
+
+    // Hub-and-spoke views' hubs as promotions left them: the published catalog carries them
+    // in place of the specs' (set before the region serves; then load() again).
+    void setHubs(replication::HubEpochs* hubs) { m_hubs = hubs; }
+    replication::HubEpochs* hubs() const { return m_hubs; }
 
     // In a centralized control plane only the control region accepts registry writes.
     void setControlRegion(std::string controlRegion) { m_controlRegion = std::move(controlRegion); }
@@ -62,6 +68,7 @@ private:
     std::string m_region;
     registry::RegionSet m_regions;
     std::string m_controlRegion;
+    replication::HubEpochs* m_hubs = nullptr;
     std::mutex m_applyMutex;  // one registry change at a time
     mutable std::mutex m_catalogMutex;
     registry::CatalogPtr m_catalog;

@@ -219,6 +219,23 @@ CREATE TABLE IF NOT EXISTS erasure_jobs(
   job           BLOB NOT NULL,
   pending_order BLOB
 ) WITHOUT ROWID;
+-- Hubs of hub-and-spoke views as promotions left them (a v1::HubAssignment per view), and the
+-- highest epoch this region promised a promotion of each view. epoch 0: never promoted.
+CREATE TABLE IF NOT EXISTS hub_epochs(
+  feature_view TEXT PRIMARY KEY,
+  epoch        INTEGER NOT NULL,
+  promised     INTEGER NOT NULL,
+  assignment   BLOB
+) WITHOUT ROWID;
+
+-- Changes this region acknowledged as a view's hub that never reached the hub that replaced
+-- it (a v1::OrphanedChange each), kept for the operator to see and re-write.
+CREATE TABLE IF NOT EXISTS orphaned_changes(
+  feature_view TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  record       BLOB NOT NULL,
+  PRIMARY KEY(feature_view, seq)
+) WITHOUT ROWID;
 )sql";
 
 }  // namespace

@@ -142,7 +142,7 @@ void ConsistencyPanelTest::theReplicationPageOffersTheTab() {
     auto* service = FakeRegionService::demo();
     DeploymentMonitor monitor(service);
     ReplicationPage page(service, &monitor);
-    QCOMPARE(page.views(), QStringList{QStringLiteral("consistency")});
+    QCOMPARE(page.views(), (QStringList{QStringLiteral("consistency"), QStringLiteral("hubs")}));
     QVERIFY(!page.viewReady(QStringLiteral("consistency")));
     page.showView(QStringLiteral("consistency"));
     QTRY_VERIFY(page.viewReady(QStringLiteral("consistency")));

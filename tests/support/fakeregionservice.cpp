@@ -184,6 +184,21 @@ quint64 FakeRegionService::checkConsistency() {
                   [this](quint64 t) { emit consistencyChecked(t, consistency); });
 }
 
+quint64 FakeRegionService::hubs() {
+    return answer("hubs", [this](quint64 t) { emit hubsListed(t, hubTable); });
+}
+
+quint64 FakeRegionService::promote(const QString& view, const QString& to, bool dryRun) {
+    promotedView = view;
+    promotedTo = to;
+    promotedDry = dryRun;
+    return answer(dryRun ? "promotion plan" : "promotion", [this, to, dryRun](quint64 t) {
+        auto report = dryRun ? promotionPlan : promotion;
+        report.toRegion = to.toStdString();
+        emit promoted(t, report);
+    });
+}
+
 quint64 FakeRegionService::whoAmI() {
     const quint64 t = ++m_next;
     ++requests;
@@ -523,6 +538,53 @@ FakeRegionService* FakeRegionService::demo(QObject* parent) {
         "region 'azure-southeastasia': cannot reach region at 127.0.0.1:7404: connection "
         "refused";
     f->consistency = {diverged, pair(0, 2), down};
+
+    // Two hub-and-spoke views; merchant_risk was promoted from Virginia to Dublin, and Virginia
+    // keeps 37 changes it never sent.
+    console::HubInfo risk;
+    risk.view = "commerce/merchant_risk";
+    risk.hub = regions[1].name;
+    risk.epoch = 2;
+    risk.sinceMs = now - 600'000;
+    risk.previousHub = regions[0].name;
+    risk.agreeing = 4;
+    risk.answering = 4;
+    risk.hubAnswered = true;
+    risk.acceptsWrites = true;
+    console::HubInfo spend;
+    spend.view = "commerce/user_spend";
+    spend.hub = regions[0].name;
+    spend.epoch = 1;
+    spend.agreeing = 3;
+    spend.answering = 4;
+    spend.notAgreeing = {regions[3].name};
+    spend.hubAnswered = true;
+    spend.acceptsWrites = false;
+    spend.gate =
+        "a promotion to epoch 2 is under way: this hub (epoch 1) promised to stop "
+        "accepting writes";
+    f->hubTable.atMs = now;
+    f->hubTable.views = {risk, spend};
+    f->hubTable.orphans = {{regions[0].name, 37}};
+    console::PromotionViewInfo planned;
+    planned.view = "commerce/user_spend";
+    planned.oldHub = regions[0].name;
+    planned.oldEpoch = 1;
+    planned.newEpoch = 2;
+    planned.oldHubReachable = true;
+    planned.notApplied = 12;
+    planned.lossWindow = "12 change(s) written at '" + std::string(regions[0].name) +
+                         "' are not applied at the new hub yet";
+    f->promotionPlan.dryRun = true;
+    f->promotionPlan.regions = 4;
+    f->promotionPlan.majority = 3;
+    f->promotionPlan.views = {planned};
+    auto done = planned;
+    done.committed = true;
+    done.promised = {regions[0].name, regions[1].name, regions[2].name};
+    f->promotion = f->promotionPlan;
+    f->promotion.dryRun = false;
+    f->promotion.views = {done};
     return f;
 }
 

@@ -38,6 +38,13 @@ public:
     // What checkConsistency() answers.
     QVector<console::ConsistencyCheckInfo> consistency;
     QStringList erasedViews;
+    // What hubs() answers; what promote() answers (a dry run: `promotionPlan`), and what it was
+    // last asked.
+    console::HubTable hubTable;
+    console::PromotionInfo promotionPlan;
+    console::PromotionInfo promotion;
+    QString promotedView, promotedTo;
+    bool promotedDry = false;
     // Who the console is; with `requiredToken` set, whoAmI answers a refusal until setToken
     // gives it.
     console::Identity identity{"alice", "admin", true, "aws-us-east-1", ""};
@@ -68,6 +75,8 @@ public:
     quint64 erasures() override;
     quint64 routes(qint64 maxStalenessMs) override;
     quint64 checkConsistency() override;
+    quint64 hubs() override;
+    quint64 promote(const QString& view, const QString& to, bool dryRun) override;
     quint64 whoAmI() override;
     void setToken(const QString& t) override { token = t; }
 

@@ -285,6 +285,24 @@ quint64 GrpcRegionService::checkConsistency() {
     return token;
 }
 
+quint64 GrpcRegionService::hubs() {
+    const quint64 token = ++m_next;
+    m_backend->hubs(deliver<console::HubTable>(
+        token, QStringLiteral("hubs"),
+        Delivery<console::HubTable, console::HubTable, &RegionService::hubsListed>{}));
+    return token;
+}
+
+quint64 GrpcRegionService::promote(const QString& view, const QString& to, bool dryRun) {
+    const quint64 token = ++m_next;
+    m_backend->promote(
+        view.toStdString(), to.toStdString(), dryRun,
+        deliver<console::PromotionInfo>(
+            token, dryRun ? QStringLiteral("promotion plan") : QStringLiteral("promotion"),
+            Delivery<console::PromotionInfo, console::PromotionInfo, &RegionService::promoted>{}));
+    return token;
+}
+
 quint64 GrpcRegionService::whoAmI() {
     const quint64 token = ++m_next;
     m_backend->whoAmI(

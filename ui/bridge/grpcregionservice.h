@@ -48,6 +48,8 @@ public:
     quint64 erasures() override;
     quint64 routes(qint64 maxStalenessMs) override;
     quint64 checkConsistency() override;
+    quint64 hubs() override;
+    quint64 promote(const QString& view, const QString& to, bool dryRun) override;
     quint64 whoAmI() override;
     void setToken(const QString& token) override;
 

@@ -79,6 +79,10 @@ public:
     virtual quint64 routes(qint64 maxStalenessMs) = 0;
     // Every pair of regions' online stores compared (reads every row on both sides).
     virtual quint64 checkConsistency() = 0;
+    // Every region's view of who hubs each hub-and-spoke view; a promotion of `view` to `to`
+    // (`dryRun`: only what it would lose).
+    virtual quint64 hubs() = 0;
+    virtual quint64 promote(const QString& view, const QString& to, bool dryRun) = 0;
     // Who the regions take the console for: identified, with a refusal when they require a
     // token the console does not have (or one they do not accept); failed when none answers.
     virtual quint64 whoAmI() = 0;
@@ -105,6 +109,8 @@ signals:
     void routesPlanned(quint64 token, const meridian::console::RoutingTable& table);
     void consistencyChecked(quint64 token,
                             const QVector<meridian::console::ConsistencyCheckInfo>& pairs);
+    void hubsListed(quint64 token, const meridian::console::HubTable& table);
+    void promoted(quint64 token, const meridian::console::PromotionInfo& report);
     // Any request that failed: what was asked, and why, for the status bar.
     void failed(quint64 token, const QString& what, const QString& message);
     // The console has its credentials: requests may go out.
@@ -124,3 +130,5 @@ Q_DECLARE_METATYPE(meridian::console::Identity)
 Q_DECLARE_METATYPE(meridian::console::ErasurePreview)
 Q_DECLARE_METATYPE(meridian::console::ErasureJobInfo)
 Q_DECLARE_METATYPE(meridian::console::RoutingTable)
+Q_DECLARE_METATYPE(meridian::console::HubTable)
+Q_DECLARE_METATYPE(meridian::console::PromotionInfo)

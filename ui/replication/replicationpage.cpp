@@ -24,6 +24,7 @@
 #include "common/theme.h"
 #include "console/linkfigures.h"
 #include "replication/consistencypanel.h"
+#include "replication/hubspanel.h"
 #include "replication/jobprogressdelegate.h"
 #include "replication/jobtablemodel.h"
 #include "replication/lagchart.h"
@@ -140,15 +141,22 @@ ReplicationPage::ReplicationPage(RegionService* service, DeploymentMonitor* moni
     m_tabs->addTab(m_consistency, tr("Consistency"));
     m_tabs->setTabToolTip(1,
                           tr("The online store of every pair of regions compared, and repaired"));
+    m_hubs = new HubsPanel(service, this);
+    m_tabs->addTab(m_hubs, tr("Hubs"));
+    m_tabs->setTabToolTip(2, tr("Who takes the writes of each hub-and-spoke view, in which "
+                                "epoch; promote another region when a hub fails"));
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 10, 12, 12);
     layout->setSpacing(0);
     layout->addWidget(m_tabs, 1);
     connect(m_consistency, &ConsistencyPanel::message, this, &Page::message);
+    connect(m_hubs, &HubsPanel::message, this, &Page::message);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
         if (tab == 1)
             m_consistency->checkOnce();
+        else if (tab == 2)
+            m_hubs->refresh();
     });
 
     connect(m_filter, &QLineEdit::textChanged, m_linkProxy,
@@ -341,14 +349,22 @@ void ReplicationPage::onJobs(quint64 token, const QVector<console::SyncJobInfo>&
 }
 
 void ReplicationPage::showView(const QString& view) {
-    m_tabs->setCurrentIndex(view == QStringLiteral("consistency") ? 1 : 0);
+    m_tabs->setCurrentIndex(view == QStringLiteral("consistency") ? 1
+                            : view == QStringLiteral("hubs")      ? 2
+                                                                  : 0);
     // A picture of the tab needs its result.
     if (view == QStringLiteral("consistency"))
         m_consistency->checkOnce();
+    else if (view == QStringLiteral("hubs"))
+        m_hubs->refresh();
 }
 
 bool ReplicationPage::viewReady(const QString& view) const {
-    return view != QStringLiteral("consistency") || m_consistency->hasResult();
+    if (view == QStringLiteral("consistency"))
+        return m_consistency->hasResult();
+    if (view == QStringLiteral("hubs"))
+        return m_hubs->hasResult();
+    return true;
 }
 
 void ReplicationPage::setIdentity(const console::Identity& identity) {
@@ -358,6 +374,13 @@ void ReplicationPage::setIdentity(const console::Identity& identity) {
     m_consistency->setMayRepair(
         mayStart, tr("%1 is a viewer: a repair needs an operator token (File › Change token…)")
                       .arg(QString::fromStdString(identity.principal)));
+    // Moving a hub is an admin's call.
+    m_hubs->setMayPromote(
+        identity.role == "admin",
+        tr("%1 is %2: promoting a hub needs an admin token (File › Change "
+           "token…)")
+            .arg(QString::fromStdString(identity.principal),
+                 identity.role == "operator" ? tr("an operator") : tr("a viewer")));
     m_syncButton->setToolTip(
         mayStart ? tr("Start a catch-up, offline batch or snapshot sync between two regions")
                  : tr("%1 is a viewer: starting a sync needs an operator token (File › Change "

@@ -20,6 +20,7 @@ class QTableView;
 namespace meridian::ui {
 
 class ConsistencyPanel;
+class HubsPanel;
 class DeploymentMonitor;
 class JobTableModel;
 class LagChart;
@@ -42,10 +43,13 @@ public:
     bool hasData() const override;
     void setIdentity(const console::Identity& identity) override;
     // The Consistency tab ("consistency") past the links and jobs.
-    QStringList views() const override { return {QStringLiteral("consistency")}; }
+    QStringList views() const override {
+        return {QStringLiteral("consistency"), QStringLiteral("hubs")};
+    }
     void showView(const QString& view) override;
     bool viewReady(const QString& view) const override;
     ConsistencyPanel* consistency() const { return m_consistency; }
+    HubsPanel* hubs() const { return m_hubs; }
 
     LinkTableModel* linkModel() const { return m_links; }
     LinkFilterModel* linkProxy() const { return m_linkProxy; }
@@ -83,6 +87,7 @@ private:
     QLabel* m_chartCaption;
     QTabWidget* m_tabs;
     ConsistencyPanel* m_consistency;
+    HubsPanel* m_hubs;
     QTimer m_chartTimer;
     QTimer m_jobsTimer;
     QPointer<SyncDialog> m_dialog;

@@ -102,6 +102,9 @@ public:
     R(DigestRequest) \
     R(BucketRowsRequest) \
     R(CheckConsistencyRequest) \
+    R(ExchangeHubsRequest) \
+    R(PromoteRequest) \
+    R(ListHubsRequest) \
     R(TriggerSyncRequest) \
     R(JobRef) \
     R(ListJobsRequest) \
