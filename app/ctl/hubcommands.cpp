@@ -142,7 +142,8 @@ absl::Status runPromote(CtlOptions& options, const PromoteArgs& args) {
         std::printf(
             "\n%s in %s. The old hub, when it answers again, refuses writes to these "
             "views and lists what it never sent (meridianctl hubs --orphans).\n",
-            failed == 0 ? "promoted" : "finished", formatElapsed(report->elapsed_ms()).c_str());
+            failed == 0 ? "promoted" : "finished",
+            (formatFixed(static_cast<double>(report->elapsed_ms()) / 1000, 2) + " s").c_str());
     }
     if (failed > 0)
         return client::markFromRegion(
