@@ -237,9 +237,9 @@ void registerHubCommands(CLI::App& app, CtlOptions& options) {
     auto promoteArgs = std::make_shared<PromoteArgs>();
     auto* promote = addMultiRegionCommand(
         app, "promote", "Move the hub of hub-and-spoke views to another region (failover)",
-        {"meridianctl promote commerce/merchant_risk --to gcp-europe-west1",
-         "meridianctl promote --all-of aws-us-east-1 --to azure-eastus --yes",
-         "meridianctl promote commerce/merchant_risk --to gcp-europe-west1 --dry-run"},
+        {"meridianctl promote commerce/merchant_risk --to aws-eu-west-1",
+         "meridianctl promote --all-of aws-us-east-1 --to gcp-europe-west4 --yes",
+         "meridianctl promote commerce/merchant_risk --to aws-eu-west-1 --dry-run"},
         "First states the loss window: how many changes of the old hub the new one has not\n"
         "applied (asked of the old hub, else taken from its last report). Then, once\n"
         "confirmed, the new hub asks every region to promise the next epoch; with a majority\n"
@@ -247,7 +247,8 @@ void registerHubCommands(CLI::App& app, CtlOptions& options) {
         "from the old hub; the old hub, when it answers again, refuses writes naming the new\n"
         "hub, follows it as a spoke, and lists the changes it acknowledged that never left it\n"
         "(meridianctl hubs --orphans). The new hub accepts writes at once when the old hub\n"
-        "promised, else when the old hub's lease has run out (three heartbeats).");
+        "promised, else when the old hub's lease (three heartbeats, at least 1.5 s) and a\n"
+        "0.25 s margin have run out.");
     promote->group("Replication");
     promote->add_option("view", promoteArgs->view, "The feature view, project/view")
         ->type_name("PROJECT/VIEW");
