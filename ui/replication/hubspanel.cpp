@@ -107,7 +107,7 @@ void HubsPanel::onHubs(quint64 token, const console::HubTable& table) {
     for (const auto& [region, count] : table.orphans)
         text += sep + QStringLiteral("<span style='color:%1'>%2</span>")
                           .arg(Theme::bad().name(),
-                               tr("%1 keeps %2 it never sent (meridianctl hubs --orphans)")
+                               tr("%1 keeps %2 it never sent")
                                    .arg(qs(region).toHtmlEscaped(),
                                         format::counted(count, tr("change"), tr("changes"))));
     for (const auto& region : table.silent)
@@ -115,6 +115,10 @@ void HubsPanel::onHubs(quint64 token, const console::HubTable& table) {
                           .arg(Theme::muted().name(),
                                tr("%1 did not answer").arg(qs(region).toHtmlEscaped()));
     m_summary->setText(text);
+    m_summary->setToolTip(table.orphans.empty()
+                              ? QString()
+                              : tr("Changes an old hub acknowledged that never reached the hub "
+                                   "that replaced it: meridianctl hubs --orphans lists them"));
     updateButtons();
 }
 
