@@ -59,13 +59,7 @@ absl::Status HubEpochs::load() {
         return st;
     std::lock_guard lock(m_mutex);
     m_views = std::move(views);
-    ++m_generation;
     return absl::OkStatus();
-}
-
-uint64_t HubEpochs::generation() const {
-    std::lock_guard lock(m_mutex);
-    return m_generation;
 }
 
 registry::CatalogPtr HubEpochs::overlay(registry::CatalogPtr raw) const {
@@ -353,7 +347,6 @@ absl::StatusOr<bool> HubEpochs::adopt(const std::vector<v1::HubAssignment>& thei
                          key.c_str(), m_views[key].assigned.hub().c_str(),
                          static_cast<unsigned long long>(m_views[key].assigned.epoch()));
         }
-        ++m_generation;
     }
     for (const auto& o : orphaned)
         if (auto st = recordOrphans(o.assignment, o.heldEpoch); !st.ok())

@@ -51,8 +51,6 @@ public:
     // The registry's catalog with promoted hubs in place of the specs' (the same pointer when
     // nothing was promoted).
     registry::CatalogPtr overlay(registry::CatalogPtr raw) const;
-    // How many views were ever promoted here; the overlay changes with it.
-    uint64_t generation() const;
 
     // The assignment of every hub-and-spoke view of `catalog` (an overlaid catalog), and of
     // views promoted here that it does not know.
@@ -127,7 +125,6 @@ private:
     std::mutex m_updateMutex;
     mutable std::mutex m_mutex;
     std::map<std::string, ViewState> m_views;
-    uint64_t m_generation = 0;
     // Per peer: when the latest exchange it answered without a newer epoch or promise for any
     // view was sent (steady ms). The lease of every view this region hubs.
     std::map<std::string, int64_t> m_grantedAt;

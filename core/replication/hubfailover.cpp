@@ -8,7 +8,6 @@
 
 #include "absl/strings/str_join.h"
 #include "replication/hybridclock.h"
-#include "storage/changelogtable.h"
 
 namespace meridian::replication {
 namespace {
@@ -219,23 +218,12 @@ absl::StatusOr<v1::ExchangeHubsResponse> HubFailover::answer(
             return backlog.status();
         for (auto& b : *backlog)
             *response.add_backlog() = std::move(b);
-        auto head = m_feed.database().read([&](storage::Connection& conn) -> absl::Status {
-            auto last = storage::ChangelogTable(conn).lastSeq();
-            if (!last.ok())
-                return last.status();
-            response.set_log_head(*last);
-            return absl::OkStatus();
-        });
-        if (!head.ok())
-            return head;
     }
     return response;
 }
 
-void HubFailover::lossWindow(v1::ViewPromotion& view, bool dryRun) {
+void HubFailover::lossWindow(v1::ViewPromotion& view, uint64_t after, bool dryRun) {
     const std::string& hub = view.old_hub();
-    auto applied = m_applier.cursor(hub);
-    const uint64_t after = applied.ok() ? *applied : 0;
     v1::ExchangeHubsRequest ask;
     ask.set_requester(m_epochs.self());
     ask.set_with_backlog(true);
@@ -360,19 +348,21 @@ absl::StatusOr<v1::PromotionReport> HubFailover::promoteOnce(const v1::PromoteRe
         p->set_old_hub(v->replication().hub());
         p->set_old_epoch(m_epochs.assignmentOf(key, v->replication().hub()).epoch());
         p->set_new_epoch(m_epochs.highestKnown(key) + 1);
+        // How far the old hub's log is applied here: what the loss window counts after.
+        auto cursor = m_applier.cursor(p->old_hub());
+        const uint64_t applied = cursor.ok() && p->old_hub() != self ? *cursor : 0;
         if (p->old_hub() == self) {
             p->set_old_hub_reachable(true);
             p->set_loss_window("none: '" + self + "' is the hub taking its own epoch back");
         } else {
-            lossWindow(*p, request.dry_run());
+            lossWindow(*p, applied, request.dry_run());
         }
         v1::HubAssignment a;
         a.set_feature_view(key);
         a.set_hub(self);
         a.set_epoch(p->new_epoch());
         a.set_previous_hub(p->old_hub());
-        auto applied = m_applier.cursor(p->old_hub());
-        a.set_previous_applied_seq(applied.ok() && p->old_hub() != self ? *applied : 0);
+        a.set_previous_applied_seq(applied);
         a.set_assigned_at(wallClockMs());
         proposals.push_back(std::move(a));
     }

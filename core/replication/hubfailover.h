@@ -68,8 +68,9 @@ private:
     void gossip(const std::string& peer);
     // After assignments changed: the registry's catalog is published again with them.
     void republish();
-    // The old hub's changes of `viewKey` not applied here (ViewPromotion fields 5 to 7).
-    void lossWindow(v1::ViewPromotion& view, bool dryRun);
+    // The old hub's changes of the view not applied here, those after seq `after` of its
+    // log (ViewPromotion fields 5 to 7).
+    void lossWindow(v1::ViewPromotion& view, uint64_t after, bool dryRun);
 
     HubEpochs& m_epochs;
     RegistryReplica& m_registry;
