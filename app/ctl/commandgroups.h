@@ -11,6 +11,8 @@ namespace meridian::ctl {
 
 // apply, list, describe, history, diff, delete.
 void registerRegistryCommands(CLI::App& app, CtlOptions& options);
+// publish, unpublish, discover, drift.
+void registerFederationCommands(CLI::App& app, CtlOptions& options);
 // lineage.
 void registerLineageCommands(CLI::App& app, CtlOptions& options);
 // push.

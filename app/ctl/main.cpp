@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     CtlOptions options;
     addGlobalOptions(app, options);
     registerRegistryCommands(app, options);
+    registerFederationCommands(app, options);
     registerLineageCommands(app, options);
     registerPushCommands(app, options);
     registerReadCommands(app, options);

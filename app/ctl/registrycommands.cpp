@@ -10,6 +10,7 @@
 #include "commandgroups.h"
 #include "ctlformat.h"
 #include "deployment/repositoryfile.h"
+#include "objectargs.h"
 #include "objectdetail.h"
 #include "registry/applyplan.h"
 #include "registry/catalog.h"
@@ -17,10 +18,6 @@
 
 namespace meridian::ctl {
 namespace {
-
-const char* kKindHelp =
-    "Kind of object: projects, entities, data-sources, feature-views or feature-services "
-    "(singular works too)";
 
 struct ApplyArgs {
     std::string file;
@@ -34,36 +31,9 @@ struct ObjectArgs {
     int64_t otherVersion = 0;
 };
 
-CLI::Validator kindValidator() {
-    return CLI::Validator(
-        [](std::string& word) -> std::string {
-            if (registry::kindFromKeyword(word) != v1::OBJECT_KIND_UNSPECIFIED)
-                return {};
-            return "unknown kind '" + word +
-                   "'; expected projects, entities, data-sources, feature-views or "
-                   "feature-services";
-        },
-        "KIND");
-}
-
 // The object a command names: NAME in the current project, or PROJECT/NAME.
 absl::StatusOr<v1::ObjectRef> refOf(CtlOptions& options, const ObjectArgs& args) {
-    v1::ObjectRef ref;
-    ref.set_kind(registry::kindFromKeyword(args.kind));
-    std::string name = args.name;
-    if (ref.kind() != v1::PROJECT) {
-        if (const size_t slash = name.find('/'); slash != std::string::npos) {
-            ref.set_project(name.substr(0, slash));
-            name = name.substr(slash + 1);
-        } else {
-            auto project = options.resolveProject();
-            if (!project.ok())
-                return project.status();
-            ref.set_project(*project);
-        }
-    }
-    ref.set_name(name);
-    return ref;
+    return objectRef(options, args.kind, args.name);
 }
 
 std::string refText(const v1::ObjectRef& ref) {
@@ -197,16 +167,6 @@ absl::Status runDiff(CtlOptions& options, const ObjectArgs& args) {
     if (!after.ok())
         return after.status();
     const auto changes = registry::diffObjects(*before, *after);
-    auto kindWord = [](registry::FieldChange::Kind k) {
-        switch (k) {
-            case registry::FieldChange::Kind::Added:
-                return "added";
-            case registry::FieldChange::Kind::Removed:
-                return "removed";
-            default:
-                return "changed";
-        }
-    };
     if (options.json()) {
         google::protobuf::Struct out;
         auto& fields = *out.mutable_fields();
@@ -216,7 +176,7 @@ absl::Status runDiff(CtlOptions& options, const ObjectArgs& args) {
         auto* list = fields["changes"].mutable_list_value();
         for (const auto& c : changes) {
             auto& entry = *list->add_values()->mutable_struct_value()->mutable_fields();
-            entry["change"].set_string_value(kindWord(c.kind));
+            entry["change"].set_string_value(fieldChangeWord(c.kind));
             entry["path"].set_string_value(c.path);
             entry["before"].set_string_value(c.oldValue);
             entry["after"].set_string_value(c.newValue);
@@ -230,12 +190,8 @@ absl::Status runDiff(CtlOptions& options, const ObjectArgs& args) {
         std::printf("\nthe two versions have the same spec\n");
         return absl::OkStatus();
     }
-    TextTable table({"CHANGE", "FIELD", "BEFORE", "AFTER"});
-    for (const auto& c : changes)
-        table.addRow({kindWord(c.kind), c.path, c.oldValue.empty() ? "-" : c.oldValue,
-                      c.newValue.empty() ? "-" : c.newValue});
     std::printf("\n");
-    table.print();
+    printFieldChanges(changes);
     return absl::OkStatus();
 }
 

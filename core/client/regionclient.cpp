@@ -63,6 +63,19 @@ absl::Status fromGrpc(const grpc::Status& status, const std::string& endpoint,
     return markFromRegion(absl::Status(code, message), endpoint);
 }
 
+// A change the region was asked to make and did not answer in time may or may not have been
+// committed: saying "cannot reach" would invite a blind retry.
+absl::Status outcomeUnknown(absl::Status status, const std::string& what,
+                            const std::string& endpoint, const std::string& howToCheck) {
+    if (status.code() != absl::StatusCode::kDeadlineExceeded)
+        return status;
+    return markFromRegion(
+        absl::UnknownError("the region at " + endpoint + " did not answer in time: the " + what +
+                           " may or may not have been committed (outcome unknown). Check with " +
+                           howToCheck + " before trying again, or give it a longer --timeout"),
+        endpoint);
+}
+
 }  // namespace
 
 struct RegionClient::Stubs {
@@ -136,7 +149,23 @@ RegionClient::RegionClient(RegionClientOptions options)
 RegionClient::~RegionClient() = default;
 
 absl::StatusOr<v1::ApplyResponse> RegionClient::apply(const v1::ApplyRequest& request) {
-    return m_stubs->call(*m_stubs->registry, &v1::Registry::Stub::Apply, request);
+    auto response = m_stubs->call(*m_stubs->registry, &v1::Registry::Stub::Apply, request);
+    if (!response.ok() && !request.dry_run())
+        return outcomeUnknown(response.status(), "apply", m_options.endpoint,
+                              "`meridianctl list` or `meridianctl history`");
+    return response;
+}
+
+absl::StatusOr<v1::PublishResponse> RegionClient::publish(const v1::PublishRequest& request) {
+    auto response = m_stubs->call(*m_stubs->registry, &v1::Registry::Stub::Publish, request);
+    if (!response.ok() && !request.dry_run())
+        return outcomeUnknown(response.status(), request.withdraw() ? "unpublish" : "publish",
+                              m_options.endpoint, "`meridianctl discover`");
+    return response;
+}
+
+absl::StatusOr<v1::DiscoverResponse> RegionClient::discover(const v1::DiscoverRequest& request) {
+    return m_stubs->call(*m_stubs->registry, &v1::Registry::Stub::Discover, request);
 }
 
 absl::StatusOr<std::vector<v1::RegistryObject>> RegionClient::listObjects(
@@ -178,7 +207,8 @@ absl::StatusOr<v1::ObjectMeta> RegionClient::deleteObject(const v1::ObjectRef& r
     request.set_principal(m_options.principal);
     auto response = m_stubs->call(*m_stubs->registry, &v1::Registry::Stub::DeleteObject, request);
     if (!response.ok())
-        return response.status();
+        return outcomeUnknown(response.status(), "deletion", m_options.endpoint,
+                              "`meridianctl history`");
     return response->meta();
 }
 

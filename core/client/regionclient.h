@@ -55,6 +55,10 @@ public:
     absl::StatusOr<std::vector<v1::RegistryObject>> history(const v1::ObjectRef& ref);
     absl::StatusOr<v1::ObjectMeta> deleteObject(const v1::ObjectRef& ref);
     absl::StatusOr<v1::LineageResponse> lineage(const std::string& project);
+    // Federated control plane: publish or withdraw an object the region owns.
+    absl::StatusOr<v1::PublishResponse> publish(const v1::PublishRequest& request);
+    // The region's catalogue: every object it holds, owned or copied, without specs.
+    absl::StatusOr<v1::DiscoverResponse> discover(const v1::DiscoverRequest& request);
     // The project and its current objects, for resolving views, entities and services locally.
     absl::StatusOr<registry::Catalog> catalog(const std::string& project);
 

@@ -47,6 +47,7 @@ absl::StatusOr<std::vector<PlannedChange>> planApply(const Catalog& current,
 
     std::map<ObjectKey, v1::RegistryObject> overlay = current.objects();
     std::vector<ObjectKey> order;
+    std::set<ObjectKey> named;
     for (auto& o : incoming) {
         if (o.spec_case() == v1::RegistryObject::SPEC_NOT_SET)
             return absl::InvalidArgumentError("object #" + std::to_string(order.size() + 1) +
@@ -62,7 +63,7 @@ absl::StatusOr<std::vector<PlannedChange>> planApply(const Catalog& current,
         }
         normalize(o, norm);
         auto key = keyOf(o);
-        if (std::find(order.begin(), order.end(), key) != order.end())
+        if (!named.insert(key).second)
             return absl::InvalidArgumentError(key.toString() + " appears twice in the request");
         order.push_back(key);
         overlay.insert_or_assign(key, o);
@@ -85,6 +86,7 @@ absl::StatusOr<std::vector<PlannedChange>> planApply(const Catalog& current,
         PlannedChange change;
         change.object = object;
         auto* meta = change.object.mutable_meta();
+        meta->Clear();  // a request's meta says the kind and nothing else
         meta->set_kind(key.kind);
         meta->set_project(key.project);
         meta->set_name(key.name);
@@ -108,8 +110,12 @@ absl::StatusOr<std::vector<PlannedChange>> planApply(const Catalog& current,
     }
     // A change must not break what already refers to it (a service projecting a removed feature).
     std::set<ObjectKey> checked(order.begin(), order.end());
+    const auto dependents = after.dependents();
     for (const auto& key : order) {
-        for (const auto& dependent : after.dependentsOf(key)) {
+        const auto it = dependents.find(key);
+        if (it == dependents.end())
+            continue;
+        for (const auto& dependent : it->second) {
             if (!checked.insert(dependent).second)
                 continue;
             if (auto st = validateObject(*after.find(dependent), after, regions); !st.ok())

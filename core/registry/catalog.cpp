@@ -153,6 +153,40 @@ Catalog Catalog::with(const v1::RegistryObject& object) const {
     return copy;
 }
 
+Catalog Catalog::with(const std::vector<v1::RegistryObject>& objects) const {
+    Catalog copy = *this;
+    for (const auto& object : objects) {
+        auto key = keyOf(object);
+        if (object.meta().deleted())
+            copy.m_objects.erase(key);
+        else
+            copy.m_objects.insert_or_assign(std::move(key), object);
+    }
+    return copy;
+}
+
+std::map<ObjectKey, std::vector<ObjectKey>> Catalog::dependents() const {
+    std::map<ObjectKey, std::vector<ObjectKey>> out;
+    for (const auto& [k, o] : m_objects) {
+        if (k.kind == v1::PROJECT)
+            continue;
+        out[{v1::PROJECT, "", k.project}].push_back(k);
+        if (o.has_feature_view()) {
+            for (const auto& entity : o.feature_view().entities())
+                out[{v1::ENTITY, k.project, entity}].push_back(k);
+            for (const auto& source : o.feature_view().sources())
+                out[{v1::DATA_SOURCE, k.project, source}].push_back(k);
+        } else if (o.has_feature_service()) {
+            for (const auto& p : o.feature_service().features()) {
+                auto& list = out[{v1::FEATURE_VIEW, k.project, p.feature_view()}];
+                if (list.empty() || list.back() != k)
+                    list.push_back(k);
+            }
+        }
+    }
+    return out;
+}
+
 std::vector<ObjectKey> Catalog::dependentsOf(const ObjectKey& key) const {
     std::vector<ObjectKey> out;
     auto names = [](const auto& list, const std::string& name) {

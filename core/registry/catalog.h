@@ -48,9 +48,13 @@ public:
 
     // A copy with `object` added or replaced, or removed when it is marked deleted.
     Catalog with(const v1::RegistryObject& object) const;
+    // The same for many objects, in one copy.
+    Catalog with(const std::vector<v1::RegistryObject>& objects) const;
 
     // Objects whose spec refers to `key` (a view naming an entity, a service a view, …).
     std::vector<ObjectKey> dependentsOf(const ObjectKey& key) const;
+    // dependentsOf() for every key at once, in one pass over the catalog.
+    std::map<ObjectKey, std::vector<ObjectKey>> dependents() const;
 
 private:
     const v1::RegistryObject* findSpec(v1::ObjectKind kind, std::string_view project,

@@ -15,6 +15,15 @@ bool isRegistry(v1::Change::Kind kind) {
     return kind == v1::Change::REGISTRY_PUT || kind == v1::Change::REGISTRY_DELETE;
 }
 
+// A federated region sends a registry change only to the regions its object is published to.
+bool registryReaches(const storage::LogEntry& e, const RegistryReplica& registry,
+                     const std::string& requester) {
+    v1::Change change;
+    if (!change.ParseFromArray(e.body.data(), static_cast<int>(e.body.size())))
+        return true;  // the peer reports what does not parse
+    return registry.sendsTo(change.object(), requester);
+}
+
 // One pass over the log meets the same few views again and again: each view's name and
 // delivery are worked out once per pass (the catalog does not change during it), and its
 // figures kept with it. Registry changes go everywhere (every region keeps a replica).
@@ -123,7 +132,8 @@ absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, u
                     return false;
                 }
                 batch.set_last_seq(e.seq);
-                if ((*view)->delivery != Delivery::Send) {
+                if ((*view)->delivery != Delivery::Send ||
+                    (isRegistry(e.kind) && !registryReaches(e, m_registry, requester))) {
                     batch.set_skipped(batch.skipped() + 1);
                     if ((*view)->delivery == Delivery::Residency)
                         batch.set_residency_skipped(batch.residency_skipped() + 1);
@@ -213,7 +223,8 @@ absl::StatusOr<std::vector<v1::ViewBacklog>> ChangeFeed::backlog(const std::stri
                     failed = view.status();
                     return false;
                 }
-                if ((*view)->delivery != Delivery::Send)
+                if ((*view)->delivery != Delivery::Send ||
+                    (isRegistry(e.kind) && !registryReaches(e, m_registry, requester)))
                     return true;
                 if ((*view)->count == 0)
                     (*view)->oldestCommitMs = e.commitMs;

@@ -25,6 +25,9 @@ public:
                                                const v1::RegistryObject& object) = 0;
     // Re-reads the catalog after replicated objects were committed.
     virtual absl::Status load() = 0;
+    // Whether a registry change of `object` made here goes to `peer`. Centralized: every change
+    // goes everywhere. Federated: only to the regions the object is published to.
+    virtual bool sendsTo(const v1::RegistryObject& object, const std::string& peer) const = 0;
 };
 
 }  // namespace meridian::replication

@@ -35,6 +35,11 @@ std::string textOf(sqlite3_stmt* q, int column) {
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(q, column))) : std::string();
 }
 
+std::string blobOf(sqlite3_stmt* q, int column) {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(q, column));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(q, column))) : std::string();
+}
+
 absl::Status exec(sqlite3* db, const std::string& sql) {
     char* err = nullptr;
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -77,6 +82,47 @@ void emptyDirectory(const std::string& directory) {
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(directory, ec))
         std::filesystem::remove_all(entry.path(), ec);
+}
+
+}  // namespace
+
+namespace {
+
+// Registry objects the sender would not send the requester (a federated region sends only
+// what it published there) leave the copy, with their history.
+absl::Status stripRegistry(sqlite3* db, const RegistryReplica& registry,
+                           const std::string& requester) {
+    std::vector<std::tuple<int64_t, std::string, std::string>> unsent;
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(db, "SELECT kind, project, name, object FROM registry_objects", -1, &q,
+                       nullptr);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        v1::RegistryObject object;
+        const std::string bytes = blobOf(q, 3);
+        if (object.ParseFromString(bytes) && registry.sendsTo(object, requester))
+            continue;
+        unsent.emplace_back(sqlite3_column_int64(q, 0), textOf(q, 1), textOf(q, 2));
+    }
+    sqlite3_finalize(q);
+    for (const char* table : {"registry_objects", "registry_history"}) {
+        const std::string sql =
+            std::string("DELETE FROM ") + table + " WHERE kind = ? AND project = ? AND name = ?";
+        sqlite3_prepare_v2(db, sql.c_str(), -1, &q, nullptr);
+        for (const auto& [kind, project, name] : unsent) {
+            sqlite3_bind_int64(q, 1, kind);
+            sqlite3_bind_text(q, 2, project.c_str(), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(q, 3, name.c_str(), -1, SQLITE_TRANSIENT);
+            const int rc = sqlite3_step(q);
+            sqlite3_reset(q);
+            if (rc != SQLITE_DONE) {
+                sqlite3_finalize(q);
+                return absl::InternalError(std::string("snapshot: cannot strip the registry: ") +
+                                           sqlite3_errmsg(db));
+            }
+        }
+        sqlite3_finalize(q);
+    }
+    return absl::OkStatus();
 }
 
 }  // namespace
@@ -194,6 +240,8 @@ absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requeste
             "DELETE FROM sync_jobs; DELETE FROM alerts; DELETE FROM audit; DELETE FROM log_epochs;"
             "COMMIT;";
         if (auto st = exec(dest.db, strip); !st.ok())
+            return st;
+        if (auto st = stripRegistry(dest.db, m_registry, requester); !st.ok())
             return st;
         sqlite3_prepare_v2(dest.db,
                            "SELECT (SELECT count(*) FROM online) + (SELECT count(*) FROM offline)",
@@ -398,11 +446,7 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
         }
         sqlite3_finalize(q);
     }
-    auto blob = [](sqlite3_stmt* q, int col) {
-        const auto* p = static_cast<const char*>(sqlite3_column_blob(q, col));
-        return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(q, col)))
-                 : std::string();
-    };
+    const auto blob = blobOf;
 
     // Merged in transactions of a few thousand rows: merging is idempotent (the conflict rule
     // for online rows, set semantics for offline rows), and the cursor moves only at the end,

@@ -114,6 +114,8 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         options.regions = store.deployment->regionSet();
         if (store.deployment->controlPlane == deployment::ControlPlaneMode::Centralized)
             options.controlRegion = store.deployment->controlRegion;
+        else
+            options.federated = true;
     } else {
         options.regions = registry::RegionSet(
             {{config.region, config.cloud, config.providerRegion,

@@ -43,6 +43,10 @@ public:
                               v1::DeleteObjectResponse*) override;
     grpc::Status GetLineage(grpc::ServerContext*, const v1::LineageRequest*,
                             v1::LineageResponse*) override;
+    grpc::Status Publish(grpc::ServerContext*, const v1::PublishRequest*,
+                         v1::PublishResponse*) override;
+    grpc::Status Discover(grpc::ServerContext*, const v1::DiscoverRequest*,
+                          v1::DiscoverResponse*) override;
 
 private:
     serving::Region& m_region;

@@ -105,4 +105,31 @@ grpc::Status RegistryServiceImpl::GetLineage(grpc::ServerContext* context,
     return grpc::Status::OK;
 }
 
+grpc::Status RegistryServiceImpl::Publish(grpc::ServerContext* context,
+                                          const v1::PublishRequest* request,
+                                          v1::PublishResponse* response) {
+    Caller caller;
+    const std::string target = request->ref().project() + "/" + request->ref().name();
+    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.Publish", &caller, target); !st.ok())
+        return st;
+    CallTimer timer(m_metrics.method("Publish"));
+    auto result = m_region.registry().publish(*request, caller.principal, caller.requestId);
+    if (!result.ok()) {
+        timer.failed();
+        return toGrpc(result.status());
+    }
+    *response = std::move(*result);
+    return grpc::Status::OK;
+}
+
+grpc::Status RegistryServiceImpl::Discover(grpc::ServerContext* context,
+                                           const v1::DiscoverRequest* request,
+                                           v1::DiscoverResponse* response) {
+    if (auto st = m_auth.admit(*context, "meridian.v1.Registry.Discover"); !st.ok())
+        return st;
+    CallTimer timer(m_metrics.method("Discover"));
+    *response = m_region.registry().discover(*request);
+    return grpc::Status::OK;
+}
+
 }  // namespace meridian::service

@@ -50,6 +50,7 @@ absl::StatusOr<std::unique_ptr<Region>> Region::open(RegionOptions options) {
     r.m_registry =
         std::make_unique<RegistryStore>(*r.m_db, r.m_clock, r.m_options.name, r.m_options.regions);
     r.m_registry->setControlRegion(r.m_options.controlRegion);
+    r.m_registry->setFederated(r.m_options.federated);
     if (auto st = r.m_registry->load(); !st.ok())
         return st;
     r.m_writer = std::make_unique<FeatureWriter>(*r.m_db, r.viewIds(), r.m_clock, *r.m_registry);

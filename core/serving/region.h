@@ -25,6 +25,7 @@ struct RegionOptions {
     storage::Durability durability = storage::Durability::Full;
     registry::RegionSet regions;  // the deployment's regions; this one is added if missing
     std::string controlRegion;    // centralized control plane: the registry's home
+    bool federated = false;       // federated control plane: each region owns what it creates
     int64_t maxEventAheadMs = kDefaultMaxEventAheadMs;  // writes with later event times: refused
     storage::OpenCheck openCheck = storage::OpenCheck::Quick;  // region.db's check at start
 };

@@ -1,6 +1,11 @@
 #include "serving/registrystore.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
 #include "registry/applyplan.h"
+#include "registry/federation.h"
 #include "registry/lineage.h"
 #include "storage/audittable.h"
 #include "storage/changelogtable.h"
@@ -50,7 +55,7 @@ absl::Status RegistryStore::checkWritable() const {
 
 absl::Status RegistryStore::store(std::vector<v1::RegistryObject>& objects,
                                   const std::string& principal, const std::string& action,
-                                  const std::string& requestId) {
+                                  const std::string& requestId, const std::string& result) {
     return m_db.write([&](storage::Connection& conn) -> absl::Status {
         storage::RegistryTable table(conn);
         storage::ChangelogTable log(conn);
@@ -73,13 +78,14 @@ absl::Status RegistryStore::store(std::vector<v1::RegistryObject>& objects,
             if (auto st = log.append(entry); !st.ok())
                 return st.status();
             const auto key = registry::keyOf(object);
-            if (auto st =
-                    audit.record({.atMs = object.meta().updated_at(),
-                                  .principal = principal,
-                                  .action = action,
-                                  .target = key.toString(),
-                                  .result = "version " + std::to_string(object.meta().version()),
-                                  .requestId = requestId});
+            if (auto st = audit.record(
+                    {.atMs = object.meta().updated_at(),
+                     .principal = principal,
+                     .action = action,
+                     .target = key.toString(),
+                     .result = result.empty() ? "version " + std::to_string(object.meta().version())
+                                              : result,
+                     .requestId = requestId});
                 !st.ok())
                 return st;
         }
@@ -103,42 +109,149 @@ absl::StatusOr<v1::ApplyResponse> RegistryStore::apply(const v1::ApplyRequest& r
     std::lock_guard lock(m_applyMutex);
     const auto current = catalog();
     registry::ApplyContext context = contextFor(principal);
-    context.lastVersion = [this](const registry::ObjectKey& key) -> int64_t {
-        auto reader = m_db.read();
-        if (!reader.ok())
-            return 0;
-        auto v = storage::RegistryTable(**reader).lastVersion(key);
-        return v.ok() ? *v : 0;
-    };
     std::vector<v1::RegistryObject> incoming(request.objects().begin(), request.objects().end());
-    auto plan = registry::planApply(*current, std::move(incoming), m_regions, context);
+    absl::StatusOr<std::vector<registry::PlannedChange>> plan;
+    // One snapshot answers every object's last version.
+    if (auto st = m_db.read([&](storage::Connection& conn) -> absl::Status {
+            storage::RegistryTable table(conn);
+            context.lastVersion = [&table](const registry::ObjectKey& key) -> int64_t {
+                auto v = table.lastVersion(key);
+                return v.ok() ? *v : 0;
+            };
+            plan = registry::planApply(*current, std::move(incoming), m_regions, context);
+            return absl::OkStatus();
+        });
+        !st.ok())
+        return st;
     if (!plan.ok())
         return plan.status();
 
     v1::ApplyResponse response;
     std::vector<v1::RegistryObject> changed;
-    std::vector<int> resultOf;  // per changed object, its entry in the response
+    std::map<registry::ObjectKey, int> resultOf;  // per changed object, its entry in the response
     for (auto& change : *plan) {
         if (change.action != v1::ApplyResult::UNCHANGED) {
-            resultOf.push_back(response.results_size());
+            resultOf[registry::keyOf(change.object)] = response.results_size();
             changed.push_back(change.object);
         }
         auto* result = response.add_results();
         *result->mutable_meta() = change.object.meta();
         result->set_action(change.action);
     }
-    if (request.dry_run() || changed.empty())
+    if (changed.empty())
         return response;
+    if (m_federated) {
+        if (auto st = federate(*current, current->with(changed), changed); !st.ok())
+            return st;
+    }
+    auto answer = [&] {
+        for (const auto& object : changed) {
+            const auto it = resultOf.find(registry::keyOf(object));
+            if (it != resultOf.end())
+                *response.mutable_results(it->second)->mutable_meta() = object.meta();
+        }
+        return response;
+    };
+    if (request.dry_run())
+        return answer();
     if (auto st = store(changed, principal, "registry.apply", requestId); !st.ok())
         return st;
-    for (size_t i = 0; i < changed.size(); ++i)
-        *response.mutable_results(resultOf[i])->mutable_meta() = changed[i].meta();
+    // Published at once: the region reads its own change from the moment it answers.
+    publish(std::make_shared<registry::Catalog>(current->with(changed)));
+    return answer();
+}
 
-    auto next = std::make_shared<registry::Catalog>(*current);
+absl::Status RegistryStore::federate(const registry::Catalog& current,
+                                     const registry::Catalog& after,
+                                     std::vector<v1::RegistryObject>& changed) const {
+    std::vector<std::string> problems;
+    std::map<registry::ObjectKey, v1::RegistryObject> out;
+    for (auto& object : changed) {
+        const auto key = registry::keyOf(object);
+        const auto* previous = current.find(key);
+        auto* meta = object.mutable_meta();
+        const std::string& owner = previous ? previous->meta().owner_region() : m_region;
+        if (owner != m_region) {
+            problems.push_back(key.toString() + " is owned by region '" + owner +
+                               "' (federated control plane): change it there");
+            continue;
+        }
+        if (object.has_feature_view() && object.feature_view().owner_region() != m_region) {
+            problems.push_back(key.toString() + " names owner_region '" +
+                               object.feature_view().owner_region() +
+                               "': apply it there (federated control plane: a region owns what "
+                               "it creates)");
+            continue;
+        }
+        meta->set_owner_region(m_region);
+        meta->clear_published_to();
+        if (previous)
+            *meta->mutable_published_to() = previous->meta().published_to();
+        out[key] = object;
+    }
+    if (!problems.empty())
+        return absl::FailedPreconditionError(absl::StrJoin(problems, "\n"));
+    // A view's data goes to the regions it replicates to: they need its definition.
+    for (const auto& object : changed) {
+        const auto replicas = registry::replicaRegionsOf(object, m_region);
+        if (replicas.empty())
+            continue;
+        if (auto st = widenAudience(after, registry::keyOf(object), replicas, out); !st.ok())
+            problems.emplace_back(st.message());
+    }
+    if (!problems.empty())
+        return absl::FailedPreconditionError(absl::StrJoin(problems, "\n"));
+    // Objects only published now go first: they are what the changed ones need.
+    std::set<registry::ObjectKey> planned;
     for (const auto& object : changed)
-        *next = next->with(object);
-    publish(std::move(next));
-    return response;
+        planned.insert(registry::keyOf(object));
+    std::vector<v1::RegistryObject> ordered;
+    for (auto& [key, object] : out)
+        if (!planned.count(key))
+            ordered.push_back(std::move(object));
+    for (auto& object : changed)
+        ordered.push_back(std::move(out.at(registry::keyOf(object))));
+    changed = std::move(ordered);
+    return absl::OkStatus();
+}
+
+absl::Status RegistryStore::widenAudience(
+    const registry::Catalog& catalog, const registry::ObjectKey& key,
+    const std::set<std::string>& regions,
+    std::map<registry::ObjectKey, v1::RegistryObject>& out) const {
+    std::vector<std::string> problems;
+    for (const auto& needed : registry::publicationClosure(catalog, key)) {
+        auto it = out.find(needed);
+        v1::RegistryObject object = it != out.end() ? it->second : *catalog.find(needed);
+        const std::string owner = object.meta().owner_region();
+        bool grown = false;
+        for (const auto& region : regions) {
+            if (registry::isPublishedTo(object.meta(), region))
+                continue;
+            if (owner != m_region) {
+                problems.push_back(key.toString() + " needs " + needed.toString() +
+                                   ", which region '" + owner +
+                                   "' owns and has not published to '" + region +
+                                   "': publish it there first, in '" + owner + "'");
+                continue;
+            }
+            if (auto st = registry::residencyAllowsCopy(object, m_regions, region); !st.ok()) {
+                problems.emplace_back(st.message());
+                continue;
+            }
+            object.mutable_meta()->add_published_to(region);
+            grown = true;
+        }
+        if (grown) {
+            auto* list = object.mutable_meta()->mutable_published_to();
+            std::sort(list->begin(), list->end());
+            object.mutable_meta()->clear_withdrawn_from();
+            out[needed] = std::move(object);
+        }
+    }
+    if (!problems.empty())
+        return absl::FailedPreconditionError(absl::StrJoin(problems, "\n"));
+    return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ObjectMeta> RegistryStore::remove(const v1::ObjectRef& ref,
@@ -152,6 +265,12 @@ absl::StatusOr<v1::ObjectMeta> RegistryStore::remove(const v1::ObjectRef& ref,
     auto tombstone = registry::planDelete(*current, registry::keyOf(ref), context);
     if (!tombstone.ok())
         return tombstone.status();
+    // Federated: the deletion goes where the object was published, and takes the copies away.
+    if (m_federated && tombstone->meta().owner_region() != m_region)
+        return absl::FailedPreconditionError(
+            registry::keyOf(ref).toString() + " is owned by region '" +
+            tombstone->meta().owner_region() + "' (federated control plane): delete it there");
+    tombstone->mutable_meta()->clear_withdrawn_from();
     std::vector<v1::RegistryObject> objects{std::move(*tombstone)};
     if (auto st = store(objects, principal, "registry.delete", requestId); !st.ok())
         return st;
@@ -227,11 +346,199 @@ absl::StatusOr<bool> RegistryStore::putReplicated(storage::Connection& conn,
     auto current = table.get(registry::keyOf(object));
     if (!current.ok())
         return current.status();
-    if (*current && (*current)->meta().hlc() >= object.meta().hlc())
+    const v1::RegistryObject* held = *current ? &**current : nullptr;
+    if (held && held->meta().hlc() >= object.meta().hlc())
         return false;
+    const std::string& owner = object.meta().owner_region();
+    if (m_federated && owner != m_region) {
+        // What this region owns changes here only: another region's definition of the same
+        // name is a conflict for discovery to report, never an overwrite.
+        if (held && !held->meta().deleted() && held->meta().owner_region() == m_region)
+            return false;
+        if (!registry::isPublishedTo(object.meta(), m_region)) {
+            // Withdrawn from this region: the copy goes (its history stays).
+            if (!held || held->meta().deleted() || held->meta().owner_region() != owner)
+                return false;
+            v1::RegistryObject gone = object;
+            gone.mutable_meta()->set_deleted(true);
+            if (auto st = table.put(gone); !st.ok())
+                return st;
+            return true;
+        }
+    }
     if (auto st = table.put(object); !st.ok())
         return st;
     return true;
+}
+
+bool RegistryStore::sendsTo(const v1::RegistryObject& object, const std::string& peer) const {
+    return !m_federated || registry::reachesPeer(object, m_region, peer);
+}
+
+absl::StatusOr<v1::PublishResponse> RegistryStore::publish(const v1::PublishRequest& request,
+                                                           const std::string& principal,
+                                                           const std::string& requestId) {
+    const bool withdraw = request.withdraw();
+    const char* verb = withdraw ? "unpublish" : "publish";
+    if (!m_federated)
+        return absl::FailedPreconditionError(
+            std::string(verb) +
+            " needs a federated control plane (control_plane: {mode: federated}); in a "
+            "centralized one every region holds the whole registry already");
+    if (request.ref().name().empty())
+        return absl::InvalidArgumentError("object name is missing");
+    if (request.all_regions() && request.regions_size() > 0)
+        return absl::InvalidArgumentError("name regions or ask for all of them, not both");
+    std::lock_guard lock(m_applyMutex);
+    const auto current = catalog();
+    const auto key = registry::keyOf(request.ref());
+    const auto* found = current->find(key);
+    if (!found)
+        return absl::NotFoundError(key.toString() + " does not exist in region '" + m_region + "'");
+    if (found->meta().owner_region() != m_region)
+        return absl::FailedPreconditionError(key.toString() + " is owned by region '" +
+                                             found->meta().owner_region() + "': " + verb +
+                                             " it there (this region holds a read-only copy)");
+
+    std::set<std::string> targets;
+    if (request.all_regions()) {
+        for (const auto& name : m_regions.names())
+            if (name != m_region)
+                targets.insert(name);
+    }
+    for (const auto& region : request.regions()) {
+        if (!m_regions.contains(region))
+            return absl::InvalidArgumentError(
+                "unknown region '" + region +
+                "' (the deployment's: " + absl::StrJoin(m_regions.names(), ", ") + ")");
+        if (region == m_region)
+            return absl::InvalidArgumentError("'" + region + "' is this region, which owns " +
+                                              key.toString() + "; name the regions to " + verb +
+                                              " it " + (withdraw ? "from" : "to"));
+        targets.insert(region);
+    }
+    if (targets.empty())
+        return absl::InvalidArgumentError(std::string("name the regions to ") + verb + " " +
+                                          key.toString() + (withdraw ? " from" : " to") +
+                                          ", or all of them");
+
+    v1::PublishResponse response;
+    for (const auto& region : targets)
+        response.add_regions(region);
+    std::map<registry::ObjectKey, v1::RegistryObject> out;
+    std::string audit;
+    if (withdraw) {
+        v1::RegistryObject object = *found;
+        auto* meta = object.mutable_meta();
+        const auto replicas = registry::replicaRegionsOf(object, m_region);
+        const auto dependents = current->dependentsOf(key);
+        std::vector<std::string> problems;
+        std::vector<std::string> keep;
+        meta->clear_withdrawn_from();
+        for (const auto& region : meta->published_to()) {
+            if (!targets.count(region)) {
+                keep.push_back(region);
+                continue;
+            }
+            if (replicas.count(region)) {
+                problems.push_back(key.toString() + " replicates its data to '" + region +
+                                   "', which needs its definition: change its replication "
+                                   "policy first");
+                keep.push_back(region);
+                continue;
+            }
+            bool needed = false;
+            for (const auto& d : dependents) {
+                const auto* dependent = current->find(d);
+                if (dependent && dependent->meta().owner_region() == m_region &&
+                    registry::isPublishedTo(dependent->meta(), region)) {
+                    problems.push_back(d.toString() + " is published to '" + region +
+                                       "' and needs " + key.toString() + ": unpublish it first");
+                    needed = true;
+                }
+            }
+            if (needed) {
+                keep.push_back(region);
+                continue;
+            }
+            meta->add_withdrawn_from(region);
+        }
+        if (!problems.empty())
+            return absl::FailedPreconditionError(absl::StrJoin(problems, "\n"));
+        if (meta->withdrawn_from_size() > 0) {
+            meta->clear_published_to();
+            for (auto& region : keep)
+                meta->add_published_to(std::move(region));
+            audit = "withdrawn from " + absl::StrJoin(meta->withdrawn_from(), ", ");
+            out[key] = std::move(object);
+        }
+    } else {
+        if (auto st = widenAudience(*current, key, targets, out); !st.ok())
+            return st;
+        // The object itself is sent again even where it is published already: publishing
+        // again delivers a copy that a region refused (while it owned the same name) or lost.
+        if (!out.count(key)) {
+            out[key] = *found;
+            out[key].mutable_meta()->clear_withdrawn_from();
+        }
+        audit = "published to " + absl::StrJoin(targets, ", ");
+    }
+
+    std::vector<v1::RegistryObject> changed;
+    for (const auto& needed : withdraw ? std::vector<registry::ObjectKey>{key}
+                                       : registry::publicationClosure(*current, key)) {
+        auto it = out.find(needed);
+        if (it != out.end())
+            changed.push_back(std::move(it->second));
+        else
+            *response.add_unchanged() = current->find(needed)->meta();
+    }
+    for (const auto& object : changed)
+        *response.add_changed() = object.meta();
+    if (request.dry_run() || changed.empty())
+        return response;
+    if (auto st = store(changed, principal, withdraw ? "registry.unpublish" : "registry.publish",
+                        requestId, audit);
+        !st.ok())
+        return st;
+    response.clear_changed();
+    for (const auto& object : changed)
+        *response.add_changed() = object.meta();
+    publish(std::make_shared<registry::Catalog>(current->with(changed)));
+    return response;
+}
+
+v1::DiscoverResponse RegistryStore::discover(const v1::DiscoverRequest& request) const {
+    v1::DiscoverResponse response;
+    response.set_region(m_region);
+    response.set_control_mode(m_federated ? "federated" : "centralized");
+    if (!m_federated)
+        response.set_control_region(m_controlRegion.empty() ? m_region : m_controlRegion);
+    const std::string query = absl::AsciiStrToLower(request.query());
+    const auto current = catalog();
+    std::string text;
+    for (const auto& [key, object] : current->objects()) {
+        if (request.kind() != v1::OBJECT_KIND_UNSPECIFIED && key.kind != request.kind())
+            continue;
+        const auto& meta = object.meta();
+        if (!query.empty()) {
+            text = key.project.empty() ? key.name : key.project + "/" + key.name;
+            text += '\n';
+            text += meta.owner_region();
+            if (absl::AsciiStrToLower(text).find(query) == std::string::npos)
+                continue;
+        }
+        auto* entry = response.add_entries();
+        entry->set_kind(key.kind);
+        entry->set_project(key.project);
+        entry->set_name(key.name);
+        entry->set_version(meta.version());
+        entry->set_spec_hash(registry::shortSpecHash(meta.spec_hash()));
+        entry->set_owner_region(meta.owner_region());
+        *entry->mutable_published_to() = meta.published_to();
+        entry->set_updated_at(meta.updated_at());
+    }
+    return response;
 }
 
 v1::LineageResponse RegistryStore::lineage(const std::string& project) const {

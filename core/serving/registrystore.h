@@ -2,7 +2,9 @@
 // The region's registry: applies validated, versioned changes to the database (with their
 // changelog entry and audit row in the same transaction) and publishes the current catalog.
 
+#include <map>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -37,6 +39,10 @@ public:
     // In a centralized control plane only the control region accepts registry writes.
     void setControlRegion(std::string controlRegion) { m_controlRegion = std::move(controlRegion); }
     const std::string& controlRegion() const { return m_controlRegion; }
+    // In a federated one every region changes what it owns and shares it by publishing it
+    // (registry/federation.h).
+    void setFederated(bool federated) { m_federated = federated; }
+    bool federated() const { return m_federated; }
 
     // `principal` and `requestId` go to the audit log, in the change's own transaction.
     absl::StatusOr<v1::ApplyResponse> apply(const v1::ApplyRequest& request,
@@ -50,6 +56,15 @@ public:
     absl::StatusOr<std::vector<v1::RegistryObject>> history(const v1::ObjectRef& ref) const;
     v1::LineageResponse lineage(const std::string& project) const;
 
+    // Federated: makes an object this region owns (with what it needs) available to other
+    // regions as read-only copies, or withdraws it from them.
+    absl::StatusOr<v1::PublishResponse> publish(const v1::PublishRequest& request,
+                                                const std::string& principal,
+                                                const std::string& requestId = {});
+    // What this region holds, owned or copied, without the specs.
+    v1::DiscoverResponse discover(const v1::DiscoverRequest& request) const;
+    bool sendsTo(const v1::RegistryObject& object, const std::string& peer) const override;
+
     // Inside a write transaction: stores an object replicated from a peer when its clock is
     // newer than the local version's (last writer wins). Call load() after the commit.
     absl::StatusOr<bool> putReplicated(storage::Connection& conn,
@@ -59,8 +74,20 @@ private:
     absl::Status checkWritable() const;
     // Who changes the registry, where and when, for planning an apply or a delete.
     registry::ApplyContext contextFor(const std::string& principal) const;
+    // `result` is the audit entry's result; empty: the version stored.
     absl::Status store(std::vector<v1::RegistryObject>& objects, const std::string& principal,
-                       const std::string& action, const std::string& requestId);
+                       const std::string& action, const std::string& requestId,
+                       const std::string& result = {});
+    // Federated: refuses changes to objects owned elsewhere, and carries each changed object's
+    // audience into its new version, widened to the regions a view replicates to.
+    absl::Status federate(const registry::Catalog& current, const registry::Catalog& after,
+                          std::vector<v1::RegistryObject>& changed) const;
+    // Adds `regions` to the audience of `key` and of what it needs; objects whose audience
+    // grows are put in `out`. Refused when something it needs is owned elsewhere and not
+    // published there.
+    absl::Status widenAudience(const registry::Catalog& catalog, const registry::ObjectKey& key,
+                               const std::set<std::string>& regions,
+                               std::map<registry::ObjectKey, v1::RegistryObject>& out) const;
     void publish(registry::CatalogPtr catalog);
 
     storage::Database& m_db;
@@ -68,6 +95,7 @@ private:
     std::string m_region;
     registry::RegionSet m_regions;
     std::string m_controlRegion;
+    bool m_federated = false;
     replication::HubEpochs* m_hubs = nullptr;
     std::mutex m_applyMutex;  // one registry change at a time
     mutable std::mutex m_catalogMutex;

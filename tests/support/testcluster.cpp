@@ -51,8 +51,9 @@ void TestCluster::routeThrough(const std::string& region, int port) {
 void TestCluster::writeDeployment() {
     QFile f(deploymentPath());
     f.open(QIODevice::WriteOnly | QIODevice::Truncate);
-    std::string yaml =
-        "name: test-cluster\ncontrol_plane: {mode: centralized, region: " + m_control + "}\n";
+    std::string yaml = "name: test-cluster\ncontrol_plane: " +
+                       (m_federated ? std::string("{mode: federated}\n")
+                                    : "{mode: centralized, region: " + m_control + "}\n");
     yaml += "replication:\n  heartbeat_ms: 200\n" + m_replicationYaml;
     yaml += "regions:\n";
     for (const auto& r : m_regions) {
@@ -138,7 +139,8 @@ QString TestCluster::output(const std::string& region) const {
     return it == m_processes.end() || !it->second ? QString() : it->second->output();
 }
 
-bool TestCluster::apply(const QString& repositoryPath) {
+bool TestCluster::apply(const QString& repositoryPath, const std::string& region) {
+    const std::string& at = region.empty() ? m_control : region;
     auto repo = deployment::loadRepositoryFile(repositoryPath.toStdString());
     if (!repo.ok()) {
         qWarning("%s", std::string(repo.status().message()).c_str());
@@ -148,8 +150,8 @@ bool TestCluster::apply(const QString& repositoryPath) {
     for (auto& o : registry::objectsOf(*repo))
         *request.add_objects() = std::move(o);
     v1::ApplyResponse response;
-    auto ctx = client(m_control).context();
-    auto st = client(m_control).registry().Apply(ctx.get(), request, &response);
+    auto ctx = client(at).context();
+    auto st = client(at).registry().Apply(ctx.get(), request, &response);
     if (!st.ok())
         qWarning("apply failed: %s", st.error_message().c_str());
     return st.ok();

@@ -52,8 +52,13 @@ public:
     QString deploymentPath() const { return m_dir.filePath("deployment.yaml"); }
     std::string endpoint(const std::string& region) const;
     QString output(const std::string& region) const;
-    // Applies a repository file at the control region.
-    bool apply(const QString& repositoryPath);
+    // Applies a repository file at `region` (by default the control region).
+    bool apply(const QString& repositoryPath, const std::string& region = {});
+    // A federated control plane instead of a centralized one (before startAll()).
+    void setFederated(bool federated) {
+        m_federated = federated;
+        writeDeployment();
+    }
     // Overwrites the endpoint other regions use to reach `region` (e.g. a counting proxy);
     // must be called before startAll().
     void routeThrough(const std::string& region, int port);
@@ -79,6 +84,7 @@ private:
     std::vector<ClusterLink> m_links;
     std::string m_replicationYaml;
     std::string m_control;
+    bool m_federated = false;
     std::map<std::string, int> m_ports;        // where each region listens
     std::map<std::string, int> m_publicPorts;  // where the deployment says it is
     std::map<std::string, std::unique_ptr<StoreProcess>> m_processes;

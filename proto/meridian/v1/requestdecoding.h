@@ -95,6 +95,8 @@ public:
     R(GetHistoryRequest) \
     R(DeleteObjectRequest) \
     R(LineageRequest) \
+    R(PublishRequest) \
+    R(DiscoverRequest) \
     R(PullRequest) \
     R(SnapshotRequest) \
     R(ListPartitionsRequest) \
