@@ -150,10 +150,9 @@ void waitForCopies(client::RegionDirectory& directory, const registry::ObjectKey
             bool done = false;
             if (catalogue.ok()) {
                 bool holds = false;
-                for (const auto& e : catalogue->entries())
-                    if (e.kind() == key.kind && e.name() == key.name &&
-                        (key.kind == v1::PROJECT || e.project() == key.project) &&
-                        e.owner_region() == owner && e.version() >= version)
+                for (const auto& item : registry::catalogueItems(*catalogue))
+                    if (item.key == key && *item.ownerRegion == owner &&
+                        item.entry->version() >= version)
                         holds = true;
                 done = holds != withdraw;
             }

@@ -223,6 +223,8 @@ std::string objectDetail(const v1::RegistryObject& object) {
     lines.add("version", std::to_string(meta.version()) + (meta.deleted() ? " (deleted)" : "") +
                              ", spec " + shortHash(meta.spec_hash()));
     lines.add("owner region", meta.owner_region());
+    // Federated control plane: where the owner has published it (empty lines are left out).
+    lines.add("published to", absl::StrJoin(meta.published_to(), ", "));
     lines.add("created", formatTime(meta.created_at()));
     lines.add("updated", formatTime(meta.updated_at()) +
                              (meta.applied_by().empty() ? "" : " by " + meta.applied_by()));

@@ -12,12 +12,13 @@ bool contains(const std::vector<std::string>& list, const std::string& name) {
     return std::find(list.begin(), list.end(), name) != list.end();
 }
 
-Holding holdingOf(const v1::DiscoverResponse& catalogue, const v1::CatalogueEntry& e) {
+Holding holdingOf(const v1::DiscoverResponse& catalogue, const CatalogueItem& item) {
+    const auto& e = *item.entry;
     Holding h;
     h.region = catalogue.region();
     h.version = e.version();
     h.specHash = e.spec_hash();
-    h.ownerRegion = e.owner_region();
+    h.ownerRegion = *item.ownerRegion;
     h.publishedTo.assign(e.published_to().begin(), e.published_to().end());
     h.updatedAtMs = e.updated_at();
     return h;
@@ -92,14 +93,12 @@ GlobalRegistry mergeCatalogues(const std::vector<v1::DiscoverResponse>& catalogu
 
     std::map<ObjectKey, GlobalObject> byKey;
     for (const auto& c : catalogues) {
-        for (const auto& e : c.entries()) {
-            ObjectKey key{e.kind(), e.kind() == v1::PROJECT ? std::string() : e.project(),
-                          e.name()};
-            auto& object = byKey[key];
-            object.key = key;
+        for (const auto& item : catalogueItems(c)) {
+            auto& object = byKey[item.key];
+            object.key = item.key;
             const bool owns =
-                federated ? e.owner_region() == c.region() : c.region() == out.controlRegion;
-            (owns ? object.owners : object.copies).push_back(holdingOf(c, e));
+                federated ? *item.ownerRegion == c.region() : c.region() == out.controlRegion;
+            (owns ? object.owners : object.copies).push_back(holdingOf(c, item));
         }
     }
 
@@ -144,6 +143,17 @@ GlobalRegistry mergeCatalogues(const std::vector<v1::DiscoverResponse>& catalogu
                   [](const Holding& a, const Holding& b) { return a.region < b.region; });
         out.objects.push_back(std::move(object));
     }
+    return out;
+}
+
+std::vector<CatalogueItem> catalogueItems(const v1::DiscoverResponse& catalogue) {
+    std::vector<CatalogueItem> out;
+    for (const auto& group : catalogue.groups())
+        for (const auto& e : group.entries())
+            out.push_back(
+                {ObjectKey{e.kind(), e.kind() == v1::PROJECT ? std::string() : group.project(),
+                           e.name()},
+                 &group.owner_region(), &e});
     return out;
 }
 

@@ -52,6 +52,14 @@ struct GlobalRegistry {
 
 GlobalRegistry mergeCatalogues(const std::vector<v1::DiscoverResponse>& catalogues);
 
+// One catalogue's entries with the project and owner their group states once.
+struct CatalogueItem {
+    ObjectKey key;
+    const std::string* ownerRegion = nullptr;
+    const v1::CatalogueEntry* entry = nullptr;
+};
+std::vector<CatalogueItem> catalogueItems(const v1::DiscoverResponse& catalogue);
+
 // "a1b2c3d4e5f60718": a catalogue's spec hash as text.
 std::string specHashText(uint64_t hash);
 

@@ -121,7 +121,7 @@ absl::StatusOr<BatchApplied> ChangeApplier::apply(const std::string& peer,
                 continue;
             maxHlc = std::max(maxHlc, c.hlc());
             if (c.kind() == v1::Change::REGISTRY_PUT || c.kind() == v1::Change::REGISTRY_DELETE) {
-                auto stored = m_registry.putReplicated(conn, c.object());
+                auto stored = m_registry.putReplicated(conn, c.object(), c.origin());
                 if (!stored.ok())
                     return stored.status();
                 result.registryChanged |= *stored;

@@ -19,10 +19,12 @@ public:
     virtual registry::CatalogPtr catalog() const = 0;
     virtual const registry::RegionSet& regions() const = 0;
     virtual const std::string& region() const = 0;
-    // Inside a write transaction: stores an object from a peer when it is newer than the local
-    // version (last writer wins by clock); true when stored.
+    // Inside a write transaction: stores an object that `origin` sent when it is newer than
+    // the local version (last writer wins by clock) and the control plane's rules allow it;
+    // true when stored.
     virtual absl::StatusOr<bool> putReplicated(storage::Connection& conn,
-                                               const v1::RegistryObject& object) = 0;
+                                               const v1::RegistryObject& object,
+                                               const std::string& origin) = 0;
     // Re-reads the catalog after replicated objects were committed.
     virtual absl::Status load() = 0;
     // Whether a registry change of `object` made here goes to `peer`. Centralized: every change

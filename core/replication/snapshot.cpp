@@ -576,7 +576,7 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
             const std::string bytes = blob(q, 0);
             if (!object.ParseFromString(bytes))
                 continue;
-            auto stored = m_registry.putReplicated(conn, object);
+            auto stored = m_registry.putReplicated(conn, object, peer);
             if (!stored.ok()) {
                 sqlite3_finalize(q);
                 return stored.status();

@@ -53,6 +53,8 @@ absl::StatusOr<std::unique_ptr<Region>> Region::open(RegionOptions options) {
     r.m_registry->setFederated(r.m_options.federated);
     if (auto st = r.m_registry->load(); !st.ok())
         return st;
+    if (auto st = r.m_registry->adoptControlPlane(); !st.ok())
+        return st;
     r.m_writer = std::make_unique<FeatureWriter>(*r.m_db, r.viewIds(), r.m_clock, *r.m_registry);
     r.m_writer->setMaxEventAhead(r.m_options.maxEventAheadMs);
     r.m_online = std::make_unique<OnlineReader>(

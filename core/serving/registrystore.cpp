@@ -341,7 +341,8 @@ absl::StatusOr<std::vector<v1::RegistryObject>> RegistryStore::history(
 }
 
 absl::StatusOr<bool> RegistryStore::putReplicated(storage::Connection& conn,
-                                                  const v1::RegistryObject& object) {
+                                                  const v1::RegistryObject& object,
+                                                  const std::string& origin) {
     storage::RegistryTable table(conn);
     auto current = table.get(registry::keyOf(object));
     if (!current.ok())
@@ -350,6 +351,12 @@ absl::StatusOr<bool> RegistryStore::putReplicated(storage::Connection& conn,
     if (held && held->meta().hlc() >= object.meta().hlc())
         return false;
     const std::string& owner = object.meta().owner_region();
+    // Centralized: only the control region changes the registry. Another region sends what it
+    // owned under a federated control plane once, when the deployment turns centralized; it
+    // is taken where the name is free, and never replaces the control region's definition.
+    if (!m_federated && !m_controlRegion.empty() && origin != m_controlRegion && held &&
+        !held->meta().deleted())
+        return false;
     if (m_federated && owner != m_region) {
         // What this region owns changes here only: another region's definition of the same
         // name is a conflict for discovery to report, never an overwrite.
@@ -369,6 +376,76 @@ absl::StatusOr<bool> RegistryStore::putReplicated(storage::Connection& conn,
     if (auto st = table.put(object); !st.ok())
         return st;
     return true;
+}
+
+absl::Status RegistryStore::adoptControlPlane() {
+    const std::string now =
+        m_federated ? "federated"
+                    : "centralized:" + (m_controlRegion.empty() ? m_region : m_controlRegion);
+    std::string previous;
+    if (auto st = m_db.read([&](storage::Connection& conn) -> absl::Status {
+            auto& q = conn.prepare("SELECT value FROM meta WHERE key = 'control_plane'");
+            if (q.step())
+                previous = std::string(q.text(0));
+            return q.finish();
+        });
+        !st.ok())
+        return st;
+    if (previous == now)
+        return absl::OkStatus();
+    const bool wasFederated = previous == "federated";
+    std::lock_guard lock(m_applyMutex);
+    const auto current = catalog();
+    std::vector<v1::RegistryObject> changes;
+    // A first start has nothing to hand over; centralized under another control region
+    // neither (every region holds everything either way).
+    if (!previous.empty() && wasFederated != m_federated) {
+        for (const auto& [key, object] : current->objects()) {
+            if (object.meta().owner_region() != m_region)
+                continue;
+            v1::RegistryObject sent = object;
+            auto* meta = sent.mutable_meta();
+            meta->clear_published_to();
+            meta->clear_withdrawn_from();
+            if (m_federated) {
+                // Published where it and everything it needs may go.
+                const auto closure = registry::publicationClosure(*current, key);
+                for (const auto& region : m_regions.names()) {
+                    if (region == m_region)
+                        continue;
+                    bool allowed = true;
+                    for (const auto& needed : closure)
+                        allowed = allowed && registry::residencyAllowsCopy(*current->find(needed),
+                                                                           m_regions, region)
+                                                 .ok();
+                    if (allowed)
+                        meta->add_published_to(region);
+                    else
+                        meta->add_withdrawn_from(region);
+                }
+            }
+            changes.push_back(std::move(sent));
+        }
+    }
+    if (!changes.empty()) {
+        if (auto st = store(changes, "meridian-store", "registry.control_plane", {},
+                            "control plane " + previous + " -> " + now);
+            !st.ok())
+            return st;
+    }
+    if (auto st = m_db.write([&](storage::Connection& conn) {
+            return conn
+                .prepare(
+                    "INSERT INTO meta(key, value) VALUES('control_plane', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+                .bind(1, now)
+                .run();
+        });
+        !st.ok())
+        return st;
+    if (!changes.empty())
+        publish(std::make_shared<registry::Catalog>(current->with(changes)));
+    return absl::OkStatus();
 }
 
 bool RegistryStore::sendsTo(const v1::RegistryObject& object, const std::string& peer) const {
@@ -516,6 +593,7 @@ v1::DiscoverResponse RegistryStore::discover(const v1::DiscoverRequest& request)
         response.set_control_region(m_controlRegion.empty() ? m_region : m_controlRegion);
     const std::string query = absl::AsciiStrToLower(request.query());
     const auto current = catalog();
+    std::map<std::pair<std::string, std::string>, v1::CatalogueGroup*> groups;
     std::string text;
     for (const auto& [key, object] : current->objects()) {
         if (request.kind() != v1::OBJECT_KIND_UNSPECIFIED && key.kind != request.kind())
@@ -528,13 +606,17 @@ v1::DiscoverResponse RegistryStore::discover(const v1::DiscoverRequest& request)
             if (absl::AsciiStrToLower(text).find(query) == std::string::npos)
                 continue;
         }
-        auto* entry = response.add_entries();
+        auto& group = groups[{key.project, meta.owner_region()}];
+        if (!group) {
+            group = response.add_groups();
+            group->set_project(key.project);
+            group->set_owner_region(meta.owner_region());
+        }
+        auto* entry = group->add_entries();
         entry->set_kind(key.kind);
-        entry->set_project(key.project);
         entry->set_name(key.name);
         entry->set_version(meta.version());
         entry->set_spec_hash(registry::shortSpecHash(meta.spec_hash()));
-        entry->set_owner_region(meta.owner_region());
         *entry->mutable_published_to() = meta.published_to();
         entry->set_updated_at(meta.updated_at());
     }

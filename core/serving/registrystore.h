@@ -66,9 +66,18 @@ public:
     bool sendsTo(const v1::RegistryObject& object, const std::string& peer) const override;
 
     // Inside a write transaction: stores an object replicated from a peer when its clock is
-    // newer than the local version's (last writer wins). Call load() after the commit.
-    absl::StatusOr<bool> putReplicated(storage::Connection& conn,
-                                       const v1::RegistryObject& object) override;
+    // newer than the local version's (last writer wins), unless it would replace a definition
+    // of another owner (federated) or comes from a region other than the control region and
+    // the name is taken here (centralized). Call load() after the commit.
+    absl::StatusOr<bool> putReplicated(storage::Connection& conn, const v1::RegistryObject& object,
+                                       const std::string& origin) override;
+
+    // After load(), at startup: when the region last ran under another control plane, what it
+    // owns is sent again under the new one's rules. Turning federated, it is published to
+    // every region residency allows (each held a copy in the centralized registry) and
+    // withdrawn from the others; turning centralized, it is sent to every region, and the
+    // control region changes it from then on.
+    absl::Status adoptControlPlane();
 
 private:
     absl::Status checkWritable() const;

@@ -169,7 +169,7 @@ int main(int argc, char** argv) {
         catalogueBytes = entries = 0;
         for (const auto& c : catalogues) {
             catalogueBytes += c.ByteSizeLong();
-            entries += static_cast<size_t>(c.entries_size());
+            entries += registry::catalogueItems(c).size();
         }
         merged = global.objects.size();
 

@@ -12,6 +12,8 @@
 #include <QJsonDocument>
 #include <QtTest>
 
+#include <csignal>
+#include <map>
 #include <set>
 
 #include "deployment/repositoryfile.h"
@@ -36,27 +38,35 @@ std::optional<v1::DiscoverResponse> discover(TestClient& client) {
     return out;
 }
 
-// The entry of kind/project/name in the region's catalogue (version 0 when it holds none).
-v1::CatalogueEntry entryOf(TestClient& client, v1::ObjectKind kind, const std::string& project,
-                           const std::string& name) {
+// What the region holds of kind/project/name (version 0: nothing).
+struct Held {
+    int64_t version = 0;
+    std::string owner;
+    std::vector<std::string> publishedTo;
+};
+
+Held heldAt(TestClient& client, v1::ObjectKind kind, const std::string& project,
+            const std::string& name) {
     if (auto c = discover(client))
-        for (const auto& e : c->entries())
-            if (e.kind() == kind && e.project() == project && e.name() == name)
-                return e;
+        for (const auto& item : registry::catalogueItems(*c))
+            if (item.key == registry::ObjectKey{kind, project, name})
+                return {item.entry->version(),
+                        *item.ownerRegion,
+                        {item.entry->published_to().begin(), item.entry->published_to().end()}};
     return {};
 }
 
 int64_t versionAt(TestClient& client, v1::ObjectKind kind, const std::string& project,
                   const std::string& name) {
-    return entryOf(client, kind, project, name).version();
+    return heldAt(client, kind, project, name).version;
 }
 
 // Objects of `project` the region holds.
 int heldOf(TestClient& client, const std::string& project) {
     int n = 0;
     if (auto c = discover(client))
-        for (const auto& e : c->entries())
-            n += (e.kind() == v1::PROJECT ? e.name() : e.project()) == project ? 1 : 0;
+        for (const auto& item : registry::catalogueItems(*c))
+            n += (item.key.kind == v1::PROJECT ? item.key.name : item.key.project) == project;
     return n;
 }
 
@@ -136,6 +146,8 @@ private slots:
     void badPublicationsNameTheProblem();
     void conflictAndDriftAreReportedAlikeAndClear();
     void unpublishTakesTheCopyAway();
+    void timedOutChangeSaysItsOutcomeIsUnknown();
+    void switchingModesKeepsEveryObject();
 
 private:
     std::unique_ptr<TestCluster> m_cluster;
@@ -164,10 +176,10 @@ void FederationTest::objectsArePrivateUntilPublished() {
     const auto catalogue = discover(at("eu1"));
     QVERIFY(catalogue);
     QCOMPARE(QString::fromStdString(catalogue->control_mode()), QStringLiteral("federated"));
-    for (const auto& e : catalogue->entries())
-        if (e.project() == "growth" || e.name() == "growth") {
-            QCOMPARE(QString::fromStdString(e.owner_region()), QStringLiteral("eu1"));
-            QCOMPARE(e.published_to_size(), 0);
+    for (const auto& item : registry::catalogueItems(*catalogue))
+        if (item.key.project == "growth" || item.key.name == "growth") {
+            QCOMPARE(QString::fromStdString(*item.ownerRegion), QStringLiteral("eu1"));
+            QCOMPARE(item.entry->published_to_size(), 0);
         }
     // (That replication sends none of it is checked once a later publication has arrived.)
     QCOMPARE(heldOf(at("us1"), "growth"), 0);
@@ -189,8 +201,8 @@ void FederationTest::publicationReachesExactlyTheNamedRegions() {
     QCOMPARE(versionAt(at("us1"), v1::DATA_SOURCE, "growth", "events"), 1);
     QCOMPARE(versionAt(at("us1"), v1::PROJECT, "", "growth"), 1);
     QCOMPARE(versionAt(at("us1"), v1::FEATURE_VIEW, "growth", "user_activity"), 0);
-    const auto copy = entryOf(at("us1"), v1::FEATURE_VIEW, "growth", "user_totals");
-    QCOMPARE(QString::fromStdString(copy.owner_region()), QStringLiteral("eu1"));
+    const auto copy = heldAt(at("us1"), v1::FEATURE_VIEW, "growth", "user_totals");
+    QCOMPARE(QString::fromStdString(copy.owner), QStringLiteral("eu1"));
 
     // Published to eu2 after that: once eu2 holds it, eu2 has read past the publication to
     // us1 in eu1's log, and must not hold what only us1 was sent.
@@ -233,9 +245,8 @@ void FederationTest::residencyForbiddenPublicationIsRefused() {
     QCOMPARE(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
     QVERIFY2(st.error_message().find("residency") != std::string::npos, st.error_message().c_str());
     // Nothing was sent and nothing changed at the owner.
-    const auto entry = entryOf(at("eu1"), v1::FEATURE_VIEW, "growth", "user_activity");
-    QCOMPARE(entry.published_to_size(), 1);
-    QCOMPARE(QString::fromStdString(entry.published_to(0)), QStringLiteral("eu2"));
+    const auto entry = heldAt(at("eu1"), v1::FEATURE_VIEW, "growth", "user_activity");
+    QCOMPARE(entry.publishedTo, std::vector<std::string>{"eu2"});
     QCOMPARE(versionAt(at("us1"), v1::FEATURE_VIEW, "growth", "user_activity"), 0);
     // The service reads user_totals only, which may go anywhere.
     QVERIFY(publish(at("eu1"), refOf(v1::FEATURE_SERVICE, "growth", "churn"), {"us1"}).ok());
@@ -331,7 +342,7 @@ void FederationTest::conflictAndDriftAreReportedAlikeAndClear() {
                   {"publish", "entity", "shared/customer", "--to", "us1", "--wait", "30"})),
               0);
     QTRY_COMPARE_WITH_TIMEOUT(
-        QString::fromStdString(entryOf(at("us1"), v1::ENTITY, "shared", "customer").owner_region()),
+        QString::fromStdString(heldAt(at("us1"), v1::ENTITY, "shared", "customer").owner),
         QStringLiteral("eu1"), 15000);
     QTRY_VERIFY_WITH_TIMEOUT(m_ctl->run(withDeployment({"drift"})).exitCode == 0, 15000);
 }
@@ -350,6 +361,103 @@ void FederationTest::unpublishTakesTheCopyAway() {
         {"unpublish", "feature-service", "growth/churn", "--from", "us1", "--wait", "0"}));
     CHECK_RUN(again, 0);
     QVERIFY2(again.out.contains("nothing to withdraw"), qPrintable(again.out));
+}
+
+void FederationTest::timedOutChangeSaysItsOutcomeIsUnknown() {
+    // eu2 stopped (SIGSTOP): the apply is sent and never answered. It may have been committed,
+    // so meridianctl must not call the region unreachable (exit 3) and invite a blind retry.
+    const qint64 pid = m_cluster->pid("eu2");
+    QVERIFY(pid > 0);
+    ::kill(static_cast<pid_t>(pid), SIGSTOP);
+    const auto run = m_ctl->run({"--endpoint", QString::fromStdString(m_cluster->endpoint("eu2")),
+                                 "--timeout", "1", "apply", "-f", kData + "shared-eu2.yaml"});
+    ::kill(static_cast<pid_t>(pid), SIGCONT);
+    CHECK_RUN(run, 1);
+    QVERIFY2(run.err.contains("outcome unknown"), qPrintable(run.err));
+    QVERIFY2(!run.err.contains("cannot reach"), qPrintable(run.err));
+    QVERIFY(at("eu2").waitHealthy());
+}
+
+void FederationTest::switchingModesKeepsEveryObject() {
+    // Every object any region holds now, and whose it is.
+    auto held = [this](const char* region) {
+        std::map<registry::ObjectKey, std::string> out;
+        if (auto c = discover(at(region)))
+            for (const auto& item : registry::catalogueItems(*c))
+                out[item.key] = *item.ownerRegion;
+        return out;
+    };
+    std::map<registry::ObjectKey, std::string> all;
+    for (const char* r : {"us1", "eu1", "eu2"})
+        for (const auto& [key, owner] : held(r))
+            if (owner == r)
+                all.emplace(key, owner);
+    QVERIFY(all.size() >= 11);
+    // `except` at `exceptAt` left out.
+    const registry::ObjectKey none;
+    auto everywhere = [&](const registry::ObjectKey& except, const std::string& exceptAt) {
+        for (const char* r : {"us1", "eu1", "eu2"}) {
+            const auto h = held(r);
+            for (const auto& [key, owner] : all)
+                if (!h.count(key) && !(key == except && exceptAt == r))
+                    return false;
+        }
+        return true;
+    };
+    auto restartAll = [this] {
+        for (const char* r : {"us1", "eu1", "eu2"})
+            if (!m_cluster->stop(r))
+                return false;
+        for (const char* r : {"us1", "eu1", "eu2"})
+            if (!m_cluster->start(r) || !at(r).waitHealthy())
+                return false;
+        return true;
+    };
+
+    // Centralized, us1 the control region: each region hands what it owned over, and every
+    // region holds every object.
+    m_cluster->setFederated(false);
+    QVERIFY(restartAll());
+    QTRY_VERIFY_WITH_TIMEOUT(everywhere(none, {}), 20000);
+    QCOMPARE(QString::fromStdString(discover(at("eu2"))->control_mode()),
+             QStringLiteral("centralized"));
+    // Only the control region changes the registry now, whoever created the object.
+    const auto refused = applyFile(at("eu1"), kData + "shared-eu1-v2.yaml");
+    QCOMPARE(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    QVERIFY2(refused.error_message().find("control region 'us1'") != std::string::npos,
+             refused.error_message().c_str());
+    const auto byControl = applyFile(at("us1"), kData + "shared-eu1-v2.yaml");
+    QVERIFY2(byControl.ok(), byControl.error_message().c_str());
+    // (The version number continues from the highest us1 has seen of the name: eu2's deleted
+    // definition counted too.)
+    const int64_t changed = versionAt(at("us1"), v1::ENTITY, "shared", "customer");
+    QVERIFY(changed >= 2);
+    for (const char* r : {"eu1", "eu2"})
+        QTRY_COMPARE_WITH_TIMEOUT(versionAt(at(r), v1::ENTITY, "shared", "customer"), changed,
+                                  15000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_ctl->run(withDeployment({"drift"})).exitCode == 0, 15000);
+
+    // Federated again: nothing is lost, each region owns again what it created (eu1 the
+    // customer entity, changed meanwhile at us1) and publishes it to every region holding a
+    // copy, so the copies go on following.
+    m_cluster->setFederated(true);
+    QVERIFY(restartAll());
+    // Except where residency forbids a copy: user_activity (EU only) held at us1 in the
+    // centralized registry is withdrawn from there, as a publication there would be refused.
+    const registry::ObjectKey euOnly{v1::FEATURE_VIEW, "growth", "user_activity"};
+    QVERIFY(everywhere(euOnly, "us1"));
+    QTRY_COMPARE_WITH_TIMEOUT(versionAt(at("us1"), v1::FEATURE_VIEW, "growth", "user_activity"), 0,
+                              15000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_ctl->run(withDeployment({"drift"})).exitCode == 0, 15000);
+    const auto notOwner = applyFile(at("us1"), kData + "shared-eu1.yaml");
+    QCOMPARE(notOwner.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    QVERIFY2(notOwner.error_message().find("owned by region 'eu1'") != std::string::npos,
+             notOwner.error_message().c_str());
+    QVERIFY(applyFile(at("eu1"), kData + "shared-eu1.yaml").ok());
+    QCOMPARE(versionAt(at("eu1"), v1::ENTITY, "shared", "customer"), changed + 1);
+    for (const char* r : {"us1", "eu2"})
+        QTRY_COMPARE_WITH_TIMEOUT(versionAt(at(r), v1::ENTITY, "shared", "customer"), changed + 1,
+                                  15000);
 }
 
 QTEST_GUILESS_MAIN(FederationTest)

@@ -12,30 +12,40 @@ using namespace meridian::registry;
 
 namespace {
 
-v1::CatalogueEntry entry(v1::ObjectKind kind, const std::string& project, const std::string& name,
-                         int64_t version, uint64_t hash, const std::string& owner,
-                         std::vector<std::string> publishedTo = {}) {
-    v1::CatalogueEntry e;
-    e.set_kind(kind);
-    e.set_project(project);
-    e.set_name(name);
-    e.set_version(version);
-    e.set_spec_hash(hash);
-    e.set_owner_region(owner);
+// A catalogue entry with the project and owner of the group it goes into.
+struct Entry {
+    std::string project;
+    std::string owner;
+    v1::CatalogueEntry entry;
+};
+
+Entry entry(v1::ObjectKind kind, const std::string& project, const std::string& name,
+            int64_t version, uint64_t hash, const std::string& owner,
+            std::vector<std::string> publishedTo = {}) {
+    Entry e{kind == v1::PROJECT ? "" : project, owner, {}};
+    e.entry.set_kind(kind);
+    e.entry.set_name(name);
+    e.entry.set_version(version);
+    e.entry.set_spec_hash(hash);
     for (auto& r : publishedTo)
-        e.add_published_to(r);
+        e.entry.add_published_to(r);
     return e;
 }
 
-v1::DiscoverResponse catalogue(const std::string& region, std::vector<v1::CatalogueEntry> entries,
+// Each entry in a group of its own: the merge must not depend on how a region groups them.
+v1::DiscoverResponse catalogue(const std::string& region, std::vector<Entry> entries,
                                const std::string& mode = "federated",
                                const std::string& control = {}) {
     v1::DiscoverResponse c;
     c.set_region(region);
     c.set_control_mode(mode);
     c.set_control_region(control);
-    for (auto& e : entries)
-        *c.add_entries() = std::move(e);
+    for (auto& e : entries) {
+        auto* group = c.add_groups();
+        group->set_project(e.project);
+        group->set_owner_region(e.owner);
+        *group->add_entries() = std::move(e.entry);
+    }
     return c;
 }
 
@@ -225,7 +235,7 @@ void TestGlobalRegistry::copiesOfSilentOwnersAreNotJudged() {
 }
 
 void TestGlobalRegistry::centralizedComparesWithTheControlRegion() {
-    const auto c = [](const std::string& region, std::vector<v1::CatalogueEntry> entries) {
+    const auto c = [](const std::string& region, std::vector<Entry> entries) {
         return catalogue(region, std::move(entries), "centralized", "us1");
     };
     const auto g = mergeCatalogues({c("us1", {entry(v1::FEATURE_VIEW, "g", "a", 2, 2, "eu1"),
