@@ -185,7 +185,10 @@ absl::StatusOr<std::unique_ptr<RegionServer>> RegionServer::start(const Resolved
         });
         r.online().setWatermark(
             [replicator](const std::string& origin) { return replicator->watermark(origin); });
-        identity.role = config.region == store.deployment->controlRegion ? "control" : "replica";
+        identity.role =
+            store.deployment->controlPlane == deployment::ControlPlaneMode::Federated
+                ? "federated"
+                : (config.region == store.deployment->controlRegion ? "control" : "replica");
     }
     server->m_admin =
         std::make_unique<AdminServiceImpl>(*server->m_region, server->m_metrics, identity,

@@ -13,6 +13,69 @@
 
 namespace meridian::serving {
 
+namespace {
+
+// Keeps (or, once its owner withdrew or deleted it, forgets) a definition this region did not
+// take because it holds another owner's under the same name.
+absl::Status keepRefused(storage::Connection& conn, const v1::RegistryObject& object,
+                         const std::string& region) {
+    const auto key = registry::keyOf(object);
+    const auto& meta = object.meta();
+    if (meta.deleted() || !registry::isPublishedTo(meta, region))
+        return conn
+            .prepare(
+                "DELETE FROM registry_refused WHERE kind = ? AND project = ? AND name = ? AND "
+                "owner_region = ?")
+            .bind(1, static_cast<int64_t>(key.kind))
+            .bind(2, key.project)
+            .bind(3, key.name)
+            .bind(4, meta.owner_region())
+            .run();
+    const std::string bytes = object.SerializeAsString();
+    return conn
+        .prepare(
+            "INSERT INTO registry_refused(kind, project, name, owner_region, hlc, object) "
+            "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(kind, project, name, owner_region) DO UPDATE "
+            "SET hlc = excluded.hlc, object = excluded.object WHERE excluded.hlc > hlc")
+        .bind(1, static_cast<int64_t>(key.kind))
+        .bind(2, key.project)
+        .bind(3, key.name)
+        .bind(4, meta.owner_region())
+        .bind(5, static_cast<int64_t>(meta.hlc()))
+        .bindBlob(6, bytes)
+        .run();
+}
+
+// The definition held under `key` went: the newest refused one takes its place. True when one
+// did.
+absl::StatusOr<bool> adoptRefused(storage::Connection& conn, const registry::ObjectKey& key) {
+    auto& q = conn.prepare(
+        "SELECT object FROM registry_refused WHERE kind = ? AND project = ? AND name = ? "
+        "ORDER BY hlc DESC LIMIT 1");
+    q.bind(1, static_cast<int64_t>(key.kind)).bind(2, key.project).bind(3, key.name);
+    v1::RegistryObject next;
+    const bool found =
+        q.step() && next.ParseFromArray(q.blob(0).data(), static_cast<int>(q.blob(0).size()));
+    if (auto st = q.finish(); !st.ok())
+        return st;
+    if (!found)
+        return false;
+    if (auto st = storage::RegistryTable(conn).put(next); !st.ok())
+        return st;
+    if (auto st = conn.prepare("DELETE FROM registry_refused WHERE kind = ? AND project = ? AND "
+                               "name = ? AND owner_region = ?")
+                      .bind(1, static_cast<int64_t>(key.kind))
+                      .bind(2, key.project)
+                      .bind(3, key.name)
+                      .bind(4, next.meta().owner_region())
+                      .run();
+        !st.ok())
+        return st;
+    return true;
+}
+
+}  // namespace
+
 RegistryStore::RegistryStore(storage::Database& db, replication::HybridClock& clock,
                              std::string region, registry::RegionSet regions)
     : m_db(db),
@@ -274,6 +337,25 @@ absl::StatusOr<v1::ObjectMeta> RegistryStore::remove(const v1::ObjectRef& ref,
     std::vector<v1::RegistryObject> objects{std::move(*tombstone)};
     if (auto st = store(objects, principal, "registry.delete", requestId); !st.ok())
         return st;
+    // Federated: a definition published here by another region, kept aside while this one
+    // held the name, takes it now.
+    if (m_federated) {
+        bool adopted = false;
+        if (auto st = m_db.write([&](storage::Connection& conn) -> absl::Status {
+                auto taken = adoptRefused(conn, registry::keyOf(ref));
+                if (!taken.ok())
+                    return taken.status();
+                adopted = *taken;
+                return absl::OkStatus();
+            });
+            !st.ok())
+            return st;
+        if (adopted) {
+            if (auto st = load(); !st.ok())
+                return st;
+            return objects.front().meta();
+        }
+    }
     publish(std::make_shared<registry::Catalog>(current->with(objects.front())));
     return objects.front().meta();
 }
@@ -348,9 +430,18 @@ absl::StatusOr<bool> RegistryStore::putReplicated(storage::Connection& conn,
     if (!current.ok())
         return current.status();
     const v1::RegistryObject* held = *current ? &**current : nullptr;
+    const std::string& owner = object.meta().owner_region();
+    // Federated: what this region holds changes by its owner only. Another region's definition
+    // of the same name is a conflict for discovery to report, never an overwrite; it is kept
+    // aside and takes the name if the held definition goes.
+    if (m_federated && owner != m_region && held && !held->meta().deleted() &&
+        held->meta().owner_region() != owner) {
+        if (auto st = keepRefused(conn, object, m_region); !st.ok())
+            return st;
+        return false;
+    }
     if (held && held->meta().hlc() >= object.meta().hlc())
         return false;
-    const std::string& owner = object.meta().owner_region();
     // Centralized: only the control region changes the registry. Another region sends what it
     // owned under a federated control plane once, when the deployment turns centralized; it
     // is taken where the name is free, and never replaces the control region's definition.
@@ -358,10 +449,6 @@ absl::StatusOr<bool> RegistryStore::putReplicated(storage::Connection& conn,
         !held->meta().deleted())
         return false;
     if (m_federated && owner != m_region) {
-        // What this region owns changes here only: another region's definition of the same
-        // name is a conflict for discovery to report, never an overwrite.
-        if (held && !held->meta().deleted() && held->meta().owner_region() == m_region)
-            return false;
         if (!registry::isPublishedTo(object.meta(), m_region)) {
             // Withdrawn from this region: the copy goes (its history stays).
             if (!held || held->meta().deleted() || held->meta().owner_region() != owner)
@@ -370,11 +457,17 @@ absl::StatusOr<bool> RegistryStore::putReplicated(storage::Connection& conn,
             gone.mutable_meta()->set_deleted(true);
             if (auto st = table.put(gone); !st.ok())
                 return st;
+            if (auto st = adoptRefused(conn, registry::keyOf(object)); !st.ok())
+                return st.status();
             return true;
         }
     }
     if (auto st = table.put(object); !st.ok())
         return st;
+    if (m_federated && object.meta().deleted()) {
+        if (auto st = adoptRefused(conn, registry::keyOf(object)); !st.ok())
+            return st.status();
+    }
     return true;
 }
 

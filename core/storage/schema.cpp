@@ -236,6 +236,19 @@ CREATE TABLE IF NOT EXISTS orphaned_changes(
   record       BLOB NOT NULL,
   PRIMARY KEY(feature_view, seq)
 ) WITHOUT ROWID;
+
+-- Federated control plane: definitions published to this region that it did not take because
+-- it held another region's (or its own) under the same name, newest per owner. When the held
+-- definition goes, the newest of them takes its place.
+CREATE TABLE IF NOT EXISTS registry_refused(
+  kind         INTEGER NOT NULL,
+  project      TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  owner_region TEXT NOT NULL,
+  hlc          INTEGER NOT NULL,
+  object       BLOB NOT NULL,
+  PRIMARY KEY(kind, project, name, owner_region)
+) WITHOUT ROWID;
 )sql";
 
 }  // namespace
