@@ -438,7 +438,7 @@ void FederationTest::switchingModesKeepsEveryObject() {
     // region holds every object.
     m_cluster->setFederated(false);
     QVERIFY(restartAll());
-    QTRY_COMPARE_WITH_TIMEOUT(missing(none, {}), QString(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(missing(none, {}), QString(), 40000);
     QCOMPARE(QString::fromStdString(discover(at("eu2"))->control_mode()),
              QStringLiteral("centralized"));
     // Only the control region changes the registry now, whoever created the object.
