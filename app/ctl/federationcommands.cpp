@@ -54,21 +54,16 @@ std::string versionText(int64_t version) {
 // Every answering region's catalogue, merged; the answers are kept for the regions that did
 // not answer.
 struct Merged {
-    std::unique_ptr<client::RegionDirectory> regions;
     std::vector<client::RegionAnswer<v1::DiscoverResponse>> answers;
     registry::GlobalRegistry global;
 };
 
-absl::StatusOr<Merged> discoverAll(CtlOptions& options, const std::string& deployment,
+absl::StatusOr<Merged> discoverAll(client::RegionDirectory& regions,
                                    const v1::DiscoverRequest& request) {
-    auto regions = openDeployment(options, deployment);
-    if (!regions.ok())
-        return regions.status();
     Merged merged;
-    merged.regions = std::move(*regions);
-    merged.answers = merged.regions->askAll<v1::DiscoverResponse>(
+    merged.answers = regions.askAll<v1::DiscoverResponse>(
         [&request](client::RegionClient& c) { return c.discover(request); });
-    if (auto st = requireAnswer(merged.answers, *merged.regions); !st.ok())
+    if (auto st = requireAnswer(merged.answers, regions); !st.ok())
         return st;
     std::vector<v1::DiscoverResponse> catalogues;
     for (const auto& a : merged.answers)
@@ -90,22 +85,19 @@ void printDisagreement(const registry::GlobalRegistry& global) {
 }
 
 // The region that owns the object: --at, else the only region whose catalogue says it owns it.
-absl::StatusOr<std::string> ownerOf(CtlOptions& options, const PublishArgs& args,
-                                    const v1::ObjectRef& ref, client::RegionDirectory*& directory,
-                                    std::unique_ptr<client::RegionDirectory>& keep) {
-    v1::DiscoverRequest request;
-    request.set_kind(ref.kind());
-    request.set_query(ref.kind() == v1::PROJECT ? ref.name() : ref.project() + "/" + ref.name());
-    auto merged = discoverAll(options, args.deployment, request);
-    if (!merged.ok())
-        return merged.status();
-    keep = std::move(merged->regions);
-    directory = keep.get();
+absl::StatusOr<std::string> ownerOf(client::RegionDirectory& regions, const PublishArgs& args,
+                                    const v1::ObjectRef& ref) {
     if (!args.at.empty()) {
-        if (auto st = directory->checkRegion(args.at); !st.ok())
+        if (auto st = regions.checkRegion(args.at); !st.ok())
             return st;
         return args.at;
     }
+    v1::DiscoverRequest request;
+    request.set_kind(ref.kind());
+    request.set_query(ref.kind() == v1::PROJECT ? ref.name() : ref.project() + "/" + ref.name());
+    auto merged = discoverAll(regions, request);
+    if (!merged.ok())
+        return merged.status();
     const auto key = registry::keyOf(ref);
     const auto* object = merged->global.find(key);
     if (!object || object->owners.empty()) {
@@ -185,13 +177,15 @@ absl::Status runPublish(CtlOptions& options, const PublishArgs& args, bool withd
     auto ref = objectRef(options, args.kind, args.name);
     if (!ref.ok())
         return ref.status();
-    client::RegionDirectory* directory = nullptr;
-    std::unique_ptr<client::RegionDirectory> keep;
-    auto owner = ownerOf(options, args, *ref, directory, keep);
+    auto regions = openDeployment(options, args.deployment);
+    if (!regions.ok())
+        return regions.status();
+    auto& directory = **regions;
+    auto owner = ownerOf(directory, args, *ref);
     if (!owner.ok())
         return owner.status();
     for (const auto& region : args.regions)
-        if (auto st = directory->checkRegion(region); !st.ok())
+        if (auto st = directory.checkRegion(region); !st.ok())
             return st;
     v1::PublishRequest request;
     *request.mutable_ref() = *ref;
@@ -200,7 +194,7 @@ absl::Status runPublish(CtlOptions& options, const PublishArgs& args, bool withd
     request.set_all_regions(args.all);
     request.set_withdraw(withdraw);
     request.set_dry_run(args.dryRun);
-    auto response = directory->client(*owner).publish(request);
+    auto response = directory.client(*owner).publish(request);
     if (!response.ok())
         return response.status();
     if (options.json()) {
@@ -208,16 +202,16 @@ absl::Status runPublish(CtlOptions& options, const PublishArgs& args, bool withd
         return absl::OkStatus();
     }
     const auto key = registry::keyOf(*ref);
-    const std::string regions = absl::StrJoin(response->regions(), ", ");
+    const std::string named = absl::StrJoin(response->regions(), ", ");
     if (response->changed_size() == 0) {
         std::printf("%s is not published to %s: nothing to withdraw\n", key.toString().c_str(),
-                    regions.c_str());
+                    named.c_str());
         return absl::OkStatus();
     }
     const char* verb = withdraw ? (args.dryRun ? "would withdraw" : "withdrew")
                                 : (args.dryRun ? "would publish" : "published");
     std::printf("%s %s %s %s (owner %s)%s\n\n", verb, key.toString().c_str(),
-                withdraw ? "from" : "to", regions.c_str(), owner->c_str(),
+                withdraw ? "from" : "to", named.c_str(), owner->c_str(),
                 args.dryRun ? "; nothing was stored (dry run)" : "");
     TextTable table({"", "KIND", "NAME", "VERSION", "PUBLISHED TO"});
     table.alignRight(3);
@@ -250,7 +244,7 @@ absl::Status runPublish(CtlOptions& options, const PublishArgs& args, bool withd
             key)
             version = m.version();
     std::vector<std::string> targets(response->regions().begin(), response->regions().end());
-    waitForCopies(*directory, key, *owner, version, targets, withdraw, args.waitSeconds);
+    waitForCopies(directory, key, *owner, version, targets, withdraw, args.waitSeconds);
     return absl::OkStatus();
 }
 
@@ -273,7 +267,10 @@ absl::Status runDiscover(CtlOptions& options, const DiscoverArgs& args) {
     request.set_kind(args.kind.empty() ? v1::OBJECT_KIND_UNSPECIFIED
                                        : registry::kindFromKeyword(args.kind));
     request.set_query(args.query);
-    auto merged = discoverAll(options, args.deployment, request);
+    auto regions = openDeployment(options, args.deployment);
+    if (!regions.ok())
+        return regions.status();
+    auto merged = discoverAll(**regions, request);
     if (!merged.ok())
         return merged.status();
     const auto& global = merged->global;
@@ -382,7 +379,10 @@ void printDriftDiff(client::RegionDirectory& directory, const registry::GlobalOb
 }
 
 absl::Status runDrift(CtlOptions& options, const DriftArgs& args) {
-    auto merged = discoverAll(options, args.deployment, {});
+    auto regions = openDeployment(options, args.deployment);
+    if (!regions.ok())
+        return regions.status();
+    auto merged = discoverAll(**regions, {});
     if (!merged.ok())
         return merged.status();
     const auto& global = merged->global;
@@ -437,7 +437,7 @@ absl::Status runDrift(CtlOptions& options, const DriftArgs& args) {
                                   formatTime(o.owners[i].updatedAtMs)});
                 table.print();
                 if (args.diff)
-                    printConflictDiff(*merged->regions, o);
+                    printConflictDiff(**regions, o);
                 std::printf(
                     "\nResolve: keep one name per definition. Apply one of them under another "
                     "name in its owner region and delete the old name there "
@@ -466,7 +466,7 @@ absl::Status runDrift(CtlOptions& options, const DriftArgs& args) {
             if (args.diff)
                 for (const auto& o : global.objects)
                     for (const auto& c : o.copies)
-                        printDriftDiff(*merged->regions, o, c);
+                        printDriftDiff(**regions, o, c);
         }
         if (conflicts == 0 && drifting == 0)
             std::printf("no conflict and no drift across %zu region(s) (%s control plane)\n",

@@ -15,18 +15,10 @@ bool isRegistry(v1::Change::Kind kind) {
     return kind == v1::Change::REGISTRY_PUT || kind == v1::Change::REGISTRY_DELETE;
 }
 
-// A federated region sends a registry change only to the regions its object is published to.
-bool registryReaches(const storage::LogEntry& e, const RegistryReplica& registry,
-                     const std::string& requester) {
-    v1::Change change;
-    if (!change.ParseFromArray(e.body.data(), static_cast<int>(e.body.size())))
-        return true;  // the peer reports what does not parse
-    return registry.sendsTo(change.object(), requester);
-}
-
 // One pass over the log meets the same few views again and again: each view's name and
 // delivery are worked out once per pass (the catalog does not change during it), and its
-// figures kept with it. Registry changes go everywhere (every region keeps a replica).
+// figures kept with it. Registry changes go everywhere, unless the region filters them
+// (federated: each to the regions its object is published to).
 class ViewsSeen {
 public:
     struct View {
@@ -40,14 +32,14 @@ public:
     };
 
     ViewsSeen(storage::Connection& conn, storage::ViewIds& ids, const registry::Catalog& catalog,
-              const std::string& sender, const std::string& requester,
-              const registry::RegionSet& regions)
+              const RegistryReplica& registry, const std::string& requester)
         : m_conn(conn),
           m_ids(ids),
           m_catalog(catalog),
-          m_sender(sender),
+          m_registry(registry),
+          m_sender(registry.region()),
           m_requester(requester),
-          m_regions(regions) {}
+          m_regions(registry.regions()) {}
 
     absl::StatusOr<View*> of(const storage::LogEntry& e) {
         const int64_t id = isRegistry(e.kind) ? 0 : e.viewId;
@@ -71,10 +63,23 @@ public:
     }
     const std::map<int64_t, View>& views() const { return m_views; }
 
+    // Whether entry `e`, of `view` (of(e)), goes to the requester.
+    bool sends(const storage::LogEntry& e, const View& view) const {
+        if (view.delivery != Delivery::Send)
+            return false;
+        if (!isRegistry(e.kind) || !m_registry.filtersRegistry())
+            return true;
+        v1::Change change;
+        if (!change.ParseFromArray(e.body.data(), static_cast<int>(e.body.size())))
+            return true;  // the peer reports what does not parse
+        return m_registry.sendsTo(change.object(), m_requester);
+    }
+
 private:
     storage::Connection& m_conn;
     storage::ViewIds& m_ids;
     const registry::Catalog& m_catalog;
+    const RegistryReplica& m_registry;
     const std::string& m_sender;
     const std::string& m_requester;
     const registry::RegionSet& m_regions;
@@ -120,7 +125,7 @@ absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, u
         const std::string& sender = m_registry.region();
         batch.set_first_seq(after + 1);
         batch.set_last_seq(after);
-        ViewsSeen seen(conn, dict.views, *catalog, sender, requester, m_registry.regions());
+        ViewsSeen seen(conn, dict.views, *catalog, m_registry, requester);
         int sent = 0;
         absl::Status failed;
         // Withheld entries cost nothing to send, so look further ahead for entries to send.
@@ -132,8 +137,7 @@ absl::StatusOr<v1::ChangeBatch> ChangeFeed::next(const std::string& requester, u
                     return false;
                 }
                 batch.set_last_seq(e.seq);
-                if ((*view)->delivery != Delivery::Send ||
-                    (isRegistry(e.kind) && !registryReaches(e, m_registry, requester))) {
+                if (!seen.sends(e, **view)) {
                     batch.set_skipped(batch.skipped() + 1);
                     if ((*view)->delivery == Delivery::Residency)
                         batch.set_residency_skipped(batch.residency_skipped() + 1);
@@ -213,8 +217,7 @@ absl::StatusOr<std::vector<v1::ViewBacklog>> ChangeFeed::backlog(const std::stri
     std::vector<v1::ViewBacklog> out;
     auto st = m_db.read([&](storage::Connection& conn) -> absl::Status {
         const auto catalog = m_registry.catalog();
-        ViewsSeen seen(conn, m_db.viewIds(), *catalog, m_registry.region(), requester,
-                       m_registry.regions());
+        ViewsSeen seen(conn, m_db.viewIds(), *catalog, m_registry, requester);
         absl::Status failed;
         auto scanned =
             storage::ChangelogTable(conn).scanAfter(after, cap, [&](const storage::LogEntry& e) {
@@ -223,8 +226,7 @@ absl::StatusOr<std::vector<v1::ViewBacklog>> ChangeFeed::backlog(const std::stri
                     failed = view.status();
                     return false;
                 }
-                if ((*view)->delivery != Delivery::Send ||
-                    (isRegistry(e.kind) && !registryReaches(e, m_registry, requester)))
+                if (!seen.sends(e, **view))
                     return true;
                 if ((*view)->count == 0)
                     (*view)->oldestCommitMs = e.commitMs;

@@ -27,8 +27,10 @@ public:
                                                const std::string& origin) = 0;
     // Re-reads the catalog after replicated objects were committed.
     virtual absl::Status load() = 0;
-    // Whether a registry change of `object` made here goes to `peer`. Centralized: every change
-    // goes everywhere. Federated: only to the regions the object is published to.
+    // Whether registry changes made here go to some peers only (federated: to the regions each
+    // object is published to), and whether a change of `object` goes to `peer`. Centralized:
+    // every change goes everywhere.
+    virtual bool filtersRegistry() const = 0;
     virtual bool sendsTo(const v1::RegistryObject& object, const std::string& peer) const = 0;
 };
 

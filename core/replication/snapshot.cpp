@@ -241,8 +241,10 @@ absl::StatusOr<SnapshotFile> SnapshotSource::prepare(const std::string& requeste
             "COMMIT;";
         if (auto st = exec(dest.db, strip); !st.ok())
             return st;
-        if (auto st = stripRegistry(dest.db, m_registry, requester); !st.ok())
-            return st;
+        if (m_registry.filtersRegistry()) {
+            if (auto st = stripRegistry(dest.db, m_registry, requester); !st.ok())
+                return st;
+        }
         sqlite3_prepare_v2(dest.db,
                            "SELECT (SELECT count(*) FROM online) + (SELECT count(*) FROM offline)",
                            -1, &q, nullptr);
@@ -446,7 +448,6 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
         }
         sqlite3_finalize(q);
     }
-    const auto blob = blobOf;
 
     // Merged in transactions of a few thousand rows: merging is idempotent (the conflict rule
     // for online rows, set semantics for offline rows), and the cursor moves only at the end,
@@ -533,23 +534,23 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
                     const uint64_t hlc = static_cast<uint64_t>(sqlite3_column_int64(q, 3));
                     m_clock.observe(hlc);
                     // An entity erased here after the peer's copy was taken stays erased.
-                    if (dict.erased.blocks(*id, blob(q, 1), sqlite3_column_int64(q, 2), hlc))
+                    if (dict.erased.blocks(*id, blobOf(q, 1), sqlite3_column_int64(q, 2), hlc))
                         continue;
                     auto origin = localOrigin(conn, sqlite3_column_int64(q, 4));
                     if (!origin.ok())
                         return origin.status();
-                    auto vals = localRow(conn, blob(q, 6));
+                    auto vals = localRow(conn, blobOf(q, 6));
                     if (!vals.ok())
                         return vals.status();
                     if (online) {
-                        auto r = onlineTable.upsert(*id, blob(q, 1),
+                        auto r = onlineTable.upsert(*id, blobOf(q, 1),
                                                     {sqlite3_column_int64(q, 2), hlc, *origin,
                                                      sqlite3_column_int64(q, 5) != 0, *vals});
                         if (!r.ok())
                             return r.status();
                     } else {
                         auto r = offlineTable.append(*id,
-                                                     {blob(q, 1), sqlite3_column_int64(q, 2), hlc,
+                                                     {blobOf(q, 1), sqlite3_column_int64(q, 2), hlc,
                                                       *origin, std::move(*vals)},
                                                      deltas);
                         if (!r.ok())
@@ -573,7 +574,7 @@ absl::StatusOr<int64_t> SnapshotInstaller::install(const std::string& peer, cons
         sqlite3_prepare_v2(snap.db, "SELECT object FROM registry_objects", -1, &q, nullptr);
         while (sqlite3_step(q) == SQLITE_ROW) {
             v1::RegistryObject object;
-            const std::string bytes = blob(q, 0);
+            const std::string bytes = blobOf(q, 0);
             if (!object.ParseFromString(bytes))
                 continue;
             auto stored = m_registry.putReplicated(conn, object, peer);

@@ -2,6 +2,7 @@
 // The region's registry: applies validated, versioned changes to the database (with their
 // changelog entry and audit row in the same transaction) and publishes the current catalog.
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -63,6 +64,7 @@ public:
                                                 const std::string& requestId = {});
     // What this region holds, owned or copied, without the specs.
     v1::DiscoverResponse discover(const v1::DiscoverRequest& request) const;
+    bool filtersRegistry() const override { return m_federated; }
     bool sendsTo(const v1::RegistryObject& object, const std::string& peer) const override;
 
     // Inside a write transaction: stores an object replicated from a peer when its clock is
@@ -83,10 +85,16 @@ private:
     absl::Status checkWritable() const;
     // Who changes the registry, where and when, for planning an apply or a delete.
     registry::ApplyContext contextFor(const std::string& principal) const;
-    // `result` is the audit entry's result; empty: the version stored.
+    // `result` is the audit entry's result (empty: the version stored); `also` runs in the
+    // same transaction once the objects are stored.
+    using StoreAlso = std::function<absl::Status(storage::Connection&)>;
     absl::Status store(std::vector<v1::RegistryObject>& objects, const std::string& principal,
                        const std::string& action, const std::string& requestId,
-                       const std::string& result = {});
+                       const std::string& result = {}, const StoreAlso& also = {});
+    // Federated, inside a write: the newest definition kept aside for `key` takes the name
+    // (the held one went). True when one did.
+    absl::StatusOr<bool> takeRefused(storage::Connection& conn,
+                                     const registry::ObjectKey& key) const;
     // Federated: refuses changes to objects owned elsewhere, and carries each changed object's
     // audience into its new version, widened to the regions a view replicates to.
     absl::Status federate(const registry::Catalog& current, const registry::Catalog& after,
